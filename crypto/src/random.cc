@@ -9,7 +9,9 @@ namespace {
 
 class SodiumRandom final : public RandomSource {
  public:
-  void Fill(std::span<uint8_t> out) override { randombytes_buf(out.data(), out.size()); }
+  void Fill(std::span<uint8_t> out) override {
+    if (!out.empty()) randombytes_buf(out.data(), out.size());
+  }
 };
 
 }  // namespace

@@ -114,6 +114,8 @@ Result<VaultKey> UnwrapVaultKey(ByteSpan wrapped, ByteSpan passphrase) {
   if (!ParamsInBounds(ops, mem)) {
     return Status::InvalidMessage("wrapped vault key has out-of-bounds Argon2id parameters");
   }
+  // No key is ever wrapped under an empty passphrase.
+  if (passphrase.empty()) return Status::WrongPassphrase("the passphrase does not open this vault");
   SecretArray<kVaultKeySize> kek;
   if (crypto_pwhash(kek.data(), kek.size(), reinterpret_cast<const char*>(passphrase.data()),
                     passphrase.size(), salt.data(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {

@@ -44,8 +44,10 @@ constexpr size_t kMaxRatchetMessageSize =
     kHeaderEnd + kNonceSize + kMaxPlaintextSize + kMaxPlaintextSize / 8 + kTagSize;
 constexpr size_t kInitialPrefixSize = 1 + 32 + 32 + 4 + 1 + 4;
 // Associated data for the body: session AD, then the message's version byte,
-// header nonce and encrypted header (everything before the body nonce).
+// header nonce and encrypted header (everything before the body nonce), then
+// the initial-message prefix when there is one.
 constexpr size_t kBodyAdSize = kAssociatedDataSize + kHeaderEnd;
+constexpr size_t kMaxBodyAdSize = kBodyAdSize + kInitialPrefixSize;
 
 struct Header {
   DhPublicKey dh;
@@ -60,6 +62,10 @@ struct ParsedMessage {
   ByteSpan prefix;  // Version byte, header nonce and encrypted header.
   ByteSpan body_nonce;
   ByteSpan encrypted_body;
+  // For a ratchet message inside an initial message: the cleartext initial
+  // prefix, bound into the body's associated data so it cannot be altered or
+  // stripped.
+  ByteSpan initial_prefix;
 };
 
 Result<ParsedMessage> ParseRatchetMessage(ByteSpan message) {
@@ -220,14 +226,16 @@ void EncryptHeader(const Key32& header_key, const Header& header,
 // Decrypts and unpads the body under a one-time message key.
 Result<SecretBytes> DecryptBody(const Key32& message_key, const ParsedMessage& message,
                                 const std::array<uint8_t, kAssociatedDataSize>& ad) {
-  uint8_t body_ad[kBodyAdSize];
+  uint8_t body_ad[kMaxBodyAdSize];
   std::copy(ad.begin(), ad.end(), body_ad);
   std::copy(message.prefix.begin(), message.prefix.end(), body_ad + kAssociatedDataSize);
+  std::copy(message.initial_prefix.begin(), message.initial_prefix.end(), body_ad + kBodyAdSize);
+  const size_t body_ad_size = kBodyAdSize + message.initial_prefix.size();
   SecretBytes plaintext(message.encrypted_body.size() - kTagSize);
   // libsodium verifies the tag in constant time before producing plaintext.
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           plaintext.data(), nullptr, nullptr, message.encrypted_body.data(),
-          message.encrypted_body.size(), body_ad, sizeof(body_ad), message.body_nonce.data(),
+          message.encrypted_body.size(), body_ad, body_ad_size, message.body_nonce.data(),
           message_key.data()) != 0) {
     return Status::InvalidMessage("message does not decrypt");
   }
@@ -395,13 +403,14 @@ Result<Bytes> Session::Encrypt(ByteSpan plaintext, RandomSource& rng) {
   ChainStep(core.cks, message_key);
   ++core.ns;
 
-  uint8_t body_ad[kBodyAdSize];
+  uint8_t body_ad[kMaxBodyAdSize];
   std::copy(ad.begin(), ad.end(), body_ad);
   std::copy_n(message, kHeaderEnd, body_ad + kAssociatedDataSize);
+  std::copy_n(out.data(), prefix, body_ad + kBodyAdSize);  // The initial prefix, if any.
   uint8_t* body_nonce = message + kHeaderEnd;
   rng.Fill(std::span<uint8_t>(body_nonce, kNonceSize));
   crypto_aead_xchacha20poly1305_ietf_encrypt(body_nonce + kNonceSize, nullptr, padded.data(),
-                                             padded.size(), body_ad, sizeof(body_ad), nullptr,
+                                             padded.size(), body_ad, kBodyAdSize + prefix, nullptr,
                                              body_nonce, message_key.data());
   return out;
 }
@@ -418,6 +427,7 @@ Result<SecretBytes> Session::Decrypt(ByteSpan message, RandomSource& rng) {
     ratchet_bytes = initial.ratchet_message;
   }
   SB_ASSIGN_OR_RETURN(ParsedMessage parsed, ParseRatchetMessage(ratchet_bytes));
+  if (type == MessageType::kInitial) parsed.initial_prefix = message.first(kInitialPrefixSize);
   const auto ad = state_->AssociatedData();
 
   // TrySkippedMessageKeysHE: one header trial per distinct skipped header key.

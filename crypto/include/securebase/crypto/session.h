@@ -13,7 +13,9 @@
 //   ratchet message v1:  0x01 | header nonce(24) | enc header(56) | body nonce(24) | enc body
 //   initial message v1:  0x02 | initiator identity(32) | base key(32) | spk id(4) |
 //                        has otk(1) | otk id(4) | ratchet message v1
-// The initiator sends initial messages until it has decrypted a reply.
+// The initiator sends initial messages until it has decrypted a reply. The
+// cleartext prefix of an initial message is bound into the body's associated
+// data: altering or stripping it makes the message fail to decrypt.
 //
 // Transactions: Decrypt() works on a copy of the state and commits only after
 // the body authenticates. Any refused message (tampered, replayed, malformed,
@@ -79,8 +81,9 @@ class Session {
   ~Session();
 
   // Pads and encrypts. kInvalidArgument if plaintext exceeds
-  // kMaxPlaintextSize; kInvalidState if this side cannot send yet (a responder
-  // before it has received). The returned bytes are a ratchet or initial message.
+  // kMaxPlaintextSize; kInvalidState if this side cannot send yet (only a
+  // restored state that never received can be in that position: Accept()
+  // always decrypts the first message). The returned bytes are a ratchet or initial message.
   Result<Bytes> Encrypt(ByteSpan plaintext, RandomSource& rng);
 
   // Decrypts a ratchet message, or an initial message of this same session.

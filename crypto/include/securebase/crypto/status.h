@@ -68,18 +68,19 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// Either a value or a non-OK Status. Accessing value() of an error is a
-// programming bug and aborts.
-template <typename T>
+// Either a value or a non-OK status. Accessing value() of an error is a
+// programming bug and aborts. Other libraries reuse it with their own status
+// type (anything with ok()), e.g. Result<T, client::Status>.
+template <typename T, typename StatusType = Status>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design.
-  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design.
+  Result(StatusType status) : status_(std::move(status)) {  // NOLINT: implicit by design.
     if (status_.ok()) std::abort();  // A Result built from OK status has no value.
   }
 
   bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
+  const StatusType& status() const { return status_; }
 
   T& value() & {
     if (!value_) std::abort();
@@ -100,17 +101,17 @@ class [[nodiscard]] Result {
 
  private:
   std::optional<T> value_;
-  Status status_;
+  StatusType status_;
 };
 
 }  // namespace securebase::crypto
 
 // Returns early from a function returning Status or Result<T> when `expr`
 // (a Status) is not OK.
-#define SB_RETURN_IF_ERROR(expr)                    \
-  do {                                              \
-    ::securebase::crypto::Status sb_status_ = (expr); \
-    if (!sb_status_.ok()) return sb_status_;        \
+#define SB_RETURN_IF_ERROR(expr)         \
+  do {                                   \
+    auto sb_status_ = (expr);            \
+    if (!sb_status_.ok()) return sb_status_; \
   } while (false)
 
 #define SB_CONCAT_INNER_(a, b) a##b
