@@ -1,0 +1,65 @@
+// Human-readable output of the `securebase` app: items, contacts, notices.
+// Everything that came from another person (names, texts) goes through
+// Printable() first, so a peer cannot send terminal escape sequences or
+// bidirectional-override tricks to the reader's terminal.
+#ifndef SECUREBASE_CLIENT_CLI_FORMAT_H_
+#define SECUREBASE_CLIENT_CLI_FORMAT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "securebase/client/client.h"
+
+namespace securebase::cli {
+
+enum class Lines { kSingle, kMultiple };
+
+// `text` made safe for a terminal: ill-formed UTF-8, control characters
+// (C0 except tab and, with Lines::kMultiple, newline; DEL; C1) and
+// bidirectional embedding/override/isolate characters become U+FFFD; tab
+// becomes a space; with Lines::kSingle a newline becomes " ↵ ".
+std::string Printable(std::string_view text, Lines lines = Lines::kSingle);
+
+// "2026-11-28 10:31" in the local time zone.
+std::string LocalTime(int64_t unix_ms);
+
+// Who is who, for "Dr. Rivera → you".
+class Names {
+ public:
+  explicit Names(std::string self_user_id) : self_(std::move(self_user_id)) {}
+  void Add(const client::Contact& contact);
+  void Set(const std::string& user_id, const std::string& display_name);
+  // "you", the printable display name, or the first 8 hex digits of the id.
+  std::string Of(const std::string& user_id) const;
+
+ private:
+  std::string self_;
+  std::map<std::string, std::string> names_;
+};
+
+// "[2026-11-28 10:31] Dr. Rivera → you: check-in mood 6/10, ..." (one line).
+std::string ItemLine(const client::HistoryItem& item, const Names& names);
+// A header line and the content's fields, one per line, indented; ends in '\n'.
+std::string ItemTranscript(const client::HistoryItem& item, const Names& names);
+
+// "Dr. Rivera  therapist  <user id>  verified" (one line).
+std::string ContactLine(const client::Contact& contact);
+
+// What the app says when a therapist has given no emergency guidance.
+extern const char kDefaultEmergencyGuidance[];
+// The therapist's availability notice and the "not for emergencies" guidance,
+// as lines for stderr.
+std::string AvailabilityNotice(const client::Contact& therapist);
+// The safety-number-changed warning for a contact, or "" if unchanged.
+std::string IdentityChangeWarning(const client::Contact& contact);
+// True if `check_in` answers PHQ-9 item 9 (thoughts of self-harm) above 0.
+bool HasSelfHarmSignal(const client::CheckIn& check_in);
+// Crisis resources shown on the device when a risk signal is present.
+extern const char kCrisisResources[];
+
+}  // namespace securebase::cli
+
+#endif  // SECUREBASE_CLIENT_CLI_FORMAT_H_

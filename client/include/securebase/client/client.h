@@ -1,0 +1,188 @@
+// The SecureBase client library: what the apps (and the `securebase` CLI) use.
+//
+// A Client owns one device's vault under `home`: its identity and device
+// keys, prekeys, sessions, contacts and history, all sealed under a vault key
+// that the passphrase unwraps (Argon2id). Every network action follows the
+// crash-safety rules of DESIGN.md:
+//   - receiving: decrypt, then commit the advanced session state and the
+//     content in one atomic, synced vault write, then acknowledge;
+//   - sending: encrypt (advancing the sending chains), commit the sessions and
+//     the outgoing ciphertexts (the outbox) in one write, then send; the outbox
+//     is retried with the same client message id until the server accepts it.
+// So a crash at any point loses nothing, shows nothing twice, and never reuses
+// a message key.
+//
+// Several processes may use the same home at once: the vault is locked only
+// for the duration of each transaction (other processes wait, up to
+// ClientOptions::lock_timeout).
+//
+// Thread-safety: a Client is not thread-safe; use one per thread, or guard it.
+// Watch() is the exception: it may run while another thread calls Stop().
+#ifndef SECUREBASE_CLIENT_CLIENT_H_
+#define SECUREBASE_CLIENT_CLIENT_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "securebase/client/content.h"
+#include "securebase/client/status.h"
+
+namespace securebase::client {
+
+enum class Role { kClient, kTherapist };
+const char* RoleName(Role role);  // "client" / "therapist".
+
+// Argon2id cost for wrapping the vault key.
+enum class PassphraseCost {
+  kModerate,         // libsodium MODERATE (256 MiB). The default.
+  kInteractive,      // libsodium INTERACTIVE (64 MiB).
+  kMinimumForTests,  // Only for tests.
+};
+
+struct ClientOptions {
+  // Directory holding the vault. Created by Create() with mode 0700.
+  std::string home;
+  // host:port of the server.
+  std::string server_address = "127.0.0.1:50051";
+  // PEM file of the CA that signed the server's certificate. Empty: the
+  // system's trust store.
+  std::string ca_file;
+  // Plaintext transport. Refused unless server_address is a loopback address.
+  bool insecure_loopback = false;
+  // Deadline for each RPC.
+  std::chrono::milliseconds rpc_timeout{10000};
+  // How long a transaction waits for another process holding the vault.
+  std::chrono::milliseconds lock_timeout{30000};
+  // Cost for wrapping a new vault key (Create only; Open reads it from disk).
+  PassphraseCost passphrase_cost = PassphraseCost::kModerate;
+  // When the server reports fewer one-time prekeys than this, upload more.
+  uint32_t prekey_low_watermark = 20;
+  uint32_t prekey_batch = 50;
+};
+
+struct Contact {
+  std::string user_id;  // Hex.
+  std::string display_name;  // Empty until the peer's profile arrives.
+  Role role = Role::kClient;
+  bool linked = true;            // False after either side ended the link.
+  bool verified = false;         // Safety number confirmed with Verify().
+  bool identity_changed = false; // Key changed since last Trust/Verify.
+  bool sends_held = false;       // Verified contact changed key: sends wait for Trust().
+  std::optional<Availability> availability;  // A therapist's notice.
+};
+
+enum class Direction { kIncoming, kOutgoing };
+// Outgoing: kQueued (in the outbox) -> kSent (server accepted) -> kDelivered ->
+// kRead (receipts), or kFailed (the server refused it for good, e.g. the link
+// ended). Incoming: kDelivered, then kRead once MarkRead() was called.
+enum class DeliveryState { kQueued, kSent, kDelivered, kRead, kFailed };
+
+struct HistoryItem {
+  std::string message_id;  // Hex, from the sender.
+  std::string peer_user_id;
+  Direction direction = Direction::kIncoming;
+  std::string sender_user_id;
+  uint32_t sender_device_id = 0;
+  int64_t sent_at_unix_ms = 0;      // Sender's clock.
+  int64_t received_at_unix_ms = 0;  // For incoming items: when this device stored it.
+  DeliveryState state = DeliveryState::kSent;  // Outgoing: receipts seen. Incoming: kDelivered/kRead.
+  ContentBody content;
+};
+
+// What a sync brought in.
+struct SyncResult {
+  std::vector<HistoryItem> new_items;  // In arrival order; receipts are folded into states.
+  uint32_t envelopes = 0;              // Envelopes processed.
+  uint32_t outbox_sent = 0;            // Queued sends delivered to the server now.
+  std::vector<std::string> warnings;   // e.g. "Dr. Rivera's safety number changed".
+};
+
+class Client {
+ public:
+  // Creates a new vault under options.home and registers a new account with
+  // the server. kAlreadyExists if a vault is there; kInvalidArgument for an
+  // empty name or passphrase; kPermissionDenied if therapist registration
+  // needs a token and `registration_token` is missing or wrong; kUnavailable
+  // if the server is unreachable (nothing is left behind then).
+  static Result<std::unique_ptr<Client>> Create(const ClientOptions& options,
+                                                std::string_view passphrase, Role role,
+                                                std::string_view display_name,
+                                                std::string_view registration_token = {});
+
+  // Opens an existing vault. kNotFound if there is none; kWrongPassphrase;
+  // kVaultCorrupted if it is damaged.
+  static Result<std::unique_ptr<Client>> Open(const ClientOptions& options,
+                                              std::string_view passphrase);
+
+  virtual ~Client() = default;
+
+  virtual Role role() const = 0;
+  virtual std::string user_id() const = 0;  // Hex.
+  virtual std::string display_name() const = 0;
+
+  // Therapist: a one-time invite code for a client. It carries a pin of the
+  // therapist's identity key and the key to the therapist's sealed profile.
+  virtual Result<std::string> CreateInvite(std::chrono::hours expires_in) = 0;
+  // Client: redeems an invite code, checks the pinned key, opens a session and
+  // sends the client's profile. kInvalidInvite for a malformed code or a key
+  // that does not match the pin; kNotFound for an unknown/expired/used invite.
+  virtual Result<Contact> AcceptInvite(std::string_view code) = 0;
+
+  virtual Result<std::vector<Contact>> Contacts() = 0;
+  // `peer` is a display name or a user id (hex). kNotFound, or
+  // kInvalidArgument when a display name is ambiguous.
+  virtual Result<Contact> FindContact(std::string_view peer) = 0;
+
+  // Sending. Each returns the new message's id (hex). Content is validated
+  // first (kInvalidArgument). kIdentityChanged: held until Trust(peer) — the
+  // message is kept in the outbox and sent then. kUnavailable: queued in the
+  // outbox; the next Sync() sends it.
+  virtual Result<std::string> SendText(std::string_view peer, std::string_view text,
+                                       std::string_view reply_to = {}) = 0;
+  virtual Result<std::string> SendCheckIn(std::string_view peer, const CheckIn& check_in) = 0;
+  virtual Result<std::string> SendReflection(std::string_view peer,
+                                             const Reflection& reflection) = 0;
+  // Therapist only (kPermissionDenied otherwise).
+  virtual Result<std::string> AssignExercise(std::string_view peer, const Exercise& exercise) = 0;
+  // Therapist only: stored in the profile and sent to every linked client.
+  virtual Status SetAvailability(const Availability& availability) = 0;
+
+  // Sends queued outbox entries, then fetches, decrypts, stores and
+  // acknowledges everything waiting, and sends delivered receipts.
+  virtual Result<SyncResult> Sync() = 0;
+  // Like Sync, then stays subscribed and calls `on_item` for every new item
+  // until `stop` becomes true or the connection fails (then kUnavailable).
+  virtual Status Watch(const std::function<void(const HistoryItem&)>& on_item,
+                       const std::atomic<bool>& stop) = 0;
+
+  // All items with a contact, oldest first.
+  virtual Result<std::vector<HistoryItem>> History(std::string_view peer) = 0;
+  // Marks the contact's incoming items as read and sends read receipts.
+  virtual Status MarkRead(std::string_view peer) = 0;
+  // Every contact's history, as a JSON document (see docs/CLIENT.md).
+  virtual Result<std::string> ExportJson() = 0;
+
+  // 60 digits in 12 groups; the same on both sides.
+  virtual Result<std::string> SafetyNumber(std::string_view peer) = 0;
+  // The user compared safety numbers: mark verified (and clear a change).
+  virtual Status Verify(std::string_view peer) = 0;
+  // Accept a contact's changed key; held sends go out at the next Sync().
+  virtual Status Trust(std::string_view peer) = 0;
+  // Ends the care link (either side). The history stays in the vault.
+  virtual Status EndLink(std::string_view peer) = 0;
+};
+
+// JSON renderings used by the CLI and the C API (stable; see docs/CLIENT.md).
+std::string ContactToJson(const Contact& contact);
+std::string HistoryItemToJson(const HistoryItem& item);
+
+}  // namespace securebase::client
+
+#endif  // SECUREBASE_CLIENT_CLIENT_H_

@@ -1,0 +1,231 @@
+/* The SecureBase client library's C API, for apps written in C, Swift,
+ * Kotlin (JNI), Python (ctypes/cffi) and other languages with a C FFI.
+ *
+ * It is a thin binding over securebase::client::Client (client.h); the
+ * behaviour, the errors and the JSON formats are those of the C++ API and of
+ * docs/CLIENT.md.
+ *
+ * Conventions
+ *   - Handles are opaque: an sb_client is created by sb_client_create() or
+ *     sb_client_open() and destroyed by sb_client_close().
+ *   - Every function that can fail returns an sb_error. SB_OK (0) is success.
+ *     On failure, sb_last_error_message() describes the error in a sentence
+ *     for a person (never containing secrets or message content), and every
+ *     out-parameter has been set to NULL.
+ *   - Strings passed in are NUL-terminated UTF-8 and are only read during the
+ *     call (the library keeps no pointer to them). A parameter documented as
+ *     "may be NULL" is optional; any other NULL pointer is SB_ERR_INVALID_ARGUMENT.
+ *   - Every string the library returns through a `char** out_...` parameter is
+ *     NUL-terminated UTF-8, owned by the caller, and must be released with
+ *     sb_free() (never with free(): the library may use another allocator).
+ *   - Thread-safety: an sb_client is not thread-safe; use it from one thread
+ *     at a time. The exception is sb_stop_watch(), which may be called from
+ *     any thread (and is async-signal-safe) while sb_watch() runs. Different
+ *     handles may be used concurrently, even on the same home directory.
+ *
+ * This header is C99 and includes only <stddef.h> and <stdint.h>.
+ */
+#ifndef SECUREBASE_CLIENT_SECUREBASE_H_
+#define SECUREBASE_CLIENT_SECUREBASE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. The values equal securebase::client::ErrorCode and never
+ * change; new codes are only ever added at the end. */
+typedef enum sb_error {
+  SB_OK = 0,
+  SB_ERR_INVALID_ARGUMENT = 1,    /* Malformed argument (bad peer, out-of-range field). */
+  SB_ERR_NOT_FOUND = 2,           /* No such contact, invite or vault. */
+  SB_ERR_ALREADY_EXISTS = 3,      /* The vault or account already exists. */
+  SB_ERR_PERMISSION_DENIED = 4,   /* The server refused (not linked, wrong role). */
+  SB_ERR_UNAUTHENTICATED = 5,     /* The server did not accept this device's login. */
+  SB_ERR_UNAVAILABLE = 6,         /* Server unreachable; nothing lost, retry later. */
+  SB_ERR_FAILED_PRECONDITION = 7, /* Valid, but not now (e.g. link ended). */
+  SB_ERR_RESOURCE_EXHAUSTED = 8,  /* A server or local limit. */
+  SB_ERR_WRONG_PASSPHRASE = 9,    /* The passphrase does not open the vault. */
+  SB_ERR_VAULT_CORRUPTED = 10,    /* A vault record does not authenticate or parse. */
+  SB_ERR_VAULT_BUSY = 11,         /* Another process kept the vault locked too long. */
+  SB_ERR_IDENTITY_CHANGED = 12,   /* A verified contact's key changed: sends wait for sb_trust. */
+  SB_ERR_INVALID_INVITE = 13,     /* Malformed invite code, or its key pin does not match. */
+  SB_ERR_INTERNAL = 14,           /* A bug or an unexpected server answer. */
+  SB_ERROR_MAX_ENUM = 0x7FFFFFFF  /* Not a code: keeps the enum 32 bits wide. */
+} sb_error;
+
+typedef enum sb_role {
+  SB_ROLE_CLIENT = 0,
+  SB_ROLE_THERAPIST = 1,
+  SB_ROLE_MAX_ENUM = 0x7FFFFFFF /* Not a role: keeps the enum 32 bits wide. */
+} sb_role;
+
+/* Argon2id cost for wrapping a new vault key (sb_client_create only). */
+typedef enum sb_passphrase_cost {
+  SB_PASSPHRASE_COST_MODERATE = 0,          /* 256 MiB. The default. */
+  SB_PASSPHRASE_COST_INTERACTIVE = 1,       /* 64 MiB. */
+  SB_PASSPHRASE_COST_MINIMUM_FOR_TESTS = 2, /* Only for tests: offers no protection. */
+  SB_PASSPHRASE_COST_MAX_ENUM = 0x7FFFFFFF  /* Not a cost: keeps the enum 32 bits wide. */
+} sb_passphrase_cost;
+
+/* Options for opening or creating a client. Initialise with sb_options_init()
+ * (which sets struct_size and every default), then set what you need. New
+ * fields are only ever appended; struct_size tells the library which exist. */
+typedef struct sb_options {
+  uint32_t struct_size;       /* sizeof(sb_options); set by sb_options_init. */
+  const char* home;           /* Vault directory. Required. */
+  const char* server_address; /* host:port. NULL: "127.0.0.1:50051". */
+  const char* ca_file;        /* PEM CA file. NULL: the system trust store. */
+  int insecure_loopback;      /* Non-zero: plaintext, only to a loopback address. */
+  uint32_t rpc_timeout_ms;    /* Per-RPC deadline. 0: 10000. */
+  uint32_t lock_timeout_ms;   /* Wait for another process on the vault. 0: 30000. */
+  sb_passphrase_cost passphrase_cost;
+} sb_options;
+
+/* One named emotion of a check-in; intensity 0-100. */
+typedef struct sb_emotion {
+  const char* name;
+  uint32_t intensity;
+} sb_emotion;
+
+typedef struct sb_client sb_client;
+
+/* Called by sb_watch() for every new item, with its JSON (the history-item
+ * format of docs/CLIENT.md). `item_json` is owned by the library and valid
+ * only during the call. */
+typedef void (*sb_item_callback)(void* user_data, const char* item_json);
+
+/* --- Errors and memory ---------------------------------------------------- */
+
+/* Stable snake_case name of a code ("ok", "wrong_passphrase", ...). A static
+ * string: do not free. Unknown codes give "unknown". */
+const char* sb_error_name(sb_error code);
+
+/* The message of the last failed call on this thread, or "" if the last call
+ * succeeded. Owned by the library: valid until the next sb_ call on the same
+ * thread; do not free. */
+const char* sb_last_error_message(void);
+
+/* Releases a string returned by the library. NULL is allowed. */
+void sb_free(void* ptr);
+
+/* Fills `options` with the defaults and struct_size. */
+void sb_options_init(sb_options* options);
+
+/* --- Lifecycle ------------------------------------------------------------ */
+
+/* Creates a new vault under options->home and registers a new account.
+ * `registration_token` may be NULL (needed for therapists when the server
+ * requires one). On success *out_client is a new handle owned by the caller
+ * (release it with sb_client_close). Errors: SB_ERR_ALREADY_EXISTS,
+ * SB_ERR_INVALID_ARGUMENT (empty name or passphrase), SB_ERR_PERMISSION_DENIED,
+ * SB_ERR_UNAVAILABLE. */
+sb_error sb_client_create(const sb_options* options, const char* passphrase, sb_role role,
+                          const char* display_name, const char* registration_token,
+                          sb_client** out_client);
+
+/* Opens an existing vault. On success *out_client is owned by the caller.
+ * Errors: SB_ERR_NOT_FOUND, SB_ERR_WRONG_PASSPHRASE, SB_ERR_VAULT_CORRUPTED,
+ * SB_ERR_VAULT_BUSY. */
+sb_error sb_client_open(const sb_options* options, const char* passphrase, sb_client** out_client);
+
+/* Destroys a handle (wiping its keys from memory). NULL is allowed. */
+void sb_client_close(sb_client* client);
+
+/* This account's user id (hex); the caller frees *out_user_id with sb_free. */
+sb_error sb_client_user_id(sb_client* client, char** out_user_id);
+/* This account's role. */
+sb_error sb_client_role(sb_client* client, sb_role* out_role);
+
+/* --- Care links ------------------------------------------------------------ */
+
+/* Therapist: a one-time invite code valid for `expires_hours` hours (> 0).
+ * The caller frees *out_code with sb_free. */
+sb_error sb_create_invite(sb_client* client, uint32_t expires_hours, char** out_code);
+
+/* Client: redeems an invite code and verifies the therapist's pinned key.
+ * `out_contact_json` may be NULL; otherwise it receives the new contact as
+ * JSON (contact format), freed with sb_free. Errors: SB_ERR_INVALID_INVITE,
+ * SB_ERR_NOT_FOUND (unknown, expired or used invite), SB_ERR_UNAVAILABLE. */
+sb_error sb_accept_invite(sb_client* client, const char* code, char** out_contact_json);
+
+/* All contacts as a JSON array of contact objects; freed with sb_free. */
+sb_error sb_contacts_json(sb_client* client, char** out_json);
+
+/* Ends the care link with `peer` (display name or hex user id). */
+sb_error sb_end_link(sb_client* client, const char* peer);
+
+/* --- Sending ----------------------------------------------------------------
+ * `peer` is a contact's display name or hex user id. On success
+ * *out_message_id (if out_message_id is not NULL) receives the new message's
+ * id (hex), freed with sb_free. SB_ERR_UNAVAILABLE: the message is queued and
+ * goes out with the next sb_sync. SB_ERR_IDENTITY_CHANGED: the message is
+ * held until sb_trust(peer). SB_ERR_INVALID_ARGUMENT: content out of range
+ * (see docs/CLIENT.md, "Content limits"). */
+
+sb_error sb_send_text(sb_client* client, const char* peer, const char* text, char** out_message_id);
+
+/* A check-in: mood 0-10, an optional note (may be NULL) and `emotion_count`
+ * emotions (`emotions` may be NULL when emotion_count is 0). */
+sb_error sb_send_checkin(sb_client* client, const char* peer, uint32_t mood, const char* note,
+                         const sb_emotion* emotions, size_t emotion_count, char** out_message_id);
+
+/* A free-form reflection; `prompt` may be NULL. */
+sb_error sb_send_reflection(sb_client* client, const char* peer, const char* prompt,
+                            const char* body, char** out_message_id);
+
+/* Therapist: assigns a one-off, free-form exercise. */
+sb_error sb_assign_exercise(sb_client* client, const char* peer, const char* title,
+                            const char* instructions, char** out_message_id);
+
+/* Therapist: sets the availability notice sent to every client.
+ * `emergency_guidance` may be NULL (no guidance). */
+sb_error sb_set_availability(sb_client* client, const char* text, const char* emergency_guidance);
+
+/* --- Receiving ---------------------------------------------------------------- */
+
+/* Sends queued messages, then fetches, decrypts, stores and acknowledges
+ * everything waiting. *out_json receives a JSON object (freed with sb_free):
+ *   {"items":[<history item>...],"warnings":["..."],"envelopes":N,"outbox_sent":N}
+ * where "items" are the new items in arrival order. */
+sb_error sb_sync(sb_client* client, char** out_json);
+
+/* Like sb_sync, then stays subscribed, calling `on_item` (on this thread) for
+ * every new item, until sb_stop_watch() is called or the connection fails
+ * (SB_ERR_UNAVAILABLE). Returns SB_OK when stopped. */
+sb_error sb_watch(sb_client* client, sb_item_callback on_item, void* user_data);
+
+/* Makes the running sb_watch on this handle return (or the next one, if none
+ * is running). Safe from any thread and from a signal handler. */
+void sb_stop_watch(sb_client* client);
+
+/* The whole history with `peer`, oldest first, as a JSON array of history
+ * items; freed with sb_free. */
+sb_error sb_history_json(sb_client* client, const char* peer, char** out_json);
+
+/* Marks `peer`'s incoming items as read and sends read receipts. */
+sb_error sb_mark_read(sb_client* client, const char* peer);
+
+/* Every contact's history as the export document of docs/CLIENT.md; freed
+ * with sb_free. */
+sb_error sb_export_json(sb_client* client, char** out_json);
+
+/* --- Verification ---------------------------------------------------------------- */
+
+/* The safety number shared with `peer`: 60 digits in 12 groups of 5,
+ * separated by spaces; freed with sb_free. */
+sb_error sb_safety_number(sb_client* client, const char* peer, char** out_safety_number);
+
+/* The user compared safety numbers with `peer`: mark the contact verified. */
+sb_error sb_verify(sb_client* client, const char* peer);
+
+/* Accept `peer`'s changed identity key; held messages go out at the next sync. */
+sb_error sb_trust(sb_client* client, const char* peer);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SECUREBASE_CLIENT_SECUREBASE_H_ */

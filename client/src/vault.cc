@@ -1,0 +1,298 @@
+#include "vault.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "securebase/crypto/random.h"
+
+namespace securebase::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+crypto::PassphraseHashParams ParamsFor(PassphraseCost cost) {
+  switch (cost) {
+    case PassphraseCost::kModerate: return crypto::PassphraseHashParams{};
+    case PassphraseCost::kInteractive: return crypto::PassphraseHashParams::Interactive();
+    case PassphraseCost::kMinimumForTests:
+      return crypto::PassphraseHashParams::MinimumForTesting();
+  }
+  return crypto::PassphraseHashParams{};
+}
+
+crypto::ByteSpan AsBytes(std::string_view s) {
+  return crypto::ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+std::string KeyFile(const std::string& home) { return home + "/vault.key"; }
+std::string LockFile(const std::string& home) { return home + "/vault.lock"; }
+std::string DbDir(const std::string& home) { return home + "/db"; }
+
+// Writes a file atomically and durably: temp file, fsync, rename, fsync dir.
+Status WriteFileAtomically(const std::string& path, crypto::ByteSpan bytes) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status(ErrorCode::kInternal, "cannot write " + path + ": " + strerror(errno));
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return Status(ErrorCode::kInternal, "cannot write " + path + ": " + strerror(errno));
+    }
+    written += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status(ErrorCode::kInternal, "cannot write " + path + ": " + strerror(errno));
+  }
+  int dir = ::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return Status::Ok();
+}
+
+// An flock held for the lifetime of the object.
+class FileLock {
+ public:
+  static Result<std::unique_ptr<FileLock>> Acquire(const std::string& path,
+                                                   std::chrono::milliseconds timeout) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Status(ErrorCode::kInternal, "cannot open the vault lock: " + std::string(strerror(errno)));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(2);
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        ::close(fd);
+        return Status(ErrorCode::kInternal, "cannot lock the vault: " + std::string(strerror(errno)));
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::close(fd);
+        return Status(ErrorCode::kVaultBusy,
+                      "another securebase process kept the vault busy; try again");
+      }
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+  }
+  ~FileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+rocksdb::Options DbOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.keep_log_file_num = 2;
+  options.max_manifest_file_size = 1 << 20;
+  options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
+  options.max_open_files = 64;
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Vault>> Vault::Create(const std::string& home, std::string_view passphrase,
+                                             PassphraseCost cost,
+                                             std::chrono::milliseconds lock_timeout) {
+  if (passphrase.empty()) return Status(ErrorCode::kInvalidArgument, "the passphrase is empty");
+  std::error_code ec;
+  if (fs::exists(KeyFile(home), ec)) {
+    return Status(ErrorCode::kAlreadyExists, "a vault already exists in " + home);
+  }
+  fs::create_directories(home, ec);
+  if (ec) return Status(ErrorCode::kInternal, "cannot create " + home + ": " + ec.message());
+  ::chmod(home.c_str(), 0700);
+  crypto::VaultKey key = crypto::VaultKey::Generate(crypto::SystemRandom());
+  auto wrapped = crypto::WrapVaultKey(key, AsBytes(passphrase), ParamsFor(cost),
+                                      crypto::SystemRandom());
+  if (!wrapped.ok()) return Status(ErrorCode::kInternal, wrapped.status().message());
+  // The database first, the key file last: a vault without a key file is
+  // "not created" and may be created again.
+  auto vault = std::unique_ptr<Vault>(new Vault(home, std::move(key), lock_timeout));
+  SB_RETURN_IF_ERROR(vault->Transact([](VaultTransaction&) { return Status::Ok(); }));
+  SB_RETURN_IF_ERROR(WriteFileAtomically(KeyFile(home), *wrapped));
+  return vault;
+}
+
+Result<std::unique_ptr<Vault>> Vault::Open(const std::string& home, std::string_view passphrase,
+                                           std::chrono::milliseconds lock_timeout) {
+  std::ifstream in(KeyFile(home), std::ios::binary);
+  if (!in) {
+    return Status(ErrorCode::kNotFound,
+                  "no vault in " + home + " (run `securebase init` first)");
+  }
+  crypto::Bytes wrapped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto key = crypto::UnwrapVaultKey(wrapped, AsBytes(passphrase));
+  if (!key.ok()) {
+    if (key.status().code() == crypto::ErrorCode::kWrongPassphrase) {
+      return Status(ErrorCode::kWrongPassphrase, "wrong passphrase for the vault in " + home);
+    }
+    return Status(ErrorCode::kVaultCorrupted, "the vault key file in " + home + " is damaged");
+  }
+  return std::unique_ptr<Vault>(new Vault(home, std::move(key).value(), lock_timeout));
+}
+
+void Vault::RemoveIncomplete(const std::string& home) {
+  std::error_code ec;
+  fs::remove(KeyFile(home), ec);
+  fs::remove_all(DbDir(home), ec);
+  fs::remove(LockFile(home), ec);
+}
+
+Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body) {
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                      FileLock::Acquire(LockFile(home_), lock_timeout_));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(DbOptions(), DbDir(home_), &raw);
+  if (!opened.ok()) {
+    return Status(ErrorCode::kVaultCorrupted, "cannot open the vault database: " + opened.ToString());
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  VaultTransaction txn(db.get(), key_);
+  SB_RETURN_IF_ERROR(body(txn));
+  if (txn.pending_.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : txn.pending_) {
+    if (value) {
+      batch.Put(key, rocksdb::Slice(reinterpret_cast<const char*>(value->data()), value->size()));
+    } else {
+      batch.Delete(key);
+    }
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  rocksdb::Status written = db->Write(write_options, &batch);
+  if (!written.ok()) {
+    return Status(ErrorCode::kInternal, "cannot write the vault: " + written.ToString());
+  }
+  return Status::Ok();
+}
+
+std::string VaultTransaction::PointKey(std::string_view name) const {
+  auto tag = crypto::RecordNameTag(key_, name);
+  return std::string(reinterpret_cast<const char*>(tag.data()), tag.size());
+}
+
+std::string VaultTransaction::ListPrefix(std::string_view list) const {
+  return PointKey(std::string("list:") + std::string(list));
+}
+
+std::string VaultTransaction::ItemName(std::string_view list, uint64_t index) {
+  return std::string(list) + "#" + std::to_string(index);
+}
+
+namespace {
+std::string BigEndian(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+uint64_t FromBigEndian(std::string_view s) {
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
+  return v;
+}
+}  // namespace
+
+Result<std::optional<crypto::SecretBytes>> VaultTransaction::ReadKey(const std::string& key,
+                                                                      std::string_view name) {
+  crypto::Bytes sealed;
+  if (auto it = pending_.find(key); it != pending_.end()) {
+    if (!it->second) return std::optional<crypto::SecretBytes>();
+    sealed = *it->second;
+  } else {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+    if (s.IsNotFound()) return std::optional<crypto::SecretBytes>();
+    if (!s.ok()) return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + s.ToString());
+    sealed.assign(value.begin(), value.end());
+  }
+  auto opened = crypto::OpenRecord(key_, name, sealed);
+  if (!opened.ok()) {
+    return Status(ErrorCode::kVaultCorrupted,
+                  "a vault record is damaged or was tampered with; restore the vault from a backup");
+  }
+  return std::optional<crypto::SecretBytes>(std::move(opened).value());
+}
+
+void VaultTransaction::Write(std::string key, std::string_view name, crypto::ByteSpan plaintext) {
+  auto sealed = crypto::SealRecord(key_, name, plaintext, crypto::SystemRandom());
+  if (!sealed.ok()) std::abort();  // Only fails above kMaxSealedRecordSize: a bug here.
+  pending_[std::move(key)] = std::move(sealed).value();
+}
+
+Result<std::optional<crypto::SecretBytes>> VaultTransaction::Get(std::string_view name) {
+  return ReadKey(PointKey(name), name);
+}
+
+void VaultTransaction::Put(std::string_view name, crypto::ByteSpan plaintext) {
+  Write(PointKey(name), name, plaintext);
+}
+
+void VaultTransaction::Delete(std::string_view name) { pending_[PointKey(name)] = std::nullopt; }
+
+Result<std::optional<crypto::SecretBytes>> VaultTransaction::GetItem(std::string_view list,
+                                                                     uint64_t index) {
+  return ReadKey(ListPrefix(list) + BigEndian(index), ItemName(list, index));
+}
+
+void VaultTransaction::PutItem(std::string_view list, uint64_t index, crypto::ByteSpan plaintext) {
+  Write(ListPrefix(list) + BigEndian(index), ItemName(list, index), plaintext);
+}
+
+void VaultTransaction::DeleteItem(std::string_view list, uint64_t index) {
+  pending_[ListPrefix(list) + BigEndian(index)] = std::nullopt;
+}
+
+Result<std::vector<std::pair<uint64_t, crypto::SecretBytes>>> VaultTransaction::ReadList(
+    std::string_view list) {
+  const std::string prefix = ListPrefix(list);
+  std::map<uint64_t, std::string> keys;  // index -> physical key
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) continue;
+    keys[FromBigEndian(std::string_view(it->key().data() + prefix.size(), 8))] =
+        it->key().ToString();
+  }
+  if (!it->status().ok()) {
+    return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + it->status().ToString());
+  }
+  for (const auto& [key, value] : pending_) {
+    if (key.size() == prefix.size() + 8 && key.compare(0, prefix.size(), prefix) == 0) {
+      keys[FromBigEndian(std::string_view(key).substr(prefix.size()))] = key;
+    }
+  }
+  std::vector<std::pair<uint64_t, crypto::SecretBytes>> out;
+  for (const auto& [index, key] : keys) {
+    SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> item, ReadKey(key, ItemName(list, index)));
+    if (item) out.emplace_back(index, std::move(*item));
+  }
+  return out;
+}
+
+}  // namespace securebase::client
