@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -71,6 +72,20 @@ bool Context::ResolveOptions(std::string& error) {
   }
   options_.insecure_loopback = insecure;
   if (!insecure) options_.ca_file = args_.Get("ca").value_or(EnvOr("SECUREBASE_CA", ""));
+  // Only `init` wraps a new vault key; the cost of an existing vault is read
+  // from its key file. "minimum-for-tests" exists so test suites that create
+  // many vaults stay fast; it makes a stolen vault file cheap to brute-force.
+  const std::string cost = EnvOr("SECUREBASE_PASSPHRASE_COST", "moderate");
+  if (cost == "moderate") {
+    options_.passphrase_cost = client::PassphraseCost::kModerate;
+  } else if (cost == "interactive") {
+    options_.passphrase_cost = client::PassphraseCost::kInteractive;
+  } else if (cost == "minimum-for-tests") {
+    options_.passphrase_cost = client::PassphraseCost::kMinimumForTests;
+  } else {
+    error = "SECUREBASE_PASSPHRASE_COST must be moderate, interactive or minimum-for-tests";
+    return false;
+  }
   return true;
 }
 

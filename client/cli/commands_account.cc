@@ -1,5 +1,7 @@
 // init, invite, accept, contacts, availability, export.
+#include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "app.h"
 #include "files.h"

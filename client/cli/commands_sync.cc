@@ -57,7 +57,7 @@ int Watch(Context& ctx, client::Client& client, bool json) {
         }
         PrintItem(item, names, json);
       },
-      g_stop);
+      g_stop, [](const std::string& warning) { PrintNotice("Warning: " + warning + "\n"); });
   if (g_stop.load()) return kExitOk;  // Stopped by a signal: a normal end.
   if (!status.ok()) {
     return ctx.Fail(status, status.code() == client::ErrorCode::kUnavailable

@@ -1,4 +1,6 @@
 // Contacts: invites, the contact list, verification, links, availability.
+#include <algorithm>
+
 #include "client_impl.h"
 #include "content_codec.h"
 #include "invite_code.h"
@@ -82,7 +84,7 @@ Status ClientImpl::UpdateContact(const std::string& user_id,
   });
 }
 
-Status ClientImpl::LearnLinkedContacts() {
+Status ClientImpl::RefreshLinks() {
   v1::ListLinksResponse links;
   SB_RETURN_IF_ERROR(connection_->Call("list links", [&](grpc::ClientContext& context) {
     return connection_->links().ListLinks(&context, v1::ListLinksRequest(), &links);
@@ -90,6 +92,14 @@ Status ClientImpl::LearnLinkedContacts() {
   return vault_->Transact([&](VaultTransaction& txn) -> Status {
     SB_ASSIGN_OR_RETURN(records::Contacts contacts, LoadContacts(txn));
     bool changed = false;
+    for (auto& contact : *contacts.mutable_contacts()) {
+      const bool linked = std::any_of(links.links().begin(), links.links().end(),
+                                      [&](const v1::Link& l) { return l.peer_user_id() == contact.user_id(); });
+      if (contact.linked() != linked) {
+        contact.set_linked(linked);
+        changed = true;
+      }
+    }
     for (const v1::Link& link : links.links()) {
       if (FindById(contacts, link.peer_user_id()) != nullptr) continue;
       records::Contact* contact = contacts.add_contacts();
@@ -297,7 +307,7 @@ Status ClientImpl::SetAvailability(const Availability& availability) {
     return Status::Ok();
   }));
   // Contacts that linked since the last sync get it too.
-  LearnLinkedContacts().IgnoreError();  // Offline: known contacts still get it.
+  RefreshLinks().IgnoreError();  // Offline: known contacts still get it.
   SB_ASSIGN_OR_RETURN(std::vector<Contact> contacts, Contacts());
   Status result = Status::Ok();
   for (const Contact& contact : contacts) {

@@ -84,7 +84,8 @@ class ClientImpl final : public Client {
   Status SetAvailability(const Availability& availability) override;
   Result<SyncResult> Sync() override;
   Status Watch(const std::function<void(const HistoryItem&)>& on_item,
-               const std::atomic<bool>& stop) override;
+               const std::atomic<bool>& stop,
+               const std::function<void(const std::string&)>& on_warning) override;
   Result<std::vector<HistoryItem>> History(std::string_view peer) override;
   Status MarkRead(std::string_view peer) override;
   Result<std::string> ExportJson() override;
@@ -99,8 +100,9 @@ class ClientImpl final : public Client {
   Result<std::string> ResolvePeer(std::string_view peer);
   Status UpdateContact(const std::string& user_id,
                        const std::function<Status(records::Contact&)>& change);
-  // Adds contacts for linked users not yet known (the server's link list).
-  Status LearnLinkedContacts();
+  // Brings contacts in line with the server's link list: adds newly linked
+  // users, marks ended links (and re-made ones).
+  Status RefreshLinks();
 
   // --- sending (client_send.cc)
   // Encrypts `body` for every device of the peer and our other devices,

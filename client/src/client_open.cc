@@ -95,8 +95,11 @@ Result<std::unique_ptr<Client>> ClientImpl::CreateNew(const ClientOptions& optio
                                                       std::string_view passphrase, Role role,
                                                       std::string_view display_name,
                                                       std::string_view registration_token) {
-  if (display_name.empty() || display_name.size() > 128) {
-    return Status(ErrorCode::kInvalidArgument, "the name must be 1 to 128 characters");
+  if (std::string problem = ValidateContent(Profile{std::string(display_name), std::nullopt});
+      display_name.empty() || !problem.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "the name must be 1 to 128 bytes of printable text" +
+                      (problem.empty() ? std::string() : " (" + problem + ")"));
   }
   if (options.home.empty()) return Status(ErrorCode::kInvalidArgument, "no home directory given");
   SB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, Connection::Create(options));

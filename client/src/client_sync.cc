@@ -18,6 +18,8 @@ namespace securebase::client {
 namespace {
 
 constexpr uint32_t kFetchPageSize = 200;
+// ValidateContent's bound on the ids in one receipt.
+constexpr size_t kMaxIdsPerReceipt = 1000;
 
 records::Contact* FindContactRecord(records::Contacts& contacts, const std::string& user_id) {
   for (auto& c : *contacts.mutable_contacts()) {
@@ -93,7 +95,7 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
     }
     return Status::Ok();
   }));
-  if (unknown) SB_RETURN_IF_ERROR(LearnLinkedContacts());
+  if (unknown) SB_RETURN_IF_ERROR(RefreshLinks());
 
   PageOutcome outcome;
   crypto::RandomSource& rng = crypto::SystemRandom();
@@ -331,11 +333,15 @@ Status ClientImpl::SendReceipts(const std::map<std::string, std::vector<std::str
                                 ReceiptType type) {
   Status result = Status::Ok();
   for (const auto& [user, message_ids] : ids) {
-    if (message_ids.empty()) continue;
-    auto sent = SendBody(user, Receipt{type, message_ids}, /*record_history=*/false);
-    // An ended link or an unverified key change: receipts are not worth a fuss.
-    if (!sent.ok() && sent.status().code() == ErrorCode::kUnavailable && result.ok()) {
-      result = sent.status();
+    for (size_t first = 0; first < message_ids.size(); first += kMaxIdsPerReceipt) {
+      const size_t last = std::min(message_ids.size(), first + kMaxIdsPerReceipt);
+      Receipt receipt{type, std::vector<std::string>(message_ids.begin() + first,
+                                                     message_ids.begin() + last)};
+      auto sent = SendBody(user, receipt, /*record_history=*/false);
+      // An ended link or an unverified key change: receipts are not worth a fuss.
+      if (!sent.ok() && sent.status().code() == ErrorCode::kUnavailable && result.ok()) {
+        result = sent.status();
+      }
     }
   }
   return result;
@@ -343,6 +349,8 @@ Status ClientImpl::SendReceipts(const std::map<std::string, std::vector<std::str
 
 Result<SyncResult> ClientImpl::Sync() {
   SyncResult result;
+  // Links made or ended by the other side since the last sync.
+  SB_RETURN_IF_ERROR(RefreshLinks());
   Status flushed = FlushOutbox(&result.outbox_sent);
   if (!flushed.ok()) return flushed;
   uint64_t after = 0;  // From 0: envelopes processed but not acknowledged come back once.
@@ -376,9 +384,13 @@ Result<SyncResult> ClientImpl::Sync() {
 }
 
 Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
-                         const std::atomic<bool>& stop) {
+                         const std::atomic<bool>& stop,
+                         const std::function<void(const std::string&)>& on_warning) {
   SB_ASSIGN_OR_RETURN(SyncResult initial, Sync());
   for (const HistoryItem& item : initial.new_items) on_item(item);
+  if (on_warning) {
+    for (const std::string& warning : initial.warnings) on_warning(warning);
+  }
   while (!stop.load()) {
     grpc::ClientContext context;
     SB_RETURN_IF_ERROR(connection_->PrepareStreamContext(context));
@@ -401,6 +413,9 @@ Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
       failure = Acknowledge(page->last_seq);
       SendReceipts(page->receipts_due, ReceiptType::kDelivered).IgnoreError();  // Best effort.
       for (const HistoryItem& item : page->new_items) on_item(item);
+      if (on_warning) {
+        for (const std::string& warning : page->warnings) on_warning(warning);
+      }
     }
     if (!failure.ok()) context.TryCancel();
     grpc::Status status = reader->Finish();

@@ -17,7 +17,7 @@
 // ClientOptions::lock_timeout).
 //
 // Thread-safety: a Client is not thread-safe; use one per thread, or guard it.
-// Watch() is the exception: it may run while another thread calls Stop().
+// Watch() watches its `stop` flag, which any thread or a signal handler may set.
 #ifndef SECUREBASE_CLIENT_CLIENT_H_
 #define SECUREBASE_CLIENT_CLIENT_H_
 
@@ -158,9 +158,12 @@ class Client {
   // acknowledges everything waiting, and sends delivered receipts.
   virtual Result<SyncResult> Sync() = 0;
   // Like Sync, then stays subscribed and calls `on_item` for every new item
-  // until `stop` becomes true or the connection fails (then kUnavailable).
+  // (and `on_warning`, if given, for every warning such as a changed safety
+  // number) until `stop` becomes true (then OK, within ~50 ms) or the
+  // connection fails (then kUnavailable).
   virtual Status Watch(const std::function<void(const HistoryItem&)>& on_item,
-                       const std::atomic<bool>& stop) = 0;
+                       const std::atomic<bool>& stop,
+                       const std::function<void(const std::string&)>& on_warning = nullptr) = 0;
 
   // All items with a contact, oldest first.
   virtual Result<std::vector<HistoryItem>> History(std::string_view peer) = 0;
