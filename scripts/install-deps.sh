@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages SecureBase needs, and only those that are
+# missing. Quiet and fast (one dpkg-query call) when everything is present;
+# otherwise one `apt-get update` and one `apt-get install`.
+#
+# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
+#   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
+#   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
+#   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
+#   --clang      options are synonyms
+#   --all        everything above (what .ci/run needs)
+# Runs as root, or through sudo when available.
+set -euo pipefail
+
+base_packages=(
+  g++ cmake ninja-build pkg-config
+  libsodium-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librocksdb-dev
+  libgtest-dev libbenchmark-dev
+  openssl
+)
+clang_packages=(clang-14 libclang-rt-14-dev)
+
+wanted=("${base_packages[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
+    -h | --help)
+      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "install-deps.sh: unknown option '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+# One query for all packages; names dpkg has never heard of simply print nothing.
+installed="$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${wanted[@]}" 2>/dev/null |
+  awk '$2 == "ii" { print $1 }' || true)"
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if grep -qxF -- "$pkg" <<<"$installed"; then continue; fi
+  # pkgconf provides pkg-config; installing pkg-config over it would replace it.
+  if [[ "$pkg" == pkg-config ]] && command -v pkg-config >/dev/null 2>&1; then continue; fi
+  missing+=("$pkg")
+done
+
+((${#missing[@]} == 0)) && exit 0
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+sudo=()
+if ((EUID != 0)); then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "install-deps.sh: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

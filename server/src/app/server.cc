@@ -1,0 +1,254 @@
+#include "server/src/app/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "securebase/crypto/random.h"
+#include "server/src/admin/admin_ops.h"
+#include "server/src/admin/admin_service.h"
+#include "server/src/app/data_dir.h"
+#include "server/src/common/log.h"
+#include "server/src/service/accounts_service.h"
+#include "server/src/service/keys_service.h"
+#include "server/src/service/links_service.h"
+#include "server/src/service/messages_service.h"
+#include "server/src/store/rocks_store.h"
+
+namespace securebase::server {
+namespace {
+
+// Threads that run unary bodies (store work, synced writes). Enough that
+// concurrent sends share fsyncs (group commit).
+constexpr size_t kWorkThreads = 16;
+constexpr auto kDrainTimeout = std::chrono::seconds(10);
+
+Result<std::string> ReadFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument(std::string("cannot read ") + flag + " file " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (buffer.str().empty()) return Status::InvalidArgument(std::string(flag) + " file " + path + " is empty");
+  return buffer.str();
+}
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(const ServeConfig& config, Clock& clock) : config_(config), clock_(clock) {}
+
+  ~ServerImpl() override { Shutdown(); }
+
+  Status Init() {
+    std::shared_ptr<grpc::ServerCredentials> credentials;
+    if (config_.insecure_loopback) {
+      credentials = grpc::InsecureServerCredentials();
+    } else {
+      SBS_ASSIGN_OR_RETURN(std::string cert, ReadFile(config_.tls_cert, "--tls-cert"));
+      SBS_ASSIGN_OR_RETURN(std::string key, ReadFile(config_.tls_key, "--tls-key"));
+      grpc::SslServerCredentialsOptions ssl;
+      ssl.pem_key_cert_pairs.push_back({key, cert});
+      credentials = grpc::SslServerCredentials(ssl);
+      std::fill(key.begin(), key.end(), '\0');
+    }
+    SBS_ASSIGN_OR_RETURN(HostPort listen, ParseHostPort(config_.listen));
+
+    SBS_RETURN_IF_ERROR(EnsureDataDir(config_.data_dir));
+    RocksStoreOptions store_options;
+    store_options.path = DatabasePath(config_.data_dir);
+    store_options.sync_writes = config_.sync_writes;
+    SBS_ASSIGN_OR_RETURN(store_, RocksStore::Open(store_options, clock_));
+
+    const Limits& limits = config_.limits;
+    random_ = &crypto::SystemRandom();
+    rate_limiter_ = std::make_unique<RateLimiter>(clock_, limits.rate_limit_rps, limits.rate_limit_burst);
+    login_limiter_ = std::make_unique<LoginLimiter>(
+        clock_, limits.max_failed_logins, int64_t{limits.failed_login_window_seconds} * 1000);
+    challenges_ = std::make_unique<ChallengeRegistry>(clock_, *random_,
+                                                      int64_t{limits.challenge_ttl_seconds} * 1000);
+    delivery_ = std::make_unique<DeliveryRegistry>(limits.max_streams_per_device);
+    work_ = std::make_unique<WorkQueue>(kWorkThreads);
+    context_ = std::make_unique<ServiceContext>(ServiceContext{
+        *store_, clock_, *random_, config_.limits, config_.therapist_registration, *rate_limiter_,
+        *login_limiter_, *challenges_, *delivery_, *work_});
+    accounts_ = std::make_unique<AccountsService>(*context_);
+    keys_ = std::make_unique<KeysService>(*context_);
+    links_ = std::make_unique<LinksService>(*context_);
+    messages_ = std::make_unique<MessagesService>(*context_);
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    // Without this a second server could bind the same port (SO_REUSEPORT)
+    // and silently take half the connections.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    std::string bind_host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]"
+                                                                        : listen.host;
+    builder.AddListeningPort(bind_host + ":" + std::to_string(listen.port), credentials, &port_);
+    builder.RegisterService(accounts_.get());
+    builder.RegisterService(keys_.get());
+    builder.RegisterService(links_.get());
+    builder.RegisterService(messages_.get());
+    // Above the largest legal Send, so oversize input gets our clear
+    // RESOURCE_EXHAUSTED rather than a transport error.
+    uint64_t largest_send = uint64_t{limits.max_envelope_bytes} * limits.max_ciphertexts_per_send +
+                            (1u << 20);
+    builder.SetMaxReceiveMessageSize(
+        static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(largest_send, 32u << 20), INT32_MAX)));
+    grpc_server_ = builder.BuildAndStart();
+    if (!grpc_server_ || port_ == 0) {
+      return Status::Internal("cannot listen on " + config_.listen);
+    }
+    listening_ = bind_host + ":" + std::to_string(port_);
+    StartAdminSocket();
+
+    sweeper_ = std::thread([this] { SweepLoop(); });
+    Log(LogLevel::kInfo, "server_started",
+        {{"listen", listening_}, {"tls", config_.insecure_loopback ? "off" : "on"},
+         {"sync_writes", config_.sync_writes ? "true" : "false"},
+         {"therapist_registration",
+          config_.therapist_registration == TherapistRegistration::kOpen ? "open" : "token"}});
+    return Status::Ok();
+  }
+
+  std::string listening_address() const override { return listening_; }
+  int port() const override { return port_; }
+
+  void Shutdown() override {
+    std::lock_guard<std::mutex> lock(shutdown_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    auto start = std::chrono::steady_clock::now();
+    if (grpc_server_) {
+      if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(false);
+      delivery_->ShutdownAll();
+      grpc_server_->Shutdown(std::chrono::system_clock::now() + kDrainTimeout);
+      grpc_server_->Wait();
+    }
+    if (admin_server_) {
+      admin_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      admin_server_->Wait();
+      std::error_code ec;
+      std::filesystem::remove(AdminSocketPath(config_.data_dir), ec);
+    }
+    if (work_) work_->Stop();
+    {
+      std::lock_guard<std::mutex> sweep_lock(sweep_mu_);
+      sweep_stop_ = true;
+    }
+    sweep_cv_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
+    grpc_server_.reset();
+    admin_server_.reset();
+    store_.reset();  // Flushes the WAL and closes RocksDB.
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start).count();
+    if (port_ != 0) Log(LogLevel::kInfo, "server_stopped", {{"drain_ms", std::to_string(ms)}});
+  }
+
+ private:
+  void StartAdminSocket() {
+    std::string path = AdminSocketPath(config_.data_dir);
+    if (path.size() >= 100) {
+      Log(LogLevel::kWarning, "admin_socket_disabled", {{"reason", "data dir path too long for a unix socket"}});
+      return;
+    }
+    std::error_code ec;
+    // We hold the database lock, so a socket file left here is stale.
+    std::filesystem::remove(path, ec);
+    admin_ops_ = std::make_unique<AdminOps>(*store_, clock_, *random_);
+    admin_service_ = std::make_unique<AdminService>(*admin_ops_);
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("unix:" + path, grpc::InsecureServerCredentials());
+    builder.RegisterService(admin_service_.get());
+    mode_t old_mask = ::umask(0077);  // The socket is created 0600.
+    admin_server_ = builder.BuildAndStart();
+    ::umask(old_mask);
+    if (!admin_server_) {
+      Log(LogLevel::kWarning, "admin_socket_disabled", {{"reason", "cannot listen on the admin socket"}});
+      return;
+    }
+    ::chmod(path.c_str(), 0600);
+  }
+
+  void SweepLoop() {
+    const auto interval = std::chrono::seconds(config_.sweep_interval_seconds);
+    const int64_t retention_ms = int64_t{config_.limits.retention_days} * 86400 * 1000;
+    std::unique_lock<std::mutex> lock(sweep_mu_);
+    for (;;) {
+      lock.unlock();
+      auto start = std::chrono::steady_clock::now();
+      auto counts = store_->Sweep(retention_ms);
+      rate_limiter_->Prune();
+      login_limiter_->Prune();
+      challenges_->Prune();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start).count();
+      if (counts.ok()) {
+        Log(LogLevel::kInfo, "sweep",
+            {{"envelopes", std::to_string(counts->envelopes)},
+             {"idempotency", std::to_string(counts->idempotency)},
+             {"invites", std::to_string(counts->invites)},
+             {"tokens", std::to_string(counts->tokens)},
+             {"registration_tokens", std::to_string(counts->registration_tokens)},
+             {"duration_ms", std::to_string(ms)}});
+      } else {
+        Log(LogLevel::kError, "sweep_failed", {{"code", StatusCodeName(counts.status().code())}});
+      }
+      lock.lock();
+      if (sweep_cv_.wait_for(lock, interval, [this] { return sweep_stop_; })) return;
+    }
+  }
+
+  ServeConfig config_;
+  Clock& clock_;
+  crypto::RandomSource* random_ = nullptr;
+  std::unique_ptr<RocksStore> store_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
+  std::unique_ptr<LoginLimiter> login_limiter_;
+  std::unique_ptr<ChallengeRegistry> challenges_;
+  std::unique_ptr<DeliveryRegistry> delivery_;
+  std::unique_ptr<WorkQueue> work_;
+  std::unique_ptr<ServiceContext> context_;
+  std::unique_ptr<AccountsService> accounts_;
+  std::unique_ptr<KeysService> keys_;
+  std::unique_ptr<LinksService> links_;
+  std::unique_ptr<MessagesService> messages_;
+  std::unique_ptr<AdminOps> admin_ops_;
+  std::unique_ptr<AdminService> admin_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<grpc::Server> admin_server_;
+  int port_ = 0;
+  std::string listening_;
+
+  std::thread sweeper_;
+  std::mutex sweep_mu_;
+  std::condition_variable sweep_cv_;
+  bool sweep_stop_ = false;  // Guarded by sweep_mu_.
+
+  std::mutex shutdown_mu_;
+  bool stopped_ = false;  // Guarded by shutdown_mu_.
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const ServeConfig& config, Clock& clock) {
+  auto server = std::make_unique<ServerImpl>(config, clock);
+  Status status = server->Init();
+  if (!status.ok()) {
+    server->Shutdown();
+    return status;
+  }
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace securebase::server

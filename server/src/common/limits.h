@@ -1,0 +1,56 @@
+// Every limit the server enforces, in one place. Configurable limits are
+// fields of Limits (flags of the same name, see docs/SERVER.md); fixed
+// protocol sizes are constants.
+#ifndef SECUREBASE_SERVER_COMMON_LIMITS_H_
+#define SECUREBASE_SERVER_COMMON_LIMITS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace securebase::server {
+
+// Fixed by the wire protocol.
+inline constexpr size_t kUserIdSize = 16;
+inline constexpr size_t kClientMessageIdSize = 16;
+inline constexpr size_t kInviteSecretSize = 16;
+inline constexpr size_t kSessionTokenSize = 32;        // 64 hex characters on the wire.
+inline constexpr size_t kRegistrationTokenSize = 32;   // 64 hex characters.
+inline constexpr size_t kChallengeSize = 32;
+inline constexpr size_t kPublicKeySize = 32;
+inline constexpr size_t kSignatureSize = 64;
+inline constexpr size_t kMaxSealedProfileBytes = 4096;
+// Outstanding login challenges kept per device; older ones are dropped.
+inline constexpr size_t kMaxChallengesPerDevice = 4;
+// Fetch paging.
+inline constexpr uint32_t kDefaultFetchLimit = 100;
+inline constexpr uint32_t kMaxFetchLimit = 1000;
+// A Fetch answer or a stream read batch stays below gRPC's default client
+// receive limit (4 MiB), but always carries at least one envelope.
+inline constexpr size_t kMaxFetchResponseBytes = 3 * 1024 * 1024;
+inline constexpr uint32_t kStreamReadBatch = 64;
+// Default invite lifetime when CreateInvite asks for 0.
+inline constexpr uint32_t kDefaultInviteSeconds = 72 * 3600;
+
+// Operator-tunable limits. Defaults are what `securebase-server` uses without
+// flags. Raising a limit costs memory or disk per request/account.
+struct Limits {
+  uint32_t max_envelope_bytes = 262144;        // Per ciphertext.
+  uint32_t max_ciphertexts_per_send = 64;      // Per Send request.
+  uint32_t max_prekeys_per_upload = 100;       // Register, AddDevice, UploadPreKeys.
+  uint32_t max_prekeys_per_device = 1000;      // One-time prekey pool size.
+  uint32_t max_outstanding_invites = 20;       // Unexpired, unredeemed, per therapist.
+  uint32_t max_invite_seconds = 7 * 86400;     // Upper bound for CreateInvite.
+  uint32_t max_streams_per_device = 4;         // Concurrent Subscribe streams.
+  double rate_limit_rps = 50;                  // Token bucket per account,
+  double rate_limit_burst = 100;               //   on every authenticated RPC.
+  uint32_t max_failed_logins = 5;              // Per device, per window.
+  uint32_t failed_login_window_seconds = 900;
+  uint32_t max_devices_per_account = 8;
+  uint32_t token_ttl_seconds = 86400;
+  uint32_t challenge_ttl_seconds = 60;
+  uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
+};
+
+}  // namespace securebase::server
+
+#endif  // SECUREBASE_SERVER_COMMON_LIMITS_H_

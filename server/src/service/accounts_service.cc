@@ -1,0 +1,211 @@
+#include "server/src/service/accounts_service.h"
+
+#include "securebase/crypto/secret.h"
+#include "securebase/crypto/signature.h"
+#include "server/src/common/secrets.h"
+#include "server/src/service/authenticator.h"
+#include "server/src/service/unary.h"
+#include "server/src/service/validation.h"
+#include "server/src/store/keys.h"
+
+namespace securebase::server {
+namespace {
+
+crypto::ByteSpan Span(const std::string& s) {
+  return crypto::ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AccountsService::Register(grpc::CallbackServerContext* context,
+                                                    const v1::RegisterRequest* request,
+                                                    v1::RegisterResponse* response) {
+  return RunUnary(services_, context, "Accounts.Register",
+                  [=, this] { return DoRegister(*request, *response); });
+}
+
+grpc::ServerUnaryReactor* AccountsService::AddDevice(grpc::CallbackServerContext* context,
+                                                     const v1::AddDeviceRequest* request,
+                                                     v1::AddDeviceResponse* response) {
+  return RunUnary(services_, context, "Accounts.AddDevice",
+                  [=, this] { return DoAddDevice(*context, *request, *response); });
+}
+
+grpc::ServerUnaryReactor* AccountsService::GetChallenge(grpc::CallbackServerContext* context,
+                                                        const v1::GetChallengeRequest* request,
+                                                        v1::GetChallengeResponse* response) {
+  return RunUnary(services_, context, "Accounts.GetChallenge",
+                  [=, this] { return DoGetChallenge(*request, *response); });
+}
+
+grpc::ServerUnaryReactor* AccountsService::Authenticate(grpc::CallbackServerContext* context,
+                                                        const v1::AuthenticateRequest* request,
+                                                        v1::AuthenticateResponse* response) {
+  return RunUnary(services_, context, "Accounts.Authenticate",
+                  [=, this] { return DoAuthenticate(*request, *response); });
+}
+
+grpc::ServerUnaryReactor* AccountsService::Logout(grpc::CallbackServerContext* context,
+                                                  const v1::LogoutRequest* /*request*/,
+                                                  v1::LogoutResponse* /*response*/) {
+  return RunUnary(services_, context, "Accounts.Logout", [=, this] { return DoLogout(*context); });
+}
+
+grpc::ServerUnaryReactor* AccountsService::ListDevices(grpc::CallbackServerContext* context,
+                                                       const v1::ListDevicesRequest* /*request*/,
+                                                       v1::ListDevicesResponse* response) {
+  return RunUnary(services_, context, "Accounts.ListDevices",
+                  [=, this] { return DoListDevices(*context, *response); });
+}
+
+Status AccountsService::DoRegister(const v1::RegisterRequest& request,
+                                   v1::RegisterResponse& response) {
+  if (request.role() != v1::ROLE_CLIENT && request.role() != v1::ROLE_THERAPIST) {
+    return Status::InvalidArgument("role must be ROLE_CLIENT or ROLE_THERAPIST");
+  }
+  SBS_RETURN_IF_ERROR(CheckSize("identity_key", request.identity_key(), kPublicKeySize));
+  if (!crypto::ValidateEd25519PublicKey(Span(request.identity_key())).ok()) {
+    return Status::InvalidArgument("identity_key is not a valid Ed25519 public key");
+  }
+  if (!request.has_device()) return Status::InvalidArgument("device is missing");
+  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device,
+                       CheckNewDevice("device", request.device(), request.identity_key(),
+                                      services_.limits));
+
+  std::optional<std::string> token_hash;
+  if (request.role() == v1::ROLE_THERAPIST &&
+      services_.therapist_registration == TherapistRegistration::kToken) {
+    const std::string& token_hex = request.registration_token();
+    std::optional<std::string> token;
+    if (token_hex.size() == 2 * kRegistrationTokenSize) token = FromLowerHex(token_hex);
+    if (!token.has_value()) {
+      return Status::PermissionDenied(
+          "therapist registration needs a valid unused registration_token");
+    }
+    token_hash = HashSecret(SecretPurpose::kRegistrationToken, *token);
+    crypto::SecureWipe(token->data(), token->size());
+  }
+
+  v1::AccountRecord account;
+  account.set_user_id(RandomBytes(services_.random, kUserIdSize));
+  account.set_role(request.role());
+  account.set_identity_key(request.identity_key());
+  SBS_RETURN_IF_ERROR(services_.store.CreateAccount(account, device, token_hash));
+  response.set_user_id(account.user_id());
+  response.set_device_id(1);
+  Log(LogLevel::kInfo, "account_registered",
+      {{"role", request.role() == v1::ROLE_THERAPIST ? "therapist" : "client"}});
+  return Status::Ok();
+}
+
+Status AccountsService::DoAddDevice(grpc::CallbackServerContext& context,
+                                    const v1::AddDeviceRequest& request,
+                                    v1::AddDeviceResponse& response) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
+  if (!request.has_device()) return Status::InvalidArgument("device is missing");
+  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device, CheckNewDevice("device", request.device(),
+                                                            account.identity_key(), services_.limits));
+  SBS_ASSIGN_OR_RETURN(uint32_t device_id,
+                       services_.store.AddDevice(caller.user_id, device,
+                                                 services_.limits.max_devices_per_account));
+  response.set_device_id(device_id);
+  return Status::Ok();
+}
+
+Status AccountsService::DoGetChallenge(const v1::GetChallengeRequest& request,
+                                       v1::GetChallengeResponse& response) {
+  SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
+  SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
+  auto device = services_.store.GetDevice(request.user_id(), request.device_id());
+  if (!device.ok()) {
+    return device.status().IsNotFound() ? Status::NotFound("no such device") : device.status();
+  }
+  std::string device_key = keys::Device(request.user_id(), request.device_id());
+  if (services_.login_limiter.IsBlocked(device_key)) {
+    return Status::ResourceExhausted("too many failed logins for this device; try again later");
+  }
+  ChallengeRegistry::Issued issued = services_.challenges.Issue(device_key);
+  response.set_challenge(issued.challenge);
+  crypto::SecureWipe(issued.challenge.data(), issued.challenge.size());
+  response.set_expires_at_unix_ms(issued.expires_at_unix_ms);
+  return Status::Ok();
+}
+
+Status AccountsService::RecordFailedLogin(const std::string& device_key,
+                                          const v1::AuthenticateRequest& request,
+                                          const char* reason) {
+  services_.login_limiter.RecordFailure(device_key);
+  v1::AuditRecord audit;
+  audit.set_event("login_failed");
+  audit.set_user_id(request.user_id());
+  audit.set_device_id(request.device_id());
+  audit.set_detail(std::string("reason=") + reason);
+  SBS_RETURN_IF_ERROR(services_.store.AppendAudit(std::move(audit)));
+  return Status::Unauthenticated("unknown, expired or used challenge, or bad signature");
+}
+
+Status AccountsService::DoAuthenticate(const v1::AuthenticateRequest& request,
+                                       v1::AuthenticateResponse& response) {
+  SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
+  SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
+  SBS_RETURN_IF_ERROR(CheckSize("challenge", request.challenge(), kChallengeSize));
+  SBS_RETURN_IF_ERROR(CheckSize("signature", request.signature(), kSignatureSize));
+  auto device = services_.store.GetDevice(request.user_id(), request.device_id());
+  if (!device.ok()) {
+    if (!device.status().IsNotFound()) return device.status();
+    return Status::Unauthenticated("unknown, expired or used challenge, or bad signature");
+  }
+  std::string device_key = keys::Device(request.user_id(), request.device_id());
+  if (services_.login_limiter.IsBlocked(device_key)) {
+    return Status::ResourceExhausted("too many failed logins for this device; try again later");
+  }
+  if (!services_.challenges.Consume(device_key, request.challenge())) {
+    return RecordFailedLogin(device_key, request, "challenge");
+  }
+  auto auth_key = crypto::DeviceAuthPublicKey::FromBytes(Span(device->device_auth_key()));
+  auto signature = crypto::Signature::FromBytes(Span(request.signature()));
+  if (!auth_key.ok() || !signature.ok() ||
+      !crypto::VerifyAuthChallenge(*auth_key, Span(request.challenge()), *signature).ok()) {
+    return RecordFailedLogin(device_key, request, "signature");
+  }
+
+  std::string token = RandomBytes(services_.random, kSessionTokenSize);
+  v1::TokenRecord record;
+  record.set_user_id(request.user_id());
+  record.set_device_id(request.device_id());
+  int64_t now = services_.clock.NowUnixMs();
+  record.set_created_at_unix_ms(now);
+  record.set_expires_at_unix_ms(now + int64_t{services_.limits.token_ttl_seconds} * 1000);
+  Status stored =
+      services_.store.CreateSessionToken(HashSecret(SecretPurpose::kSessionToken, token), record);
+  if (stored.ok()) {
+    response.set_token(ToHex(token));
+    response.set_expires_at_unix_ms(record.expires_at_unix_ms());
+  }
+  crypto::SecureWipe(token.data(), token.size());
+  return stored;
+}
+
+Status AccountsService::DoLogout(grpc::CallbackServerContext& context) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  Status revoked = services_.store.RevokeSessionToken(caller.token_hash);
+  if (revoked.IsNotFound()) return Status::Unauthenticated("unknown, expired or revoked token");
+  return revoked;
+}
+
+Status AccountsService::DoListDevices(grpc::CallbackServerContext& context,
+                                      v1::ListDevicesResponse& response) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  SBS_ASSIGN_OR_RETURN(std::vector<v1::DeviceRecord> devices,
+                       services_.store.ListDevices(caller.user_id));
+  for (const auto& device : devices) {
+    v1::DeviceInfo* info = response.add_devices();
+    info->set_device_id(device.device_id());
+    info->set_device_auth_key(device.device_auth_key());
+    info->set_created_at_unix_ms(device.created_at_unix_ms());
+  }
+  return Status::Ok();
+}
+
+}  // namespace securebase::server

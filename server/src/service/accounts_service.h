@@ -1,0 +1,49 @@
+// securebase.v1.Accounts: registration, devices, challenge login, logout.
+#ifndef SECUREBASE_SERVER_SERVICE_ACCOUNTS_SERVICE_H_
+#define SECUREBASE_SERVER_SERVICE_ACCOUNTS_SERVICE_H_
+
+#include "securebase/v1/accounts.grpc.pb.h"
+#include "server/src/service/service_context.h"
+
+namespace securebase::server {
+
+class AccountsService final : public v1::Accounts::CallbackService {
+ public:
+  explicit AccountsService(ServiceContext& services) : services_(services) {}
+
+  grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
+                                     const v1::RegisterRequest* request,
+                                     v1::RegisterResponse* response) override;
+  grpc::ServerUnaryReactor* AddDevice(grpc::CallbackServerContext* context,
+                                      const v1::AddDeviceRequest* request,
+                                      v1::AddDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* GetChallenge(grpc::CallbackServerContext* context,
+                                         const v1::GetChallengeRequest* request,
+                                         v1::GetChallengeResponse* response) override;
+  grpc::ServerUnaryReactor* Authenticate(grpc::CallbackServerContext* context,
+                                         const v1::AuthenticateRequest* request,
+                                         v1::AuthenticateResponse* response) override;
+  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
+                                   const v1::LogoutRequest* request,
+                                   v1::LogoutResponse* response) override;
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const v1::ListDevicesRequest* request,
+                                        v1::ListDevicesResponse* response) override;
+
+ private:
+  Status DoRegister(const v1::RegisterRequest& request, v1::RegisterResponse& response);
+  Status DoAddDevice(grpc::CallbackServerContext& context, const v1::AddDeviceRequest& request,
+                     v1::AddDeviceResponse& response);
+  Status DoGetChallenge(const v1::GetChallengeRequest& request, v1::GetChallengeResponse& response);
+  Status DoAuthenticate(const v1::AuthenticateRequest& request, v1::AuthenticateResponse& response);
+  Status DoLogout(grpc::CallbackServerContext& context);
+  Status DoListDevices(grpc::CallbackServerContext& context, v1::ListDevicesResponse& response);
+  Status RecordFailedLogin(const std::string& device_key, const v1::AuthenticateRequest& request,
+                           const char* reason);
+
+  ServiceContext& services_;
+};
+
+}  // namespace securebase::server
+
+#endif  // SECUREBASE_SERVER_SERVICE_ACCOUNTS_SERVICE_H_

@@ -1,0 +1,97 @@
+#include "server/src/service/keys_service.h"
+
+#include "server/src/service/authenticator.h"
+#include "server/src/service/unary.h"
+#include "server/src/service/validation.h"
+
+namespace securebase::server {
+
+grpc::ServerUnaryReactor* KeysService::UploadPreKeys(grpc::CallbackServerContext* context,
+                                                     const v1::UploadPreKeysRequest* request,
+                                                     v1::UploadPreKeysResponse* response) {
+  return RunUnary(services_, context, "Keys.UploadPreKeys",
+                  [=, this] { return DoUpload(*context, *request, *response); });
+}
+
+grpc::ServerUnaryReactor* KeysService::GetPreKeyCount(grpc::CallbackServerContext* context,
+                                                      const v1::GetPreKeyCountRequest* /*request*/,
+                                                      v1::GetPreKeyCountResponse* response) {
+  return RunUnary(services_, context, "Keys.GetPreKeyCount",
+                  [=, this] { return DoCount(*context, *response); });
+}
+
+grpc::ServerUnaryReactor* KeysService::GetPreKeyBundles(grpc::CallbackServerContext* context,
+                                                        const v1::GetPreKeyBundlesRequest* request,
+                                                        v1::GetPreKeyBundlesResponse* response) {
+  return RunUnary(services_, context, "Keys.GetPreKeyBundles",
+                  [=, this] { return DoBundles(*context, *request, *response); });
+}
+
+Status KeysService::DoUpload(grpc::CallbackServerContext& context,
+                             const v1::UploadPreKeysRequest& request,
+                             v1::UploadPreKeysResponse& response) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  if (!request.has_signed_prekey() && request.one_time_prekeys_size() == 0) {
+    return Status::InvalidArgument("nothing to upload: set signed_prekey or one_time_prekeys");
+  }
+  std::optional<v1::SignedPreKey> signed_prekey;
+  if (request.has_signed_prekey()) {
+    SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
+    SBS_RETURN_IF_ERROR(
+        CheckSignedPreKey("signed_prekey", request.signed_prekey(), account.identity_key()));
+    signed_prekey = request.signed_prekey();
+  }
+  SBS_RETURN_IF_ERROR(
+      CheckOneTimePreKeys("one_time_prekeys", request.one_time_prekeys(), services_.limits));
+  std::vector<v1::OneTimePreKey> prekeys(request.one_time_prekeys().begin(),
+                                         request.one_time_prekeys().end());
+  SBS_ASSIGN_OR_RETURN(uint32_t count,
+                       services_.store.UploadPreKeys(caller.address(), signed_prekey, prekeys,
+                                                     services_.limits.max_prekeys_per_device));
+  response.set_one_time_prekey_count(count);
+  return Status::Ok();
+}
+
+Status KeysService::DoCount(grpc::CallbackServerContext& context,
+                            v1::GetPreKeyCountResponse& response) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  SBS_ASSIGN_OR_RETURN(uint32_t count, services_.store.CountPreKeys(caller.address()));
+  response.set_one_time_prekey_count(count);
+  return Status::Ok();
+}
+
+Status KeysService::DoBundles(grpc::CallbackServerContext& context,
+                              const v1::GetPreKeyBundlesRequest& request,
+                              v1::GetPreKeyBundlesResponse& response) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
+  if (request.user_id() != caller.user_id) {
+    auto account = services_.store.GetAccount(request.user_id());
+    if (!account.ok()) {
+      return account.status().IsNotFound() ? Status::NotFound("no such user") : account.status();
+    }
+    auto link = services_.store.GetLink(caller.user_id, request.user_id());
+    if (!link.ok()) {
+      return link.status().IsNotFound()
+                 ? Status::PermissionDenied("not linked to this user")
+                 : link.status();
+    }
+  }
+  auto claimed = services_.store.ClaimPreKeyBundles(request.user_id());
+  if (!claimed.ok()) {
+    return claimed.status().IsNotFound() ? Status::NotFound("no such user") : claimed.status();
+  }
+  response.set_user_id(claimed->account.user_id());
+  response.set_identity_key(claimed->account.identity_key());
+  for (auto& device : claimed->devices) {
+    v1::DeviceBundle* bundle = response.add_devices();
+    bundle->set_device_id(device.device_id);
+    *bundle->mutable_signed_prekey() = std::move(device.signed_prekey);
+    if (device.one_time_prekey.has_value()) {
+      *bundle->mutable_one_time_prekey() = std::move(*device.one_time_prekey);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace securebase::server

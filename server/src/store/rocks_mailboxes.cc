@@ -1,0 +1,158 @@
+// MailboxStore on RocksDB: ordered, gap-free seq visibility per mailbox and
+// idempotent appends (see the class comment in rocks_store.h).
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+
+#include "server/src/store/keys.h"
+#include "server/src/store/rocks_internal.h"
+#include "server/src/store/rocks_store.h"
+
+namespace securebase::server {
+
+Result<std::optional<int64_t>> RocksStore::FindIdempotent(const MailboxAddress& sender,
+                                                          const std::string& client_message_id) {
+  auto record = GetRecord<v1::IdempotencyRecord>(
+      Cf::kIdempotency, keys::Idempotency(sender.user_id, sender.device_id, client_message_id),
+      "idempotency");
+  if (record.ok()) return std::optional<int64_t>(record->server_timestamp_unix_ms());
+  if (record.status().IsNotFound()) return std::optional<int64_t>();
+  return record.status();
+}
+
+Result<uint64_t> RocksStore::NextSeqLocked(MailboxStripe& stripe, const std::string& mailbox_prefix,
+                                           const MailboxAddress& mailbox) {
+  auto found = stripe.next_seq.find(mailbox_prefix);
+  if (found != stripe.next_seq.end()) return found->second;
+  std::string high_water;
+  Status got = Get(Cf::kMailboxes, keys::HighWater(mailbox.user_id, mailbox.device_id), &high_water);
+  uint64_t next = 1;
+  if (got.ok()) {
+    if (high_water.size() != 8) return Status::Internal("corrupt mailbox high-water mark");
+    next = keys::ReadBe64(high_water, 0) + 1;
+  } else if (!got.IsNotFound()) {
+    return got;
+  }
+  stripe.next_seq.emplace(mailbox_prefix, next);
+  return next;
+}
+
+Result<AppendResult> RocksStore::AppendEnvelopes(const MailboxAddress& sender,
+                                                 const std::string& client_message_id,
+                                                 const std::vector<OutgoingEnvelope>& envelopes,
+                                                 int64_t server_timestamp_unix_ms) {
+  AppendResult result;
+  std::string idempotency_key =
+      keys::Idempotency(sender.user_id, sender.device_id, client_message_id);
+  // Lock order: the idempotency stripe, then mailbox stripes ascending.
+  std::lock_guard<std::mutex> idempotency_lock(idempotency_mu_.For(idempotency_key));
+  SBS_ASSIGN_OR_RETURN(std::optional<int64_t> previous,
+                       FindIdempotent(sender, client_message_id));
+  if (previous.has_value()) {
+    result.server_timestamp_unix_ms = *previous;
+    result.duplicate = true;
+    return result;
+  }
+
+  // Distinct mailboxes of this send (ordered map: deterministic, dedups).
+  std::map<std::string, MailboxAddress> mailboxes;
+  for (const auto& envelope : envelopes) {
+    mailboxes.emplace(keys::MailboxPrefix(envelope.recipient.user_id, envelope.recipient.device_id),
+                      envelope.recipient);
+  }
+  std::vector<size_t> stripe_indexes;
+  for (const auto& [prefix, address] : mailboxes) {
+    stripe_indexes.push_back(StripedMutex<kMailboxStripes>::StripeOf(prefix));
+  }
+  std::sort(stripe_indexes.begin(), stripe_indexes.end());
+  stripe_indexes.erase(std::unique(stripe_indexes.begin(), stripe_indexes.end()),
+                       stripe_indexes.end());
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(stripe_indexes.size());
+  for (size_t index : stripe_indexes) locks.emplace_back(mailbox_stripes_[index].mu);
+
+  // Assign seqs (not yet published: the in-memory counters move only after
+  // the batch commits).
+  std::map<std::string, uint64_t> next;
+  for (const auto& [prefix, address] : mailboxes) {
+    MailboxStripe& stripe = mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(prefix)];
+    SBS_ASSIGN_OR_RETURN(uint64_t seq, NextSeqLocked(stripe, prefix, address));
+    next.emplace(prefix, seq);
+  }
+  rocksdb::WriteBatch batch;
+  for (const auto& envelope : envelopes) {
+    std::string prefix =
+        keys::MailboxPrefix(envelope.recipient.user_id, envelope.recipient.device_id);
+    uint64_t seq = next[prefix]++;
+    v1::EnvelopeRecord record;
+    record.mutable_sender()->set_user_id(sender.user_id);
+    record.mutable_sender()->set_device_id(sender.device_id);
+    record.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
+    record.set_ciphertext(envelope.ciphertext);
+    std::string key = prefix;
+    keys::AppendBe64(key, seq);
+    batch.Put(cf(Cf::kMailboxes), key, record.SerializeAsString());
+    result.assigned.emplace_back(envelope.recipient, seq);
+  }
+  for (const auto& [prefix, address] : mailboxes) {
+    batch.Put(cf(Cf::kMailboxes), keys::HighWater(address.user_id, address.device_id),
+              keys::EncodeBe64(next[prefix] - 1));
+  }
+  v1::IdempotencyRecord idempotency;
+  idempotency.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
+  batch.Put(cf(Cf::kIdempotency), idempotency_key, idempotency.SerializeAsString());
+  // Synced while holding the stripes: seq n+1 of a mailbox cannot commit
+  // before seq n. Other mailboxes' sends commit concurrently (group commit).
+  SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  for (const auto& [prefix, seq] : next) {
+    mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(prefix)].next_seq[prefix] = seq;
+  }
+  result.server_timestamp_unix_ms = server_timestamp_unix_ms;
+  return result;
+}
+
+Result<MailboxPage> RocksStore::ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
+                                            uint32_t max_count, size_t max_bytes) {
+  MailboxPage page;
+  if (after_seq == UINT64_MAX || max_count == 0) return page;
+  std::string prefix = keys::MailboxPrefix(mailbox.user_id, mailbox.device_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
+  size_t bytes = 0;
+  for (it->Seek(keys::Envelope(mailbox.user_id, mailbox.device_id, after_seq + 1));
+       it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    if (page.envelopes.size() >= max_count ||
+        (!page.envelopes.empty() && bytes + it->value().size() > max_bytes)) {
+      page.more = true;
+      break;
+    }
+    StoredEnvelope envelope;
+    envelope.seq = keys::EnvelopeSeqOf(ToView(it->key()));
+    if (!envelope.record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Internal("corrupt envelope record");
+    }
+    bytes += it->value().size();
+    page.envelopes.push_back(std::move(envelope));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read_mailbox");
+  return page;
+}
+
+Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) {
+  std::string prefix = keys::MailboxPrefix(mailbox.user_id, mailbox.device_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
+  rocksdb::WriteBatch batch;
+  uint32_t deleted = 0;
+  for (it->Seek(ToSlice(prefix)); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    if (keys::EnvelopeSeqOf(ToView(it->key())) > up_to_seq) break;
+    batch.Delete(cf(Cf::kMailboxes), it->key());
+    ++deleted;
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "ack");
+  if (deleted > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  return deleted;
+}
+
+}  // namespace securebase::server

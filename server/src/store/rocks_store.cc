@@ -1,0 +1,212 @@
+// Opening and closing the database, and the helpers every operation uses.
+#include "server/src/store/rocks_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "server/src/common/log.h"
+#include "server/src/store/keys.h"
+#include "server/src/store/rocks_internal.h"
+
+namespace securebase::server {
+namespace {
+
+constexpr std::string_view kSchemaKey = "schema_version";
+
+}  // namespace
+
+Status StorageError(const rocksdb::Status& status, std::string_view operation) {
+  Log(LogLevel::kError, "storage_error",
+      {{"op", std::string(operation)}, {"rocksdb", status.ToString()}});
+  return Status::Internal("storage failure");
+}
+
+RocksStore::RocksStore(const RocksStoreOptions& options, Clock& clock)
+    : options_(options), clock_(clock) {}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options, Clock& clock) {
+  std::unique_ptr<RocksStore> store(new RocksStore(options, clock));
+  std::error_code ec;
+  if (!options.create_if_missing && !std::filesystem::exists(options.path + "/CURRENT", ec)) {
+    return Status::NotFound("no database at " + options.path);
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.keep_log_file_num = 5;
+  db_options.max_background_jobs = 2;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kColumnFamilyNames) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable("the database is in use by another process (a running server?)");
+    }
+    return Status::Internal("cannot open the database at " + options.path + ": " + s.ToString());
+  }
+  store->db_.reset(raw);
+
+  std::string version;
+  Status got = store->Get(Cf::kMeta, kSchemaKey, &version);
+  if (got.IsNotFound()) {
+    v1::SchemaRecord schema;
+    schema.set_version(kSchemaVersion);
+    rocksdb::WriteBatch batch;
+    batch.Put(store->cf(Cf::kMeta), ToSlice(kSchemaKey), schema.SerializeAsString());
+    SBS_RETURN_IF_ERROR(store->Write(batch, /*sync=*/true));
+  } else if (!got.ok()) {
+    return got;
+  } else {
+    v1::SchemaRecord schema;
+    if (!schema.ParseFromString(version) || schema.version() != kSchemaVersion) {
+      return Status::Internal("unsupported database schema version");
+    }
+  }
+
+  // Audit keys are time || counter; the counter continues across restarts.
+  std::unique_ptr<rocksdb::Iterator> it(
+      store->db_->NewIterator(rocksdb::ReadOptions(), store->cf(Cf::kAudit)));
+  it->SeekToLast();
+  if (it->Valid() && it->key().size() == 16) {
+    store->audit_counter_.store(keys::ReadBe64(ToView(it->key()), 8) + 1);
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "open");
+  return store;
+}
+
+RocksStore::~RocksStore() {
+  if (!db_) return;
+  rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
+  if (!s.ok()) StorageError(s, "flush_wal").IgnoreError();  // Logged; closing anyway.
+  for (auto* handle : handles_) {
+    s = db_->DestroyColumnFamilyHandle(handle);
+    if (!s.ok()) StorageError(s, "close").IgnoreError();
+  }
+  handles_.clear();
+  s = db_->Close();
+  if (!s.ok()) StorageError(s, "close").IgnoreError();
+  db_.reset();
+}
+
+Status RocksStore::Get(Cf family, std::string_view key, std::string* value) {
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(family), ToSlice(key), value);
+  if (s.IsNotFound()) return Status::NotFound("not found");
+  if (!s.ok()) return StorageError(s, "get");
+  return Status::Ok();
+}
+
+Status RocksStore::Write(rocksdb::WriteBatch& batch, bool sync) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = sync && options_.sync_writes;
+  rocksdb::Status s = db_->Write(write_options, &batch);
+  if (!s.ok()) return StorageError(s, "write");
+  return Status::Ok();
+}
+
+void RocksStore::AddAudit(rocksdb::WriteBatch& batch, v1::AuditRecord record) {
+  if (record.time_unix_ms() == 0) record.set_time_unix_ms(clock_.NowUnixMs());
+  uint64_t counter = audit_counter_.fetch_add(1);
+  batch.Put(cf(Cf::kAudit),
+            keys::Audit(static_cast<uint64_t>(record.time_unix_ms()), counter),
+            record.SerializeAsString());
+}
+
+Result<uint32_t> RocksStore::CountPrefix(Cf family, std::string_view prefix) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
+  uint32_t count = 0;
+  for (it->Seek(ToSlice(prefix)); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    ++count;
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "scan");
+  return count;
+}
+
+Status RocksStore::AppendAudit(v1::AuditRecord record) {
+  rocksdb::WriteBatch batch;
+  AddAudit(batch, std::move(record));
+  return Write(batch, /*sync=*/false);
+}
+
+Result<AuditPage> RocksStore::ReadAudit(const std::string& after_key, uint32_t limit) {
+  if (limit == 0) limit = 1000;
+  AuditPage page;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
+  if (after_key.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(ToSlice(after_key));
+    if (it->Valid() && ToView(it->key()) == after_key) it->Next();
+  }
+  std::string last_key;
+  for (; it->Valid() && page.records.size() < limit; it->Next()) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Internal("corrupt audit record");
+    }
+    page.records.push_back(std::move(record));
+    last_key = it->key().ToString();
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read_audit");
+  if (it->Valid()) page.next_key = last_key;  // More after this page.
+  return page;
+}
+
+Result<StoreStats> RocksStore::Stats() {
+  StoreStats stats;
+  for (size_t i = 1; i < static_cast<size_t>(Cf::kCount); ++i) {
+    auto family = static_cast<Cf>(i);
+    // invites and mailboxes hold tagged keys: 0x01 records, 0x02 index /
+    // high-water keys (see keys.h).
+    uint64_t records = 0;
+    uint64_t secondary = 0;
+    bool tagged = family == Cf::kInvites || family == Cf::kMailboxes;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (tagged && !it->key().empty() && it->key()[0] != 0x01) {
+        ++secondary;
+      } else {
+        ++records;
+      }
+    }
+    if (!it->status().ok()) return StorageError(it->status(), "stats");
+    if (family == Cf::kMailboxes) {
+      stats.counts.emplace_back("envelopes", records);
+      stats.counts.emplace_back("mailboxes", secondary);
+    } else {
+      stats.counts.emplace_back(kColumnFamilyNames[i], records);
+    }
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(options_.path, ec)) {
+    if (entry.is_regular_file(ec)) stats.disk_bytes += entry.file_size(ec);
+  }
+  return stats;
+}
+
+Status RocksStore::Backup(const std::string& to_dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(to_dir, ec)) {
+    if (!std::filesystem::is_directory(to_dir, ec) || !std::filesystem::is_empty(to_dir, ec)) {
+      return Status::FailedPrecondition("backup target " + to_dir + " exists and is not empty");
+    }
+    std::filesystem::remove(to_dir, ec);  // Checkpoint wants to create it.
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!s.ok()) return StorageError(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  s = checkpoint->CreateCheckpoint(to_dir);
+  if (!s.ok()) return Status::Internal("checkpoint failed: " + s.ToString());
+  return Status::Ok();
+}
+
+}  // namespace securebase::server

@@ -1,0 +1,174 @@
+// The RocksDB implementation of Store: one column family per record kind
+// (see kColumnFamilyNames and keys.h), protobuf values (records.proto), one
+// WriteBatch per operation.
+//
+// Sequencing: a mailbox's next seq lives in memory (loaded lazily from the
+// mailbox's persisted high-water mark, which every append updates in the
+// same batch, so seqs are never reused, even after the mailbox empties and
+// the process restarts). Seqs are assigned and committed while holding the
+// mailbox's stripe lock, so within one mailbox seq n+1 is never readable
+// before seq n. Different mailboxes use different stripes and commit
+// concurrently, which lets RocksDB group synced writes into one fsync.
+//
+// Thread-safety: all methods are thread-safe. One process may open a
+// database at a time (RocksDB's LOCK file).
+#ifndef SECUREBASE_SERVER_STORE_ROCKS_STORE_H_
+#define SECUREBASE_SERVER_STORE_ROCKS_STORE_H_
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/src/common/clock.h"
+#include "server/src/common/striped_mutex.h"
+#include "server/src/store/store.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace securebase::server {
+
+inline constexpr uint32_t kSchemaVersion = 1;
+
+// Column families, in this order. "default" is RocksDB's and stays empty.
+enum class Cf : size_t {
+  kDefault = 0,
+  kAccounts,
+  kIdentityKeys,
+  kDevices,
+  kPreKeys,
+  kInvites,
+  kLinks,
+  kMailboxes,
+  kIdempotency,
+  kTokens,
+  kRegistrationTokens,
+  kAudit,
+  kMeta,
+  kCount,
+};
+inline constexpr std::array<const char*, static_cast<size_t>(Cf::kCount)> kColumnFamilyNames = {
+    "default",  "accounts",    "identity_keys", "devices", "prekeys",
+    "invites",  "links",       "mailboxes",     "idempotency", "tokens",
+    "registration_tokens", "audit", "meta"};
+
+struct RocksStoreOptions {
+  std::string path;                 // The database directory (DATA_DIR/db).
+  bool sync_writes = true;          // fsync the WAL before acknowledging a change.
+  bool create_if_missing = true;    // Else kNotFound when there is no database.
+};
+
+class RocksStore final : public Store {
+ public:
+  // Opens (or creates) the database. kUnavailable: another process holds it
+  // (its LOCK). kNotFound: no database and !create_if_missing. kInternal:
+  // anything else, including an unknown schema version.
+  static Result<std::unique_ptr<RocksStore>> Open(const RocksStoreOptions& options, Clock& clock);
+
+  // Flushes the WAL and closes the database.
+  ~RocksStore() override;
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  // AccountStore
+  Status CreateAccount(const v1::AccountRecord& account, const NewDeviceKeys& device,
+                       const std::optional<std::string>& registration_token_hash) override;
+  Result<v1::AccountRecord> GetAccount(const UserId& user_id) override;
+  Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
+                             uint32_t max_devices) override;
+  Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) override;
+  Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) override;
+
+  // TokenStore
+  Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) override;
+  Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) override;
+  Status RevokeSessionToken(const std::string& token_hash) override;
+  Status CreateRegistrationToken(const std::string& token_hash,
+                                 const v1::RegistrationTokenRecord& token) override;
+
+  // PreKeyStore
+  Result<uint32_t> UploadPreKeys(const MailboxAddress& device,
+                                 const std::optional<v1::SignedPreKey>& signed_prekey,
+                                 const std::vector<v1::OneTimePreKey>& one_time_prekeys,
+                                 uint32_t max_pool) override;
+  Result<uint32_t> CountPreKeys(const MailboxAddress& device) override;
+  Result<ClaimedBundles> ClaimPreKeyBundles(const UserId& user_id) override;
+
+  // LinkStore
+  Status CreateInvite(const std::string& secret_hash, const v1::InviteRecord& invite,
+                      uint32_t max_outstanding) override;
+  Result<RedeemedInvite> RedeemInvite(const std::string& secret_hash,
+                                      const v1::AccountRecord& client) override;
+  Result<v1::LinkRecord> GetLink(const UserId& user_id, const UserId& peer_id) override;
+  Result<std::vector<v1::LinkRecord>> ListLinks(const UserId& user_id) override;
+  Status EndLink(const UserId& user_id, const UserId& peer_id) override;
+
+  // MailboxStore
+  Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
+                                                const std::string& client_message_id) override;
+  Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
+                                       const std::string& client_message_id,
+                                       const std::vector<OutgoingEnvelope>& envelopes,
+                                       int64_t server_timestamp_unix_ms) override;
+  Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
+                                  uint32_t max_count, size_t max_bytes) override;
+  Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) override;
+
+  // AdminStore
+  Status AppendAudit(v1::AuditRecord record) override;
+  Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) override;
+  Result<SweepCounts> Sweep(int64_t retention_ms) override;
+  Result<StoreStats> Stats() override;
+  Status Backup(const std::string& to_dir) override;
+
+ private:
+  struct MailboxStripe {
+    std::mutex mu;
+    // Mailbox prefix -> next seq to assign. Guarded by mu.
+    std::unordered_map<std::string, uint64_t> next_seq;
+  };
+  static constexpr size_t kMailboxStripes = 256;
+
+  RocksStore(const RocksStoreOptions& options, Clock& clock);
+
+  rocksdb::ColumnFamilyHandle* cf(Cf family) const { return handles_[static_cast<size_t>(family)]; }
+  // kNotFound when absent.
+  Status Get(Cf family, std::string_view key, std::string* value);
+  template <typename Record>
+  Result<Record> GetRecord(Cf family, std::string_view key, const char* what);
+  Status Write(rocksdb::WriteBatch& batch, bool sync);
+  // Adds an audit record (timestamped now) to `batch`.
+  void AddAudit(rocksdb::WriteBatch& batch, v1::AuditRecord record);
+  void PutDeviceRecords(rocksdb::WriteBatch& batch, const UserId& user_id, uint32_t device_id,
+                        const NewDeviceKeys& device);
+  Result<uint32_t> CountPrefix(Cf family, std::string_view prefix);
+  // Requires the stripe's mutex.
+  Result<uint64_t> NextSeqLocked(MailboxStripe& stripe, const std::string& mailbox_prefix,
+                                 const MailboxAddress& mailbox);
+  Status SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts);
+  Status SweepByExpiry(Cf family, SweepCounts& counts);
+
+  RocksStoreOptions options_;
+  Clock& clock_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::atomic<uint64_t> audit_counter_{0};
+
+  std::mutex account_mu_;          // Serialises CreateAccount (identity key uniqueness).
+  StripedMutex<64> user_mu_;       // Per user: devices, prekey pools.
+  std::mutex link_mu_;             // Invites and links.
+  StripedMutex<64> idempotency_mu_;  // Per idempotency key; taken before mailbox stripes.
+  std::array<MailboxStripe, kMailboxStripes> mailbox_stripes_;
+};
+
+}  // namespace securebase::server
+
+#endif  // SECUREBASE_SERVER_STORE_ROCKS_STORE_H_

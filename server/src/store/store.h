@@ -1,0 +1,238 @@
+// The server's persistent state, behind narrow interfaces (one per record
+// kind). Nothing above this header knows which backend is in use: the
+// RocksDB implementation is in rocks_store.h; a replicated backend
+// (PostgreSQL) would be one more implementation of Store.
+//
+// Every mutating operation is atomic (all or nothing) and writes its security
+// events into the audit log in the same atomic change. An operation that
+// returns an error has changed nothing (audit-only operations aside).
+//
+// Ids are binary std::strings: user ids 16 bytes, hashes 32 bytes.
+// Thread-safety: every implementation is safe for concurrent use.
+#ifndef SECUREBASE_SERVER_STORE_STORE_H_
+#define SECUREBASE_SERVER_STORE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "securebase/v1/messages.pb.h"
+#include "securebase/v1/records.pb.h"
+#include "server/src/common/status.h"
+
+namespace securebase::server {
+
+using UserId = std::string;  // 16 bytes.
+
+struct MailboxAddress {
+  UserId user_id;
+  uint32_t device_id = 0;
+  friend bool operator==(const MailboxAddress&, const MailboxAddress&) = default;
+};
+
+// Keys and prekeys of a device being created.
+struct NewDeviceKeys {
+  std::string device_auth_key;  // 32 bytes.
+  v1::SignedPreKey signed_prekey;
+  std::vector<v1::OneTimePreKey> one_time_prekeys;
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Creates `account` (user_id, role, identity_key; created_at and
+  // next_device_id are set here) with device 1 and its prekeys. When
+  // `registration_token_hash` is set, consumes that registration token in the
+  // same change. Audits "register".
+  // kAlreadyExists: identity key (or user id) taken. kPermissionDenied: the
+  // registration token is unknown or expired.
+  virtual Status CreateAccount(const v1::AccountRecord& account, const NewDeviceKeys& device,
+                               const std::optional<std::string>& registration_token_hash) = 0;
+
+  // kNotFound: no such user.
+  virtual Result<v1::AccountRecord> GetAccount(const UserId& user_id) = 0;
+
+  // Adds a device (next id of the account, never reused). Audits "device_added".
+  // kNotFound: no such user. kResourceExhausted: `max_devices` reached.
+  virtual Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
+                                     uint32_t max_devices) = 0;
+
+  // kNotFound: no such device.
+  virtual Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) = 0;
+
+  // Ascending device id; empty if the user has none (or does not exist).
+  virtual Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) = 0;
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  // Stores a session token by hash. Audits "login_ok".
+  virtual Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) = 0;
+  // kNotFound: unknown (or revoked) token. Expiry is the caller's check.
+  virtual Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) = 0;
+  // Deletes the token. Audits "token_revoked". kNotFound: unknown token.
+  virtual Status RevokeSessionToken(const std::string& token_hash) = 0;
+  // Stores a one-time therapist registration token by hash. Audits
+  // "registration_token_issued".
+  virtual Status CreateRegistrationToken(const std::string& token_hash,
+                                         const v1::RegistrationTokenRecord& token) = 0;
+};
+
+struct ClaimedBundle {
+  uint32_t device_id = 0;
+  v1::SignedPreKey signed_prekey;
+  std::optional<v1::OneTimePreKey> one_time_prekey;  // Unset: pool was empty.
+};
+
+struct ClaimedBundles {
+  v1::AccountRecord account;
+  std::vector<ClaimedBundle> devices;  // Ascending device id.
+};
+
+class PreKeyStore {
+ public:
+  virtual ~PreKeyStore() = default;
+
+  // Replaces the device's signed prekey (when set) and adds one-time
+  // prekeys. Returns the pool size afterwards. Audits "prekeys_uploaded".
+  // kNotFound: no such device. kInvalidArgument: a key id already in the
+  // pool. kResourceExhausted: the pool would exceed `max_pool`.
+  virtual Result<uint32_t> UploadPreKeys(const MailboxAddress& device,
+                                         const std::optional<v1::SignedPreKey>& signed_prekey,
+                                         const std::vector<v1::OneTimePreKey>& one_time_prekeys,
+                                         uint32_t max_pool) = 0;
+
+  virtual Result<uint32_t> CountPreKeys(const MailboxAddress& device) = 0;
+
+  // Atomically removes and returns one one-time prekey (the lowest id) of
+  // every device of `user_id`: no key is ever returned twice, even to
+  // concurrent callers. Audits "prekeys_exhausted" for each pool this empties.
+  // kNotFound: no such user.
+  virtual Result<ClaimedBundles> ClaimPreKeyBundles(const UserId& user_id) = 0;
+};
+
+struct RedeemedInvite {
+  v1::LinkRecord link;  // The therapist, as seen by the client.
+  std::string sealed_profile;
+};
+
+class LinkStore {
+ public:
+  virtual ~LinkStore() = default;
+
+  // Stores an invite by the hash of its secret. Audits "invite_created".
+  // kResourceExhausted: the therapist already has `max_outstanding`
+  // unexpired invites.
+  virtual Status CreateInvite(const std::string& secret_hash, const v1::InviteRecord& invite,
+                              uint32_t max_outstanding) = 0;
+
+  // Deletes the invite and links client and therapist, in one change.
+  // Audits "invite_redeemed".
+  // kNotFound: unknown, expired or used invite (one answer for all).
+  // kFailedPrecondition: already linked (the invite stays).
+  virtual Result<RedeemedInvite> RedeemInvite(const std::string& secret_hash,
+                                              const v1::AccountRecord& client) = 0;
+
+  // kNotFound: no active link.
+  virtual Result<v1::LinkRecord> GetLink(const UserId& user_id, const UserId& peer_id) = 0;
+  virtual Result<std::vector<v1::LinkRecord>> ListLinks(const UserId& user_id) = 0;
+
+  // Ends the link in both directions. Audits "link_ended". kNotFound: no link.
+  virtual Status EndLink(const UserId& user_id, const UserId& peer_id) = 0;
+};
+
+struct OutgoingEnvelope {
+  MailboxAddress recipient;
+  std::string ciphertext;
+};
+
+struct AppendResult {
+  int64_t server_timestamp_unix_ms = 0;
+  bool duplicate = false;  // A retry: nothing was stored now.
+  std::vector<std::pair<MailboxAddress, uint64_t>> assigned;  // Empty for a duplicate.
+};
+
+struct StoredEnvelope {
+  uint64_t seq = 0;
+  v1::EnvelopeRecord record;
+};
+
+struct MailboxPage {
+  std::vector<StoredEnvelope> envelopes;  // Ascending seq.
+  bool more = false;
+};
+
+class MailboxStore {
+ public:
+  virtual ~MailboxStore() = default;
+
+  // The answer a previous send with this idempotency key got, if any.
+  virtual Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
+                                                        const std::string& client_message_id) = 0;
+
+  // Appends one envelope per recipient mailbox and records the idempotency
+  // key, atomically and durably (synced when the store is configured so).
+  // Within a mailbox, seqs are strictly increasing, never reused, and a seq
+  // is readable only once every lower seq is. If the key was already used,
+  // stores nothing and returns the first answer with duplicate = true.
+  virtual Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
+                                               const std::string& client_message_id,
+                                               const std::vector<OutgoingEnvelope>& envelopes,
+                                               int64_t server_timestamp_unix_ms) = 0;
+
+  // Envelopes with seq > after_seq, at most max_count and about max_bytes of
+  // ciphertext (always at least one if any is waiting).
+  virtual Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
+                                          uint32_t max_count, size_t max_bytes) = 0;
+
+  // Deletes envelopes with seq <= up_to_seq. Returns how many it deleted.
+  virtual Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) = 0;
+};
+
+struct SweepCounts {
+  uint64_t envelopes = 0;
+  uint64_t idempotency = 0;
+  uint64_t invites = 0;
+  uint64_t tokens = 0;
+  uint64_t registration_tokens = 0;
+};
+
+struct AuditPage {
+  std::vector<v1::AuditRecord> records;
+  std::string next_key;  // Empty: no more.
+};
+
+struct StoreStats {
+  std::vector<std::pair<std::string, uint64_t>> counts;  // Record kind -> count.
+  uint64_t disk_bytes = 0;
+};
+
+class AdminStore {
+ public:
+  virtual ~AdminStore() = default;
+  // Appends a security event on its own (e.g. a failed login, which changes
+  // nothing else). time_unix_ms is set here when 0.
+  virtual Status AppendAudit(v1::AuditRecord record) = 0;
+  virtual Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) = 0;
+  // Removes envelopes and idempotency records older than `retention_ms`
+  // before now, and expired invites, session and registration tokens.
+  virtual Result<SweepCounts> Sweep(int64_t retention_ms) = 0;
+  virtual Result<StoreStats> Stats() = 0;
+  // A consistent copy of the store in `to_dir` (which must not exist or be
+  // empty), usable as a data dir's database.
+  virtual Status Backup(const std::string& to_dir) = 0;
+};
+
+class Store : public AccountStore,
+              public TokenStore,
+              public PreKeyStore,
+              public LinkStore,
+              public MailboxStore,
+              public AdminStore {};
+
+}  // namespace securebase::server
+
+#endif  // SECUREBASE_SERVER_STORE_STORE_H_

@@ -1,0 +1,127 @@
+// Acknowledge deletes the caller's envelopes up to a seq, and never one the
+// device has not been given.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/server/integration/harness/server_suite.h"
+#include "tests/server/integration/harness/subscription.h"
+
+namespace securebase::integration {
+namespace {
+
+using grpc::StatusCode;
+
+class AcknowledgeTest : public ServerSuite<AcknowledgeTest> {
+ protected:
+  // A linked pair with `count` envelopes waiting for the therapist.
+  void SetUpMailbox(int count) {
+    t_ = NewTherapist();
+    c_ = NewClient();
+    ASSERT_TRUE(t_ && c_);
+    ASSERT_GRPC_OK(LinkAccounts(*t_, *c_));
+    for (int i = 0; i < count; ++i) ASSERT_GRPC_OK(c_->Send(*t_, "ack-" + std::to_string(i)));
+  }
+  std::vector<uint64_t> Seqs() {
+    std::vector<v1::Envelope> all;
+    EXPECT_GRPC_OK(t_->FetchAll(0, 0, &all));
+    std::vector<uint64_t> out;
+    for (const auto& e : all) out.push_back(e.seq());
+    return out;
+  }
+  std::unique_ptr<TestAccount> t_;
+  std::unique_ptr<TestAccount> c_;
+};
+
+TEST_F(AcknowledgeTest, DeletesOnlyUpToTheSeq) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(5));
+  v1::FetchResponse page;
+  ASSERT_GRPC_OK(t_->Fetch(0, 0, 3, &page));
+  ASSERT_EQ(page.envelopes_size(), 3);
+  const std::vector<uint64_t> before = Seqs();
+  ASSERT_EQ(before.size(), 5u);
+  v1::AcknowledgeResponse ack;
+  ASSERT_GRPC_OK(t_->Acknowledge(0, page.envelopes(1).seq(), &ack));
+  EXPECT_EQ(ack.deleted(), 2u);
+  EXPECT_EQ(Seqs(), std::vector<uint64_t>(before.begin() + 2, before.end()));
+  // Acknowledging the same seq again deletes nothing more.
+  ASSERT_GRPC_OK(t_->Acknowledge(0, page.envelopes(1).seq(), &ack));
+  EXPECT_EQ(ack.deleted(), 0u);
+  EXPECT_EQ(Seqs().size(), 3u);
+}
+
+TEST_F(AcknowledgeTest, BeyondWhatWasGivenIsRefusedAndDeletesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(3));
+  v1::FetchResponse page;
+  ASSERT_GRPC_OK(t_->Fetch(0, 0, 1, &page));  // Only the first is given.
+  ASSERT_EQ(page.envelopes_size(), 1);
+  const uint64_t given = page.envelopes(0).seq();
+  StoreSnapshot snapshot;
+  ASSERT_TRUE(Snapshot(&snapshot));
+  v1::AcknowledgeResponse ack;
+  EXPECT_GRPC_CODE(t_->Acknowledge(0, given + 1, &ack), StatusCode::FAILED_PRECONDITION);
+  EXPECT_GRPC_CODE(t_->Acknowledge(0, given + 1000, &ack), StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Unchanged(snapshot));
+  EXPECT_EQ(Seqs().size(), 3u) << "nothing was deleted";
+  // Within what was given it works.
+  ASSERT_GRPC_OK(t_->Acknowledge(0, given, &ack));
+  EXPECT_EQ(ack.deleted(), 1u);
+}
+
+TEST_F(AcknowledgeTest, NothingGivenYetIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(2));
+  StoreSnapshot snapshot;
+  ASSERT_TRUE(Snapshot(&snapshot));
+  v1::AcknowledgeResponse ack;
+  EXPECT_GRPC_CODE(t_->Acknowledge(0, 1, &ack), StatusCode::FAILED_PRECONDITION);
+  EXPECT_GRPC_CODE(t_->Acknowledge(0, UINT64_MAX, &ack), StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Unchanged(snapshot));
+}
+
+TEST_F(AcknowledgeTest, BeyondTheLastEnvelopeIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(3));
+  const std::vector<uint64_t> seqs = Seqs();  // All three are given now.
+  ASSERT_EQ(seqs.size(), 3u);
+  StoreSnapshot snapshot;
+  ASSERT_TRUE(Snapshot(&snapshot));
+  v1::AcknowledgeResponse ack;
+  EXPECT_GRPC_CODE(t_->Acknowledge(0, seqs.back() + 1, &ack), StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Unchanged(snapshot));
+  ASSERT_GRPC_OK(t_->Acknowledge(0, seqs.back(), &ack));
+  EXPECT_EQ(ack.deleted(), 3u);
+  EXPECT_TRUE(Seqs().empty());
+}
+
+TEST_F(AcknowledgeTest, EnvelopesGivenBySubscribeCanBeAcknowledged) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(2));
+  Subscription sub(*t_, 0, 0);
+  ASSERT_TRUE(sub.WaitForCount(2, std::chrono::seconds(10)));
+  const uint64_t last = sub.Received().back().seq();
+  // A third arrives after: it was given too (live) once received.
+  ASSERT_GRPC_OK(c_->Send(*t_, "live"));
+  ASSERT_TRUE(sub.WaitForCount(3, std::chrono::seconds(10)));
+  v1::AcknowledgeResponse ack;
+  ASSERT_GRPC_OK(t_->Acknowledge(0, last, &ack));
+  EXPECT_EQ(ack.deleted(), 2u);
+  ASSERT_GRPC_OK(t_->Acknowledge(0, sub.Received().back().seq(), &ack));
+  EXPECT_EQ(ack.deleted(), 1u);
+}
+
+TEST_F(AcknowledgeTest, AnEnvelopeArrivingAfterTheFetchSurvives) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(2));
+  v1::FetchResponse page;
+  ASSERT_GRPC_OK(t_->Fetch(0, 0, 0, &page));
+  ASSERT_EQ(page.envelopes_size(), 2);
+  ASSERT_GRPC_OK(c_->Send(*t_, "late"));
+  v1::AcknowledgeResponse ack;
+  ASSERT_GRPC_OK(t_->Acknowledge(0, page.envelopes(1).seq(), &ack));
+  EXPECT_EQ(ack.deleted(), 2u);
+  std::vector<v1::Envelope> left;
+  ASSERT_GRPC_OK(t_->FetchAll(0, 0, &left));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].ciphertext(), TargetCiphertext("late", t_->address(0)));
+}
+
+}  // namespace
+}  // namespace securebase::integration
