@@ -2,7 +2,9 @@
 # Builds and starts a development SecureBase server: the README's first command.
 #
 # Usage: scripts/run.sh [extra securebase-server flags]
-#   e.g. scripts/run.sh --therapist-registration=open --retention-days=30
+#   e.g. scripts/run.sh --retention-days=30
+# Therapist registration is open here (a development setup); pass
+# --therapist-registration=token to require admin-issued tokens.
 #
 # From any directory; everything lives under the repository:
 #   build/server/securebase-server   the server (built RelWithDebInfo, in build/)
@@ -10,7 +12,7 @@
 #   data/tls/server.{key,crt}         server certificate for localhost, 127.0.0.1
 #                                     and ::1, signed by that CA (397 days;
 #                                     renewed automatically when near expiry)
-#   data/db/                          the server's RocksDB
+#   data/db/                          the server's RocksDB (data dir: data/)
 # Clients trust data/tls/ca.crt. Keys are mode 0600. The CA is for local
 # development only: never deploy it or its certificates.
 set -euo pipefail
@@ -114,8 +116,9 @@ chmod 644 "$tls_dir/ca.crt" "$tls_dir/server.crt"
 
 echo "==> starting securebase-server (clients trust $tls_dir/ca.crt; Ctrl-C stops it)" >&2
 exec "$build_dir/$server_path" \
-  --data-dir ./data/db \
+  --data-dir ./data \
   --listen 127.0.0.1:50051 \
+  --therapist-registration=open \
   --tls-cert "$tls_dir/server.crt" \
   --tls-key "$tls_dir/server.key" \
   "$@"

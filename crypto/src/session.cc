@@ -430,38 +430,47 @@ Result<SecretBytes> Session::Decrypt(ByteSpan message, RandomSource& rng) {
   if (type == MessageType::kInitial) parsed.initial_prefix = message.first(kInitialPrefixSize);
   const auto ad = state_->AssociatedData();
 
-  // TrySkippedMessageKeysHE: one header trial per distinct skipped header key.
-  std::vector<const Key32*> tried;
-  for (auto it = state_->skipped.begin(); it != state_->skipped.end(); ++it) {
-    if (std::any_of(tried.begin(), tried.end(),
-                    [&](const Key32* k) { return k->Equals(it->header_key); })) {
-      continue;
-    }
-    tried.push_back(&it->header_key);
-    Header header;
-    if (!DecryptHeader(it->header_key, parsed, ad, header)) continue;
+  // The live chains first (one header trial on the common path), then the
+  // skipped keys of older chains (TrySkippedMessageKeysHE), one trial per
+  // distinct header key: a chain's skipped keys are stored contiguously.
+  auto use_skipped = [&](const Key32& header_key, uint32_t n) -> Result<SecretBytes> {
     auto match = std::find_if(state_->skipped.begin(), state_->skipped.end(),
-                              [&](const SkippedKey& s) {
-                                return s.n == header.n && s.header_key.Equals(it->header_key);
+                              [&](const SkippedKey& k) {
+                                return k.n == n && k.header_key.Equals(header_key);
                               });
-    if (match == state_->skipped.end()) break;  // Not a skipped one: try the live chains.
+    if (match == state_->skipped.end()) {
+      return Status::DuplicateMessage("message was already decrypted");
+    }
     SB_ASSIGN_OR_RETURN(SecretBytes plaintext, DecryptBody(match->message_key, parsed, ad));
     state_->skipped.erase(match);  // Commit: the key is used up.
     state_->core.awaiting_reply = false;
     return plaintext;
-  }
+  };
 
   // State not committed yet: every change below happens on `core`/`new_skipped`.
-  RatchetCore core = state_->core.Clone();
-  std::vector<SkippedKey> new_skipped;
   Header header;
-  if (core.has_hkr && DecryptHeader(core.hkr, parsed, ad, header)) {
-    if (header.n < core.nr) return Status::DuplicateMessage("message was already decrypted");
-  } else if (DecryptHeader(core.nhkr, parsed, ad, header)) {
+  const RatchetCore& live = state_->core;
+  bool dh_step = false;
+  if (live.has_hkr && DecryptHeader(live.hkr, parsed, ad, header)) {
+    if (header.n < live.nr) return use_skipped(live.hkr, header.n);
+  } else if (DecryptHeader(live.nhkr, parsed, ad, header)) {
+    dh_step = true;
+  } else {
+    const Key32* previous = nullptr;
+    for (const SkippedKey& skipped : state_->skipped) {
+      if (previous != nullptr && previous->Equals(skipped.header_key)) continue;
+      previous = &skipped.header_key;
+      if (DecryptHeader(skipped.header_key, parsed, ad, header)) {
+        return use_skipped(skipped.header_key, header.n);
+      }
+    }
+    return Status::InvalidMessage("message does not decrypt");
+  }
+  RatchetCore core = live.Clone();
+  std::vector<SkippedKey> new_skipped;
+  if (dh_step) {
     SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.pn, new_skipped));
     if (!DhRatchet(core, header, rng)) return Status::InvalidMessage("message does not decrypt");
-  } else {
-    return Status::InvalidMessage("message does not decrypt");
   }
   SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.n, new_skipped));
   if (!core.has_ckr) return Status::InvalidMessage("message does not decrypt");

@@ -22,10 +22,10 @@ constexpr size_t kBundleSizeWithoutOtk = 1 + 32 + 4 + 32 + 64 + 1;
 constexpr size_t kBundleSizeWithOtk = kBundleSizeWithoutOtk + 4 + 32;
 
 // The X25519 form of a peer's Ed25519 identity key.
+// libsodium 1.0.18's conversion itself refuses keys that are not canonical,
+// of small order or outside the prime-order subgroup (the same checks as
+// ValidateEd25519PublicKey), so they are not repeated here.
 Result<DhPublicKey> IdentityDhKey(const IdentityPublicKey& identity) {
-  if (!ValidateEd25519PublicKey(identity.span()).ok()) {
-    return Status::InvalidArgument("identity key is not a valid Ed25519 key");
-  }
   DhPublicKey out;
   if (crypto_sign_ed25519_pk_to_curve25519(out.data(), identity.data()) != 0) {
     return Status::InvalidArgument("identity key has no X25519 form");
