@@ -442,7 +442,11 @@ Status ClientImpl::FlushOutbox(uint32_t* sent) {
     return Status::Ok();
   }));
   const std::string own = account_.user_id();
-  for (auto& [index, entry] : entries) {
+  for (auto& pending : entries) {
+    // Named references rather than structured bindings: lambdas below capture
+    // them, which clang 14 does not allow for bindings.
+    const uint64_t index = pending.first;
+    records::OutboxEntry& entry = pending.second;
     if (entry.held()) {
       // Held for a key change: encrypt now if the user has trusted the key.
       std::optional<records::Contact> peer;
