@@ -29,6 +29,7 @@ inline constexpr std::string_view kSelfRecord = "self";
 inline constexpr std::string_view kTokenRecord = "token";
 inline constexpr std::string_view kCursorRecord = "cursor";
 inline constexpr std::string_view kOutboxList = "outbox";
+inline constexpr std::string_view kPendingReceiptsRecord = "pending-receipts";
 std::string SignedPreKeyName(uint32_t id);
 std::string OneTimePreKeyName(uint32_t id);
 std::string SessionName(std::string_view user_id, uint32_t device_id);
@@ -126,6 +127,8 @@ class ClientImpl final : public Client {
   Result<PageOutcome> ProcessEnvelopes(const std::vector<v1::Envelope>& envelopes);
   Status SendReceipts(const std::map<std::string, std::vector<std::string>>& ids,
                       ReceiptType type);
+  // Sends the delivered receipts committed by ProcessEnvelopes, then clears them.
+  Status SendPendingReceipts();
   Status Acknowledge(uint64_t up_to_seq);
   Status ReplenishPreKeys();
   void PersistTokenIfChanged();

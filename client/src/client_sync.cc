@@ -315,6 +315,17 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
     StoreRecord(txn, kContactsRecord, contacts);
     StoreRecord(txn, kSelfRecord, self);
     StoreRecord(txn, kCursorRecord, cursor);
+    if (!outcome.receipts_due.empty()) {
+      SB_ASSIGN_OR_RETURN(std::optional<records::PendingReceipts> pending,
+                          LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
+      records::PendingReceipts all = pending.value_or(records::PendingReceipts());
+      for (const auto& [user, ids] : outcome.receipts_due) {
+        records::PendingReceipt* receipt = all.add_receipts();
+        receipt->set_user_id(user);
+        for (const std::string& id : ids) receipt->add_message_ids(id);
+      }
+      StoreRecord(txn, kPendingReceiptsRecord, all);
+    }
     return Status::Ok();
   }));
   return outcome;
@@ -326,6 +337,26 @@ Status ClientImpl::Acknowledge(uint64_t up_to_seq) {
   v1::AcknowledgeResponse response;
   return connection_->Call("acknowledge", [&](grpc::ClientContext& context) {
     return connection_->messages().Acknowledge(&context, request, &response);
+  });
+}
+
+Status ClientImpl::SendPendingReceipts() {
+  std::optional<records::PendingReceipts> pending;
+  SB_RETURN_IF_ERROR(vault_->Transact([&](VaultTransaction& txn) -> Status {
+    SB_ASSIGN_OR_RETURN(pending, LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
+    return Status::Ok();
+  }));
+  if (!pending || pending->receipts().empty()) return Status::Ok();
+  std::map<std::string, std::vector<std::string>> due;
+  for (const auto& receipt : pending->receipts()) {
+    auto& ids = due[receipt.user_id()];
+    ids.insert(ids.end(), receipt.message_ids().begin(), receipt.message_ids().end());
+  }
+  SB_RETURN_IF_ERROR(SendReceipts(due, ReceiptType::kDelivered));
+  // Receipts queued in the outbox count as sent: the outbox retries them.
+  return vault_->Transact([&](VaultTransaction& txn) {
+    txn.Delete(kPendingReceiptsRecord);
+    return Status::Ok();
   });
 }
 
@@ -353,6 +384,8 @@ Result<SyncResult> ClientImpl::Sync() {
   SB_RETURN_IF_ERROR(RefreshLinks());
   Status flushed = FlushOutbox(&result.outbox_sent);
   if (!flushed.ok()) return flushed;
+  // Receipts owed from a sync that was interrupted after its commit.
+  SendPendingReceipts().IgnoreError();  // They stay pending if this fails.
   uint64_t after = 0;  // From 0: envelopes processed but not acknowledged come back once.
   for (;;) {
     v1::FetchRequest request;
@@ -370,7 +403,8 @@ Result<SyncResult> ClientImpl::Sync() {
     }
     SB_RETURN_IF_ERROR(Acknowledge(page.last_seq));
     result.envelopes += static_cast<uint32_t>(envelopes.size());
-    SendReceipts(page.receipts_due, ReceiptType::kDelivered).IgnoreError();  // Best effort.
+    // Unsent receipts stay pending in the vault for the next sync.
+    SendPendingReceipts().IgnoreError();
     for (auto& item : page.new_items) result.new_items.push_back(std::move(item));
     for (auto& warning : page.warnings) result.warnings.push_back(std::move(warning));
     after = page.last_seq;
@@ -411,7 +445,7 @@ Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
         break;
       }
       failure = Acknowledge(page->last_seq);
-      SendReceipts(page->receipts_due, ReceiptType::kDelivered).IgnoreError();  // Best effort.
+      SendPendingReceipts().IgnoreError();  // Kept in the vault until sent.
       for (const HistoryItem& item : page->new_items) on_item(item);
       if (on_warning) {
         for (const std::string& warning : page->warnings) on_warning(warning);
