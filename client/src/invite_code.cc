@@ -74,7 +74,9 @@ std::optional<InviteCode> ParseInviteCode(std::string_view text) {
   for (char c : text) {
     if (c != '-' && c != ' ' && c != '\n' && c != '\t') compact += c;
   }
-  if (compact.size() < 3 || (compact.compare(0, 3, "sb1") != 0 && compact.compare(0, 3, "SB1") != 0)) {
+  // The prefix in any case: phone keyboards capitalise the first letter.
+  if (compact.size() < 3 || (compact[0] != 's' && compact[0] != 'S') ||
+      (compact[1] != 'b' && compact[1] != 'B') || compact[2] != '1') {
     return std::nullopt;
   }
   auto payload = FromBase32(std::string_view(compact).substr(3));
