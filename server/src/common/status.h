@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "securebase/crypto/status.h"
+
 namespace securebase::server {
 
 enum class StatusCode : int {
@@ -56,55 +58,14 @@ class [[nodiscard]] Status {
 };
 
 // A value or a non-OK Status. value() of an error aborts (a caller bug).
+// The same template as the crypto library's, over the server's Status.
 template <typename T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design.
-  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design.
-    if (status_.ok()) std::abort();
-  }
-  bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
-  T& value() & {
-    if (!value_) std::abort();
-    return *value_;
-  }
-  const T& value() const& {
-    if (!value_) std::abort();
-    return *value_;
-  }
-  T&& value() && {
-    if (!value_) std::abort();
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  std::optional<T> value_;
-  Status status_;
-};
+using Result = crypto::Result<T, Status>;
 
 }  // namespace securebase::server
 
-#define SBS_CONCAT_INNER_(a, b) a##b
-#define SBS_CONCAT_(a, b) SBS_CONCAT_INNER_(a, b)
-
-// Returns `expr` (a server::Status) from the enclosing function unless OK.
-#define SBS_RETURN_IF_ERROR(expr)                                   \
-  do {                                                              \
-    ::securebase::server::Status sbs_status_ = (expr);              \
-    if (!sbs_status_.ok()) return sbs_status_;                      \
-  } while (false)
-
-// Declares `lhs` from a server::Result<T> expression, or returns its error.
-#define SBS_ASSIGN_OR_RETURN(lhs, expr) \
-  SBS_ASSIGN_OR_RETURN_IMPL_(SBS_CONCAT_(sbs_result_, __LINE__), lhs, expr)
-#define SBS_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                               \
-  if (!tmp.ok()) return tmp.status();              \
-  lhs = std::move(tmp).value()
+// The crypto library's macros work with any status type that has ok().
+#define SBS_RETURN_IF_ERROR(expr) SB_RETURN_IF_ERROR(expr)
+#define SBS_ASSIGN_OR_RETURN(lhs, expr) SB_ASSIGN_OR_RETURN(lhs, expr)
 
 #endif  // SECUREBASE_SERVER_COMMON_STATUS_H_
