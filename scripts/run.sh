@@ -24,33 +24,7 @@ build_dir=build
 server_path=server/securebase-server  # relative to the build dir
 tls_dir=data/tls
 
-scripts/install-deps.sh
-
-# Same options as scripts/test.sh, which shares build/ (see there).
-configure_args=(
-  -G Ninja
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  -DSECUREBASE_WITH_NETWORK=ON
-  -DSECUREBASE_BUILD_TESTS=ON
-  -DSECUREBASE_BUILD_BENCHMARKS=ON
-  -DSECUREBASE_BUILD_FUZZERS=OFF
-  -DSECUREBASE_SANITIZE=
-)
-
-if [[ -f "$build_dir/CMakeCache.txt" ]] &&
-  ! grep -qx 'CMAKE_GENERATOR:INTERNAL=Ninja' "$build_dir/CMakeCache.txt"; then
-  echo "run.sh: $build_dir/ was configured with another CMake generator;" \
-    "remove it (rm -rf $build_dir) and run again." >&2
-  exit 1
-fi
-
-echo "==> configure $build_dir/" >&2
-mkdir -p "$build_dir"
-cmake -S . -B "$build_dir" "${configure_args[@]}" >"$build_dir/configure.log" 2>&1 || {
-  cat "$build_dir/configure.log" >&2
-  echo "run.sh: configure failed (log: $build_dir/configure.log)" >&2
-  exit 1
-}
+scripts/configure.sh
 
 # Build only the server binary (Ninja accepts an output path as a target), not
 # the test suites.
