@@ -46,7 +46,8 @@ Status AdminOps::ListAudit(const v1::ListAuditRequest& request, v1::ListAuditRes
   return Status::Ok();
 }
 
-Status AdminOps::Stats(v1::StatsResponse& response) {
+Status AdminOps::Stats(const v1::StatsRequest& request, v1::StatsResponse& response) {
+  if (request.compact()) SBS_RETURN_IF_ERROR(store_.Compact());
   SBS_ASSIGN_OR_RETURN(StoreStats stats, store_.Stats());
   for (const auto& [kind, count] : stats.counts) {
     v1::RecordCount* entry = response.add_counts();
@@ -54,6 +55,7 @@ Status AdminOps::Stats(v1::StatsResponse& response) {
     entry->set_count(count);
   }
   response.set_disk_bytes(stats.disk_bytes);
+  response.set_sst_bytes(stats.sst_bytes);
   return Status::Ok();
 }
 

@@ -25,7 +25,7 @@ class AdminOps {
   // Checkpoint into to_dir/db (to_dir is created, mode 0700).
   Status Backup(const v1::BackupRequest& request);
   Status ListAudit(const v1::ListAuditRequest& request, v1::ListAuditResponse& response);
-  Status Stats(v1::StatsResponse& response);
+  Status Stats(const v1::StatsRequest& request, v1::StatsResponse& response);
 
  private:
   Store& store_;

@@ -26,9 +26,9 @@ grpc::Status AdminService::ListAudit(grpc::ServerContext* /*context*/,
   return ToGrpcStatus(ops_.ListAudit(*request, *response));
 }
 
-grpc::Status AdminService::Stats(grpc::ServerContext* /*context*/, const v1::StatsRequest* /*request*/,
+grpc::Status AdminService::Stats(grpc::ServerContext* /*context*/, const v1::StatsRequest* request,
                                  v1::StatsResponse* response) {
-  return ToGrpcStatus(ops_.Stats(*response));
+  return ToGrpcStatus(ops_.Stats(*request, *response));
 }
 
 }  // namespace securebase::server

@@ -26,7 +26,7 @@ class Backend {
                                      v1::IssueTherapistTokenResponse& response) = 0;
   virtual Status Backup(const v1::BackupRequest& request) = 0;
   virtual Status ListAudit(const v1::ListAuditRequest& request, v1::ListAuditResponse& response) = 0;
-  virtual Status Stats(v1::StatsResponse& response) = 0;
+  virtual Status Stats(const v1::StatsRequest& request, v1::StatsResponse& response) = 0;
 };
 
 class DirectBackend final : public Backend {
@@ -41,7 +41,9 @@ class DirectBackend final : public Backend {
   Status ListAudit(const v1::ListAuditRequest& request, v1::ListAuditResponse& response) override {
     return ops_.ListAudit(request, response);
   }
-  Status Stats(v1::StatsResponse& response) override { return ops_.Stats(response); }
+  Status Stats(const v1::StatsRequest& request, v1::StatsResponse& response) override {
+    return ops_.Stats(request, response);
+  }
 
  private:
   std::unique_ptr<RocksStore> store_;
@@ -79,9 +81,9 @@ class SocketBackend final : public Backend {
     grpc::ClientContext context;
     return FromGrpc(stub_->ListAudit(&context, request, &response));
   }
-  Status Stats(v1::StatsResponse& response) override {
+  Status Stats(const v1::StatsRequest& request, v1::StatsResponse& response) override {
     grpc::ClientContext context;
-    return FromGrpc(stub_->Stats(&context, v1::StatsRequest(), &response));
+    return FromGrpc(stub_->Stats(&context, request, &response));
   }
 
  private:
@@ -191,12 +193,15 @@ Status Run(Command command, const AdminConfig& config) {
       return Status::Ok();
     }
     case Command::kStats: {
+      v1::StatsRequest request;
+      request.set_compact(config.compact);
       v1::StatsResponse response;
-      SBS_RETURN_IF_ERROR(backend->Stats(response));
+      SBS_RETURN_IF_ERROR(backend->Stats(request, response));
       for (const auto& count : response.counts()) {
         std::cout << count.kind() << " " << count.count() << "\n";
       }
-      std::cout << "disk_bytes " << response.disk_bytes() << std::endl;
+      std::cout << "disk_bytes " << response.disk_bytes() << "\n";
+      std::cout << "sst_bytes " << response.sst_bytes() << std::endl;
       return Status::Ok();
     }
     default:

@@ -129,6 +129,8 @@ std::map<std::string, Flag> AdminFlags(Command command, AdminConfig& c) {
     flags["to"] = {Kind::kString, StringSetter("to", &c.to)};
   } else if (command == Command::kAudit) {
     flags["json"] = {Kind::kBool, BoolSetter("json", &c.json)};
+  } else if (command == Command::kStats) {
+    flags["compact"] = {Kind::kBool, BoolSetter("compact", &c.compact)};
   }
   return flags;
 }
@@ -347,7 +349,7 @@ std::string UsageText() {
   securebase-server issue-therapist-token --data-dir DIR [--expires-hours H]
   securebase-server backup --data-dir DIR --to DIR
   securebase-server audit --data-dir DIR [--json]
-  securebase-server stats --data-dir DIR
+  securebase-server stats --data-dir DIR [--compact]
 See docs/SERVER.md.
 )";
 }

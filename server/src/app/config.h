@@ -41,6 +41,7 @@ struct AdminConfig {
   uint32_t expires_hours = 24;  // issue-therapist-token
   std::string to;               // backup
   bool json = false;            // audit
+  bool compact = false;         // stats
 };
 
 struct Invocation {

@@ -28,6 +28,10 @@ grpc::ServerWriteReactor<v1::Envelope>* StartSubscribe(ServiceContext& services,
   if (!registered.ok()) {
     raw->RequestFinish(ToGrpcStatus(registered));
   } else {
+    // Initial metadata at once, even with nothing stored: the client learns
+    // that the stream is registered, so everything stored from now on will
+    // be pushed to it (a client can show "connected", a test can wait for it).
+    raw->StartSendInitialMetadata();
     raw->Step();
   }
   return raw;

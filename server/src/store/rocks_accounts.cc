@@ -108,8 +108,9 @@ Result<v1::DeviceRecord> RocksStore::GetDevice(const UserId& user_id, uint32_t d
 
 Result<std::vector<v1::DeviceRecord>> RocksStore::ListDevices(const UserId& user_id) {
   std::vector<v1::DeviceRecord> devices;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kDevices)));
-  for (it->Seek(ToSlice(user_id)); it->Valid() && StartsWith(it->key(), user_id); it->Next()) {
+  auto scan = RangeScan::OfPrefix(*db_, cf(Cf::kDevices), user_id);
+  rocksdb::Iterator* it = scan->get();
+  for (scan->SeekToLower(); it->Valid(); it->Next()) {
     v1::DeviceRecord record;
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return Status::Internal("corrupt device record");

@@ -19,6 +19,40 @@ inline bool StartsWith(const rocksdb::Slice& key, std::string_view prefix) {
   return key.size() >= prefix.size() && std::string_view(key.data(), prefix.size()) == prefix;
 }
 
+// The smallest key after every key that starts with `prefix`; empty when
+// there is none (the prefix is all 0xff bytes).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// An iterator over the keys in [lower, upper) of one column family (no
+// upper bound when `upper` is empty). The bound is for speed as much as
+// for correctness: without it, a Seek that finds nothing live in the range
+// steps over every deleted key (tombstone) after it until it meets a live
+// one -- for a mailbox, the whole acknowledged history of the next mailbox.
+class RangeScan {
+ public:
+  RangeScan(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string lower,
+            std::string upper);
+  RangeScan(const RangeScan&) = delete;
+  RangeScan& operator=(const RangeScan&) = delete;
+
+  // Every key starting with `prefix`.
+  static std::unique_ptr<RangeScan> OfPrefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                                             std::string_view prefix) {
+    return std::make_unique<RangeScan>(db, family, std::string(prefix), PrefixSuccessor(prefix));
+  }
+
+  // Positions the iterator at the first key >= lower.
+  void SeekToLower() { it_->Seek(lower_slice_); }
+  rocksdb::Iterator* get() const { return it_.get(); }
+
+ private:
+  std::string lower_;
+  std::string upper_;
+  rocksdb::Slice lower_slice_;
+  rocksdb::Slice upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 // The store's errors for RocksDB failures; the RocksDB message goes to the
 // log, not to clients.
 Status StorageError(const rocksdb::Status& status, std::string_view operation);

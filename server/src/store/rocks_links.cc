@@ -93,8 +93,9 @@ Result<v1::LinkRecord> RocksStore::GetLink(const UserId& user_id, const UserId& 
 
 Result<std::vector<v1::LinkRecord>> RocksStore::ListLinks(const UserId& user_id) {
   std::vector<v1::LinkRecord> links;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kLinks)));
-  for (it->Seek(ToSlice(user_id)); it->Valid() && StartsWith(it->key(), user_id); it->Next()) {
+  auto scan = RangeScan::OfPrefix(*db_, cf(Cf::kLinks), user_id);
+  rocksdb::Iterator* it = scan->get();
+  for (scan->SeekToLower(); it->Valid(); it->Next()) {
     v1::LinkRecord record;
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return Status::Internal("corrupt link record");

@@ -117,11 +117,12 @@ Result<MailboxPage> RocksStore::ReadMailbox(const MailboxAddress& mailbox, uint6
   MailboxPage page;
   if (after_seq == UINT64_MAX || max_count == 0) return page;
   std::string prefix = keys::MailboxPrefix(mailbox.user_id, mailbox.device_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
+  RangeScan scan(*db_, cf(Cf::kMailboxes),
+                 keys::Envelope(mailbox.user_id, mailbox.device_id, after_seq + 1),
+                 PrefixSuccessor(prefix));
+  rocksdb::Iterator* it = scan.get();
   size_t bytes = 0;
-  for (it->Seek(keys::Envelope(mailbox.user_id, mailbox.device_id, after_seq + 1));
-       it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+  for (scan.SeekToLower(); it->Valid(); it->Next()) {
     if (page.envelopes.size() >= max_count ||
         (!page.envelopes.empty() && bytes + it->value().size() > max_bytes)) {
       page.more = true;
@@ -140,18 +141,37 @@ Result<MailboxPage> RocksStore::ReadMailbox(const MailboxAddress& mailbox, uint6
 }
 
 Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) {
+  if (up_to_seq == 0) return 0;
   std::string prefix = keys::MailboxPrefix(mailbox.user_id, mailbox.device_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
+  uint64_t floor = 1;
+  {
+    std::lock_guard<std::mutex> lock(ack_floor_mu_);
+    auto found = ack_floor_.find(prefix);
+    if (found != ack_floor_.end()) floor = found->second;
+  }
+  if (floor > up_to_seq) return 0;
+  RangeScan scan(*db_, cf(Cf::kMailboxes), keys::Envelope(mailbox.user_id, mailbox.device_id, floor),
+                 up_to_seq == UINT64_MAX
+                     ? PrefixSuccessor(prefix)
+                     : keys::Envelope(mailbox.user_id, mailbox.device_id, up_to_seq + 1));
+  rocksdb::Iterator* it = scan.get();
   rocksdb::WriteBatch batch;
   uint32_t deleted = 0;
-  for (it->Seek(ToSlice(prefix)); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
-    if (keys::EnvelopeSeqOf(ToView(it->key())) > up_to_seq) break;
+  uint64_t last_deleted = 0;
+  for (scan.SeekToLower(); it->Valid(); it->Next()) {
     batch.Delete(cf(Cf::kMailboxes), it->key());
+    last_deleted = keys::EnvelopeSeqOf(ToView(it->key()));
     ++deleted;
   }
   if (!it->status().ok()) return StorageError(it->status(), "ack");
   if (deleted > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  // Every seq up to the last one deleted is gone now: seqs commit in order
+  // per mailbox, so none below a visible one can still appear.
+  if (deleted > 0) {
+    std::lock_guard<std::mutex> lock(ack_floor_mu_);
+    uint64_t& stored = ack_floor_[prefix];
+    stored = std::max(stored, last_deleted + 1);
+  }
   return deleted;
 }
 

@@ -20,6 +20,28 @@ constexpr std::string_view kSchemaKey = "schema_version";
 
 }  // namespace
 
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty()) {
+    auto last = static_cast<unsigned char>(out.back());
+    if (last != 0xff) {
+      out.back() = static_cast<char>(last + 1);
+      return out;
+    }
+    out.pop_back();
+  }
+  return out;
+}
+
+RangeScan::RangeScan(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string lower,
+                     std::string upper)
+    : lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_), upper_slice_(upper_) {
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice_;
+  if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
+  it_.reset(db.NewIterator(options, family));
+}
+
 Status StorageError(const rocksdb::Status& status, std::string_view operation) {
   Log(LogLevel::kError, "storage_error",
       {{"op", std::string(operation)}, {"rocksdb", status.ToString()}});
@@ -40,6 +62,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;
   db_options.max_background_jobs = 2;
+  // Writers that join a commit group block on a futex at once instead of
+  // spinning with sched_yield for up to 100 us first: with more writer
+  // threads than cores the spinning burned the cores the group's leader and
+  // gRPC needed (server CPU per synced send, scripts/bench.sh).
+  db_options.enable_write_thread_adaptive_yield = false;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilyNames) {
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -121,11 +148,10 @@ void RocksStore::AddAudit(rocksdb::WriteBatch& batch, v1::AuditRecord record) {
 }
 
 Result<uint32_t> RocksStore::CountPrefix(Cf family, std::string_view prefix) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
+  auto scan = RangeScan::OfPrefix(*db_, cf(family), prefix);
   uint32_t count = 0;
-  for (it->Seek(ToSlice(prefix)); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
-    ++count;
-  }
+  rocksdb::Iterator* it = scan->get();
+  for (scan->SeekToLower(); it->Valid(); it->Next()) ++count;
   if (!it->status().ok()) return StorageError(it->status(), "scan");
   return count;
 }
@@ -189,7 +215,21 @@ Result<StoreStats> RocksStore::Stats() {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(options_.path, ec)) {
     if (entry.is_regular_file(ec)) stats.disk_bytes += entry.file_size(ec);
   }
+  std::vector<rocksdb::LiveFileMetaData> live_files;
+  db_->GetLiveFilesMetaData(&live_files);
+  for (const auto& file : live_files) stats.sst_bytes += file.size;
   return stats;
+}
+
+Status RocksStore::Compact() {
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
+    rocksdb::Status s =
+        db_->CompactRange(options, cf(static_cast<Cf>(i)), /*begin=*/nullptr, /*end=*/nullptr);
+    if (!s.ok()) return StorageError(s, "compact");
+  }
+  return Status::Ok();
 }
 
 Status RocksStore::Backup(const std::string& to_dir) {

@@ -127,6 +127,7 @@ class RocksStore final : public Store {
   Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) override;
   Result<SweepCounts> Sweep(int64_t retention_ms) override;
   Result<StoreStats> Stats() override;
+  Status Compact() override;
   Status Backup(const std::string& to_dir) override;
 
  private:
@@ -167,6 +168,12 @@ class RocksStore final : public Store {
   std::mutex link_mu_;             // Invites and links.
   StripedMutex<64> idempotency_mu_;  // Per idempotency key; taken before mailbox stripes.
   std::array<MailboxStripe, kMailboxStripes> mailbox_stripes_;
+  // Mailbox prefix -> every seq below it is deleted, so an acknowledgement
+  // starts its scan there instead of stepping over the tombstones of the
+  // whole acknowledged history. In memory only: after a restart, the first
+  // acknowledgement of a mailbox scans from its start once.
+  std::mutex ack_floor_mu_;
+  std::unordered_map<std::string, uint64_t> ack_floor_;  // Guarded by ack_floor_mu_.
 };
 
 }  // namespace securebase::server

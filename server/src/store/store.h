@@ -207,7 +207,8 @@ struct AuditPage {
 
 struct StoreStats {
   std::vector<std::pair<std::string, uint64_t>> counts;  // Record kind -> count.
-  uint64_t disk_bytes = 0;
+  uint64_t disk_bytes = 0;  // Every file in the database directory.
+  uint64_t sst_bytes = 0;   // Live table files.
 };
 
 class AdminStore {
@@ -221,6 +222,9 @@ class AdminStore {
   // before now, and expired invites, session and registration tokens.
   virtual Result<SweepCounts> Sweep(int64_t retention_ms) = 0;
   virtual Result<StoreStats> Stats() = 0;
+  // Flushes memtables and compacts every column family down to the bottom
+  // level (drops overwritten and deleted records). Blocks until done.
+  virtual Status Compact() = 0;
   // A consistent copy of the store in `to_dir` (which must not exist or be
   // empty), usable as a data dir's database.
   virtual Status Backup(const std::string& to_dir) = 0;

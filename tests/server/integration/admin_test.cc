@@ -178,6 +178,27 @@ TEST(AdminTest, StatsRuns) {
   EXPECT_FALSE(r.stdout_text.empty());
 }
 
+TEST(AdminTest, StatsCompactsThroughTheRunningServer) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start());
+  auto api = std::make_shared<Api>(server.channel());
+  auto therapist = TestAccount::Create(api, v1::ROLE_THERAPIST);
+  auto client = TestAccount::Create(api, v1::ROLE_CLIENT);
+  ASSERT_TRUE(therapist && client);
+  ASSERT_GRPC_OK(LinkAccounts(*therapist, *client));
+  ASSERT_GRPC_OK(client->Send(*therapist, RandomBytes(2000)));
+
+  CommandResult r = Admin({"stats", "--data-dir", server.data_dir(), "--compact"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find("envelopes 1\n"), std::string::npos) << r.stdout_text;
+  size_t at = r.stdout_text.find("sst_bytes ");
+  ASSERT_NE(at, std::string::npos) << r.stdout_text;
+  // Compaction flushed the memtable: the envelope is in a table file.
+  EXPECT_GT(std::stoull(r.stdout_text.substr(at + 10)), 2000u) << r.stdout_text;
+  EXPECT_TRUE(server.running());
+  ASSERT_TRUE(server.Stop());
+}
+
 // SIGTERM with nothing in flight, only an idle client connection open:
 // there is nothing to drain, so the server should exit promptly rather than
 // wait out its drain deadline.

@@ -56,8 +56,9 @@ ServerProcess::~ServerProcess() {
 }
 
 std::vector<std::string> ServerProcess::BuildArgs() const {
-  std::vector<std::string> args = {ServerBinary(), "serve",    "--data-dir",
-                                   data_dir_,      "--listen", options_.listen};
+  const std::string& binary = options_.binary.empty() ? ServerBinary() : options_.binary;
+  std::vector<std::string> args = {binary,    "serve",    "--data-dir",
+                                   data_dir_, "--listen", options_.listen};
   switch (options_.transport) {
     case Transport::kInsecureLoopback:
       args.push_back("--insecure-loopback");

@@ -50,6 +50,9 @@ struct ServerOptions {
   std::vector<std::string> flags;
   // Use this data dir instead of <temp>/data (e.g. a backup). Not removed.
   std::string data_dir;
+  // Run this program instead of securebase-server (the benchmarks' echo
+  // server takes the same command line).
+  std::string binary;
 };
 
 // ServerOptions with only extra flags set.
