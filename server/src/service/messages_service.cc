@@ -25,8 +25,9 @@ void AddAddress(const DeviceKey& device, google::protobuf::RepeatedPtrField<v1::
 grpc::ServerUnaryReactor* MessagesService::Send(grpc::CallbackServerContext* context,
                                                 const v1::SendRequest* request,
                                                 v1::SendResponse* response) {
-  return RunUnary(services_, context, "Messages.Send",
-                  [=, this] { return DoSend(*context, *request, *response); });
+  return RunUnaryAsync(services_, context, "Messages.Send", [=, this](UnaryFinish finish) {
+    DoSend(*context, *request, *response, std::move(finish));
+  });
 }
 
 grpc::ServerUnaryReactor* MessagesService::Fetch(grpc::CallbackServerContext* context,
@@ -54,9 +55,46 @@ grpc::ServerWriteReactor<v1::Envelope>* MessagesService::Subscribe(
   return StartSubscribe(services_, caller->address(), request->after_seq());
 }
 
-Status MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
-                               v1::SendResponse& response) {
-  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
+                             v1::SendResponse& response, UnaryFinish finish) {
+  auto caller = AuthenticateCall(services_, context);
+  if (!caller.ok()) return finish(caller.status());
+  std::vector<OutgoingEnvelope> envelopes;
+  std::set<DeviceKey> given;
+  Status valid = ValidateSend(*caller, request, envelopes, given);
+  if (!valid.ok()) return finish(valid);
+
+  v1::DeviceMismatch mismatch;
+  Status current = CheckRecipientAndDevices(*caller, request, given, mismatch);
+  if (!current.ok()) {
+    // A retry gets the first answer, whatever changed since (the link
+    // ended, a device was added). Looked up only here: on the way to a new
+    // append, AppendEnvelopesAsync finds a stored retry itself.
+    auto previous = services_.store.FindIdempotent(caller->address(), request.client_message_id());
+    if (!previous.ok()) return finish(previous.status());
+    if (previous->has_value()) {
+      response.set_server_timestamp_unix_ms(**previous);
+      return finish(Status::Ok());
+    }
+    if (mismatch.missing_devices_size() + mismatch.stale_devices_size() > 0) {
+      context.AddTrailingMetadata(kDeviceMismatchTrailer, mismatch.SerializeAsString());
+    }
+    return finish(current);
+  }
+
+  services_.store.AppendEnvelopesAsync(
+      caller->address(), request.client_message_id(), envelopes, services_.clock.NowUnixMs(),
+      [this, &response, finish = std::move(finish)](Result<AppendResult> appended) {
+        if (!appended.ok()) return finish(appended.status());
+        response.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
+        for (const auto& [mailbox, seq] : appended->assigned) services_.delivery.Notify(mailbox);
+        finish(Status::Ok());
+      });
+}
+
+Status MessagesService::ValidateSend(const Caller& caller, const v1::SendRequest& request,
+                                     std::vector<OutgoingEnvelope>& envelopes,
+                                     std::set<DeviceKey>& given) {
   const Limits& limits = services_.limits;
   SBS_RETURN_IF_ERROR(CheckUserId("recipient_user_id", request.recipient_user_id()));
   SBS_RETURN_IF_ERROR(
@@ -67,8 +105,6 @@ Status MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::S
                                      " per send (got " +
                                      std::to_string(request.ciphertexts_size()) + ")");
   }
-  std::set<DeviceKey> given;
-  std::vector<OutgoingEnvelope> envelopes;
   envelopes.reserve(request.ciphertexts_size());
   for (int i = 0; i < request.ciphertexts_size(); ++i) {
     const auto& outgoing = request.ciphertexts(i);
@@ -94,27 +130,26 @@ Status MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::S
     }
     envelopes.push_back({{recipient.user_id(), recipient.device_id()}, outgoing.ciphertext()});
   }
+  return Status::Ok();
+}
 
-  // A retry gets the first answer, whatever changed since.
-  SBS_ASSIGN_OR_RETURN(std::optional<int64_t> previous,
-                       services_.store.FindIdempotent(caller.address(), request.client_message_id()));
-  if (previous.has_value()) {
-    response.set_server_timestamp_unix_ms(*previous);
-    return Status::Ok();
-  }
-
+Status MessagesService::CheckRecipientAndDevices(const Caller& caller,
+                                                 const v1::SendRequest& request,
+                                                 const std::set<DeviceKey>& given,
+                                                 v1::DeviceMismatch& mismatch) {
   const std::string& recipient_id = request.recipient_user_id();
   if (recipient_id != caller.user_id) {
-    auto account = services_.store.GetAccount(recipient_id);
-    if (!account.ok()) {
-      return account.status().IsNotFound() ? Status::NotFound("no such recipient")
-                                            : account.status();
-    }
+    // Links exist only between accounts, so the account is looked up only
+    // to tell "no such recipient" from "not linked".
     auto link = services_.store.GetLink(caller.user_id, recipient_id);
     if (!link.ok()) {
-      return link.status().IsNotFound()
-                 ? Status::PermissionDenied("no active link between sender and recipient")
-                 : link.status();
+      if (!link.status().IsNotFound()) return link.status();
+      auto account = services_.store.GetAccount(recipient_id);
+      if (!account.ok()) {
+        return account.status().IsNotFound() ? Status::NotFound("no such recipient")
+                                              : account.status();
+      }
+      return Status::PermissionDenied("no active link between sender and recipient");
     }
   }
 
@@ -128,27 +163,17 @@ Status MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::S
       expected.emplace(*user, device.device_id());
     }
   }
-  if (expected != given) {
-    v1::DeviceMismatch mismatch;
-    for (const auto& device : expected) {
-      if (!given.count(device)) AddAddress(device, mismatch.mutable_missing_devices());
-    }
-    for (const auto& device : given) {
-      if (!expected.count(device)) AddAddress(device, mismatch.mutable_stale_devices());
-    }
-    context.AddTrailingMetadata(kDeviceMismatchTrailer, mismatch.SerializeAsString());
-    return Status::FailedPrecondition(
-        "device set out of date: " + std::to_string(mismatch.missing_devices_size()) +
-        " missing, " + std::to_string(mismatch.stale_devices_size()) +
-        " stale (see the securebase-device-mismatch-bin trailer)");
+  if (expected == given) return Status::Ok();
+  for (const auto& device : expected) {
+    if (!given.count(device)) AddAddress(device, mismatch.mutable_missing_devices());
   }
-
-  SBS_ASSIGN_OR_RETURN(AppendResult appended,
-                       services_.store.AppendEnvelopes(caller.address(), request.client_message_id(),
-                                                       envelopes, services_.clock.NowUnixMs()));
-  response.set_server_timestamp_unix_ms(appended.server_timestamp_unix_ms);
-  for (const auto& [mailbox, seq] : appended.assigned) services_.delivery.Notify(mailbox);
-  return Status::Ok();
+  for (const auto& device : given) {
+    if (!expected.count(device)) AddAddress(device, mismatch.mutable_stale_devices());
+  }
+  return Status::FailedPrecondition(
+      "device set out of date: " + std::to_string(mismatch.missing_devices_size()) + " missing, " +
+      std::to_string(mismatch.stale_devices_size()) +
+      " stale (see the securebase-device-mismatch-bin trailer)");
 }
 
 Status MessagesService::DoFetch(grpc::CallbackServerContext& context, const v1::FetchRequest& request,

@@ -2,8 +2,15 @@
 #ifndef SECUREBASE_SERVER_SERVICE_MESSAGES_SERVICE_H_
 #define SECUREBASE_SERVER_SERVICE_MESSAGES_SERVICE_H_
 
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "securebase/v1/messages.grpc.pb.h"
+#include "server/src/service/authenticator.h"
 #include "server/src/service/service_context.h"
+#include "server/src/service/unary.h"
 
 namespace securebase::server {
 
@@ -26,8 +33,19 @@ class MessagesService final : public v1::Messages::CallbackService {
                                         v1::AcknowledgeResponse* response) override;
 
  private:
-  Status DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
-                v1::SendResponse& response);
+  using DeviceKey = std::pair<std::string, uint32_t>;
+
+  // Answers through `finish` once the envelopes are durable (or at once on
+  // an error or a retry of an already stored send).
+  void DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
+              v1::SendResponse& response, UnaryFinish finish);
+  // The request's own shape; fills `envelopes` and `given`.
+  Status ValidateSend(const Caller& caller, const v1::SendRequest& request,
+                      std::vector<OutgoingEnvelope>& envelopes, std::set<DeviceKey>& given);
+  // An active link to the recipient, and `given` naming exactly its devices
+  // and the sender's other devices (else `mismatch` says how it differs).
+  Status CheckRecipientAndDevices(const Caller& caller, const v1::SendRequest& request,
+                                  const std::set<DeviceKey>& given, v1::DeviceMismatch& mismatch);
   Status DoFetch(grpc::CallbackServerContext& context, const v1::FetchRequest& request,
                  v1::FetchResponse& response);
   Status DoAcknowledge(grpc::CallbackServerContext& context, const v1::AcknowledgeRequest& request,

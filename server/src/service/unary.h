@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "server/src/common/log.h"
@@ -18,20 +19,36 @@ namespace securebase::server {
 void LogRpcOutcome(const char* method, const Status& status,
                    std::chrono::steady_clock::time_point start);
 
-// `body` is a callable returning Status; it runs on a work-queue thread, and
-// may use the request, response and context until it returns.
+// Answers the RPC: logs a non-OK outcome and finishes the reactor.
+using UnaryFinish = std::function<void(const Status&)>;
+
+// `body` is a callable taking a UnaryFinish; it runs on a work-queue thread
+// and must call the finish exactly once, on any thread, when the answer is
+// ready (e.g. from the store's commit thread). The request, response and
+// context stay valid until then.
+template <typename Body>
+grpc::ServerUnaryReactor* RunUnaryAsync(ServiceContext& services,
+                                        grpc::CallbackServerContext* context, const char* method,
+                                        Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto start = std::chrono::steady_clock::now();
+  UnaryFinish finish = [reactor, method, start](const Status& status) {
+    LogRpcOutcome(method, status, start);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  bool posted = services.work.Post(
+      [finish = std::move(finish), body = std::move(body)]() mutable { body(std::move(finish)); });
+  if (!posted) reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
+  return reactor;
+}
+
+// RunUnaryAsync for a body that returns its Status (it may use the request,
+// response and context until it returns).
 template <typename Body>
 grpc::ServerUnaryReactor* RunUnary(ServiceContext& services, grpc::CallbackServerContext* context,
                                    const char* method, Body body) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto start = std::chrono::steady_clock::now();
-  bool posted = services.work.Post([reactor, method, start, body = std::move(body)]() mutable {
-    Status status = body();
-    LogRpcOutcome(method, status, start);
-    reactor->Finish(ToGrpcStatus(status));
-  });
-  if (!posted) reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
-  return reactor;
+  return RunUnaryAsync(services, context, method,
+                       [body = std::move(body)](UnaryFinish finish) mutable { finish(body()); });
 }
 
 }  // namespace securebase::server

@@ -38,21 +38,31 @@ Result<uint64_t> RocksStore::NextSeqLocked(MailboxStripe& stripe, const std::str
   return next;
 }
 
-Result<AppendResult> RocksStore::AppendEnvelopes(const MailboxAddress& sender,
-                                                 const std::string& client_message_id,
-                                                 const std::vector<OutgoingEnvelope>& envelopes,
-                                                 int64_t server_timestamp_unix_ms) {
-  AppendResult result;
+void RocksStore::AppendEnvelopesAsync(const MailboxAddress& sender,
+                                      const std::string& client_message_id,
+                                      const std::vector<OutgoingEnvelope>& envelopes,
+                                      int64_t server_timestamp_unix_ms, AppendDone done) {
   std::string idempotency_key =
       keys::Idempotency(sender.user_id, sender.device_id, client_message_id);
-  // Lock order: the idempotency stripe, then mailbox stripes ascending.
-  std::lock_guard<std::mutex> idempotency_lock(idempotency_mu_.For(idempotency_key));
-  SBS_ASSIGN_OR_RETURN(std::optional<int64_t> previous,
-                       FindIdempotent(sender, client_message_id));
-  if (previous.has_value()) {
-    result.server_timestamp_unix_ms = *previous;
-    result.duplicate = true;
-    return result;
+  // Lock order: the idempotency stripe, then mailbox stripes ascending, then
+  // pending_mu_. None is held while `done` runs.
+  std::unique_lock<std::mutex> idempotency_lock(idempotency_mu_.For(idempotency_key));
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    auto pending = pending_appends_.find(idempotency_key);
+    if (pending != pending_appends_.end()) {
+      pending->second->waiters.push_back(std::move(done));
+      return;
+    }
+  }
+  auto previous = FindIdempotent(sender, client_message_id);
+  if (!previous.ok() || previous->has_value()) {
+    idempotency_lock.unlock();
+    if (!previous.ok()) return done(previous.status());
+    AppendResult duplicate;
+    duplicate.server_timestamp_unix_ms = **previous;
+    duplicate.duplicate = true;
+    return done(std::move(duplicate));
   }
 
   // Distinct mailboxes of this send (ordered map: deterministic, dedups).
@@ -72,44 +82,72 @@ Result<AppendResult> RocksStore::AppendEnvelopes(const MailboxAddress& sender,
   locks.reserve(stripe_indexes.size());
   for (size_t index : stripe_indexes) locks.emplace_back(mailbox_stripes_[index].mu);
 
-  // Assign seqs (not yet published: the in-memory counters move only after
-  // the batch commits).
   std::map<std::string, uint64_t> next;
   for (const auto& [prefix, address] : mailboxes) {
     MailboxStripe& stripe = mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(prefix)];
-    SBS_ASSIGN_OR_RETURN(uint64_t seq, NextSeqLocked(stripe, prefix, address));
-    next.emplace(prefix, seq);
+    auto seq = NextSeqLocked(stripe, prefix, address);
+    if (!seq.ok()) {
+      locks.clear();
+      idempotency_lock.unlock();
+      return done(seq.status());
+    }
+    next.emplace(prefix, *seq);
   }
-  rocksdb::WriteBatch batch;
+  AppendResult result;
+  result.server_timestamp_unix_ms = server_timestamp_unix_ms;
+  std::vector<GroupCommitter::Put> puts;
+  puts.reserve(envelopes.size() + mailboxes.size() + 1);
+  v1::EnvelopeRecord record;
+  record.mutable_sender()->set_user_id(sender.user_id);
+  record.mutable_sender()->set_device_id(sender.device_id);
+  record.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
   for (const auto& envelope : envelopes) {
-    std::string prefix =
-        keys::MailboxPrefix(envelope.recipient.user_id, envelope.recipient.device_id);
-    uint64_t seq = next[prefix]++;
-    v1::EnvelopeRecord record;
-    record.mutable_sender()->set_user_id(sender.user_id);
-    record.mutable_sender()->set_device_id(sender.device_id);
-    record.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
-    record.set_ciphertext(envelope.ciphertext);
-    std::string key = prefix;
+    std::string key = keys::MailboxPrefix(envelope.recipient.user_id, envelope.recipient.device_id);
+    uint64_t seq = next[key]++;
     keys::AppendBe64(key, seq);
-    batch.Put(cf(Cf::kMailboxes), key, record.SerializeAsString());
+    record.set_ciphertext(envelope.ciphertext);
+    puts.push_back({cf(Cf::kMailboxes), std::move(key), record.SerializeAsString()});
     result.assigned.emplace_back(envelope.recipient, seq);
   }
   for (const auto& [prefix, address] : mailboxes) {
-    batch.Put(cf(Cf::kMailboxes), keys::HighWater(address.user_id, address.device_id),
-              keys::EncodeBe64(next[prefix] - 1));
+    puts.push_back({cf(Cf::kMailboxes), keys::HighWater(address.user_id, address.device_id),
+                    keys::EncodeBe64(next[prefix] - 1)});
   }
   v1::IdempotencyRecord idempotency;
   idempotency.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
-  batch.Put(cf(Cf::kIdempotency), idempotency_key, idempotency.SerializeAsString());
-  // Synced while holding the stripes: seq n+1 of a mailbox cannot commit
-  // before seq n. Other mailboxes' sends commit concurrently (group commit).
-  SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  puts.push_back({cf(Cf::kIdempotency), idempotency_key, idempotency.SerializeAsString()});
+  // The counters move now: a failed commit leaves its seqs unused for good
+  // (never reused, so a reader cannot see one seq with two contents).
   for (const auto& [prefix, seq] : next) {
     mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(prefix)].next_seq[prefix] = seq;
   }
-  result.server_timestamp_unix_ms = server_timestamp_unix_ms;
-  return result;
+  auto pending = std::make_shared<PendingAppend>();
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    pending_appends_.emplace(idempotency_key, pending);
+  }
+  // Submitted while holding the mailbox stripes: the committer commits in
+  // submission order, so seq n+1 of a mailbox never becomes readable before
+  // seq n. Other sends are not held up by this one's sync (group commit).
+  committer_->Submit(std::move(puts), [this, idempotency_key, pending, result = std::move(result),
+                                       done = std::move(done)](const Status& status) mutable {
+    std::vector<AppendDone> waiters;
+    {
+      std::lock_guard<std::mutex> lock(pending_mu_);
+      pending_appends_.erase(idempotency_key);
+      waiters.swap(pending->waiters);
+    }
+    if (!status.ok()) {
+      done(status);
+      for (auto& waiter : waiters) waiter(status);
+      return;
+    }
+    AppendResult duplicate;
+    duplicate.server_timestamp_unix_ms = result.server_timestamp_unix_ms;
+    duplicate.duplicate = true;
+    done(std::move(result));
+    for (auto& waiter : waiters) waiter(duplicate);
+  });
 }
 
 Result<MailboxPage> RocksStore::ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,

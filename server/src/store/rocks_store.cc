@@ -62,11 +62,6 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;
   db_options.max_background_jobs = 2;
-  // Writers that join a commit group block on a futex at once instead of
-  // spinning with sched_yield for up to 100 us first: with more writer
-  // threads than cores the spinning burned the cores the group's leader and
-  // gRPC needed (server CPU per synced send, scripts/bench.sh).
-  db_options.enable_write_thread_adaptive_yield = false;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilyNames) {
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -107,10 +102,14 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
     store->audit_counter_.store(keys::ReadBe64(ToView(it->key()), 8) + 1);
   }
   if (!it->status().ok()) return StorageError(it->status(), "open");
+  RocksStore* self = store.get();
+  store->committer_ = std::make_unique<GroupCommitter>(
+      [self](rocksdb::WriteBatch& batch) { return self->Write(batch, /*sync=*/true); });
   return store;
 }
 
 RocksStore::~RocksStore() {
+  committer_.reset();
   if (!db_) return;
   rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
   if (!s.ok()) StorageError(s, "flush_wal").IgnoreError();  // Logged; closing anyway.

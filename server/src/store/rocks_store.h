@@ -5,10 +5,11 @@
 // Sequencing: a mailbox's next seq lives in memory (loaded lazily from the
 // mailbox's persisted high-water mark, which every append updates in the
 // same batch, so seqs are never reused, even after the mailbox empties and
-// the process restarts). Seqs are assigned and committed while holding the
-// mailbox's stripe lock, so within one mailbox seq n+1 is never readable
-// before seq n. Different mailboxes use different stripes and commit
-// concurrently, which lets RocksDB group synced writes into one fsync.
+// the process restarts). Seqs are assigned, and the append handed to the
+// group committer, while holding the mailbox's stripe lock; the committer
+// commits in that order, so within one mailbox seq n+1 is never readable
+// before seq n. Nobody waits out an fsync holding a lock: every append
+// queued during one sync shares the next (group commit, group_commit.h).
 //
 // Thread-safety: all methods are thread-safe. One process may open a
 // database at a time (RocksDB's LOCK file).
@@ -26,6 +27,7 @@
 
 #include "server/src/common/clock.h"
 #include "server/src/common/striped_mutex.h"
+#include "server/src/store/group_commit.h"
 #include "server/src/store/store.h"
 
 namespace rocksdb {
@@ -114,10 +116,9 @@ class RocksStore final : public Store {
   // MailboxStore
   Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
                                                 const std::string& client_message_id) override;
-  Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
-                                       const std::string& client_message_id,
-                                       const std::vector<OutgoingEnvelope>& envelopes,
-                                       int64_t server_timestamp_unix_ms) override;
+  void AppendEnvelopesAsync(const MailboxAddress& sender, const std::string& client_message_id,
+                            const std::vector<OutgoingEnvelope>& envelopes,
+                            int64_t server_timestamp_unix_ms, AppendDone done) override;
   Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
                                   uint32_t max_count, size_t max_bytes) override;
   Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) override;
@@ -172,6 +173,16 @@ class RocksStore final : public Store {
   // starts its scan there instead of stepping over the tombstones of the
   // whole acknowledged history. In memory only: after a restart, the first
   // acknowledgement of a mailbox scans from its start once.
+  // Appends submitted to committer_ and not yet durable, by idempotency
+  // key: a retry that arrives meanwhile waits for the first one's answer.
+  struct PendingAppend {
+    std::vector<AppendDone> waiters;
+  };
+  std::mutex pending_mu_;
+  std::unordered_map<std::string, std::shared_ptr<PendingAppend>> pending_appends_;  // Guarded.
+  // Commits appends (created in Open(); drained and stopped first thing in
+  // the destructor, while the database is still open).
+  std::unique_ptr<GroupCommitter> committer_;
   std::mutex ack_floor_mu_;
   std::unordered_map<std::string, uint64_t> ack_floor_;  // Guarded by ack_floor_mu_.
 };

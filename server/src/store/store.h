@@ -13,6 +13,8 @@
 #define SECUREBASE_SERVER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -176,12 +178,28 @@ class MailboxStore {
   // Appends one envelope per recipient mailbox and records the idempotency
   // key, atomically and durably (synced when the store is configured so).
   // Within a mailbox, seqs are strictly increasing, never reused, and a seq
-  // is readable only once every lower seq is. If the key was already used,
-  // stores nothing and returns the first answer with duplicate = true.
-  virtual Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
-                                               const std::string& client_message_id,
-                                               const std::vector<OutgoingEnvelope>& envelopes,
-                                               int64_t server_timestamp_unix_ms) = 0;
+  // is readable only once every lower seq is. If the key was already used
+  // (or is being committed), stores nothing and answers with the first
+  // answer and duplicate = true. Returns at once; `done` runs exactly once,
+  // on this thread or on the store's commit thread, when the envelopes are
+  // durable (or the append failed). `done` may call into the store.
+  using AppendDone = std::function<void(Result<AppendResult>)>;
+  virtual void AppendEnvelopesAsync(const MailboxAddress& sender,
+                                    const std::string& client_message_id,
+                                    const std::vector<OutgoingEnvelope>& envelopes,
+                                    int64_t server_timestamp_unix_ms, AppendDone done) = 0;
+
+  // AppendEnvelopesAsync, waiting for the answer.
+  Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
+                                       const std::string& client_message_id,
+                                       const std::vector<OutgoingEnvelope>& envelopes,
+                                       int64_t server_timestamp_unix_ms) {
+    std::promise<Result<AppendResult>> answer;
+    std::future<Result<AppendResult>> future = answer.get_future();
+    AppendEnvelopesAsync(sender, client_message_id, envelopes, server_timestamp_unix_ms,
+                         [&answer](Result<AppendResult> result) { answer.set_value(std::move(result)); });
+    return future.get();
+  }
 
   // Envelopes with seq > after_seq, at most max_count and about max_bytes of
   // ciphertext (always at least one if any is waiting).
