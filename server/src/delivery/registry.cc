@@ -55,17 +55,21 @@ void DeliveryRegistry::Unregister(const MailboxAddress& mailbox, const Subscribe
   if (streams.empty()) shard.streams.erase(found);
 }
 
-void DeliveryRegistry::Notify(const MailboxAddress& mailbox) {
+std::vector<std::shared_ptr<Subscriber>> DeliveryRegistry::StreamsOf(const MailboxAddress& mailbox) {
   std::string key = KeyOf(mailbox);
   Shard& shard = ShardFor(key);
-  std::vector<std::shared_ptr<Subscriber>> targets;
-  {
-    std::lock_guard<std::mutex> lock(shard.mu);
-    auto found = shard.streams.find(key);
-    if (found == shard.streams.end()) return;
-    targets = found->second;
-  }
-  for (auto& target : targets) target->Notify();
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto found = shard.streams.find(key);
+  if (found == shard.streams.end()) return {};
+  return found->second;
+}
+
+void DeliveryRegistry::Notify(const MailboxAddress& mailbox) {
+  for (auto& target : StreamsOf(mailbox)) target->Notify();
+}
+
+void DeliveryRegistry::Deliver(const MailboxAddress& mailbox, const v1::Envelope& envelope) {
+  for (auto& target : StreamsOf(mailbox)) target->Deliver(envelope);
 }
 
 void DeliveryRegistry::ShutdownAll() {

@@ -37,6 +37,9 @@ class DeliveryRegistry {
 
   // Wakes every stream of `mailbox`.
   void Notify(const MailboxAddress& mailbox);
+  // Hands a just-committed envelope to every stream of `mailbox` (in seq
+  // order per mailbox, as commits complete).
+  void Deliver(const MailboxAddress& mailbox, const v1::Envelope& envelope);
 
   // Refuses new registrations and asks every open stream to finish.
   void ShutdownAll();
@@ -49,6 +52,9 @@ class DeliveryRegistry {
   size_t StreamCountForTesting();
 
  private:
+  // A snapshot of the mailbox's streams (called without the shard lock held).
+  std::vector<std::shared_ptr<Subscriber>> StreamsOf(const MailboxAddress& mailbox);
+
   struct Shard {
     std::mutex mu;
     // Guarded by mu. Keyed by user_id || device_id.

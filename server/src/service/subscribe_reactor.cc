@@ -49,6 +49,22 @@ void SubscribeReactor::Notify() {
   Step();
 }
 
+void SubscribeReactor::Deliver(const v1::Envelope& envelope) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t last = buffer_.empty() ? cursor_ : buffer_.back().seq();
+    // Exactly the next envelope and nothing unread in the store before it:
+    // push it as it is instead of reading it back. Anything else (a gap, one
+    // already read, a full buffer) falls back to reading from the store.
+    if (!dirty_ && envelope.seq() == last + 1 && buffer_.size() < kStreamReadBatch) {
+      buffer_.push_back(envelope);
+    } else if (envelope.seq() > last) {
+      dirty_ = true;
+    }
+  }
+  Step();
+}
+
 void SubscribeReactor::Shutdown() {
   RequestFinish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
 }

@@ -38,6 +38,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Envelope>, pu
 
   // Subscriber
   void Notify() override;
+  void Deliver(const v1::Envelope& envelope) override;
   void Shutdown() override;
 
   // grpc::ServerWriteReactor
