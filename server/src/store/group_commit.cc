@@ -1,5 +1,6 @@
 #include "server/src/store/group_commit.h"
 
+#include <future>
 #include <utility>
 
 namespace securebase::server {
@@ -28,6 +29,13 @@ void GroupCommitter::Submit(std::vector<Put> puts, Done done) {
   if (was_empty) cv_.notify_one();
 }
 
+Status GroupCommitter::SubmitAndWait(std::vector<Put> puts) {
+  std::promise<Status> answer;
+  std::future<Status> future = answer.get_future();
+  Submit(std::move(puts), [&answer](const Status& status) { answer.set_value(status); });
+  return future.get();
+}
+
 void GroupCommitter::Loop() {
   std::vector<Pending> group;
   for (;;) {
@@ -39,7 +47,13 @@ void GroupCommitter::Loop() {
     }
     rocksdb::WriteBatch batch;
     for (const Pending& pending : group) {
-      for (const Put& put : pending.puts) batch.Put(put.family, put.key, put.value);
+      for (const Put& put : pending.puts) {
+        if (put.erase) {
+          batch.Delete(put.family, put.key);
+        } else {
+          batch.Put(put.family, put.key, put.value);
+        }
+      }
     }
     Status status = write_(batch);
     for (Pending& pending : group) pending.done(status);

@@ -29,6 +29,7 @@ class GroupCommitter {
     rocksdb::ColumnFamilyHandle* family;
     std::string key;
     std::string value;
+    bool erase = false;  // Delete `key` instead (value unused).
   };
   using Done = std::function<void(const Status&)>;
   // Writes one group's batch (synced as the store is configured).
@@ -44,6 +45,8 @@ class GroupCommitter {
   // the same group: a failed group fails every write in it). Writes commit
   // in the order of their Submit() calls.
   void Submit(std::vector<Put> puts, Done done);
+  // Submit, waiting for the answer (for callers on a thread that may block).
+  Status SubmitAndWait(std::vector<Put> puts);
 
  private:
   struct Pending {

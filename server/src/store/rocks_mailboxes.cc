@@ -193,16 +193,16 @@ Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, 
                      ? PrefixSuccessor(prefix)
                      : keys::Envelope(mailbox.user_id, mailbox.device_id, up_to_seq + 1));
   rocksdb::Iterator* it = scan.get();
-  rocksdb::WriteBatch batch;
-  uint32_t deleted = 0;
+  std::vector<GroupCommitter::Put> deletes;
   uint64_t last_deleted = 0;
   for (scan.SeekToLower(); it->Valid(); it->Next()) {
-    batch.Delete(cf(Cf::kMailboxes), it->key());
+    deletes.push_back({cf(Cf::kMailboxes), it->key().ToString(), "", /*erase=*/true});
     last_deleted = keys::EnvelopeSeqOf(ToView(it->key()));
-    ++deleted;
   }
   if (!it->status().ok()) return StorageError(it->status(), "ack");
-  if (deleted > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  auto deleted = static_cast<uint32_t>(deletes.size());
+  // Through the committer: the deletes share the sends' WAL sync.
+  if (deleted > 0) SBS_RETURN_IF_ERROR(committer_->SubmitAndWait(std::move(deletes)));
   // Every seq up to the last one deleted is gone now: seqs commit in order
   // per mailbox, so none below a visible one can still appear.
   if (deleted > 0) {
