@@ -69,13 +69,13 @@ std::string BuildPractice(const std::shared_ptr<Api>& api, size_t therapists, si
 }
 
 std::string RegisterAccounts(const std::shared_ptr<Api>& api, size_t count, size_t threads,
-                             std::vector<std::unique_ptr<TestAccount>>* accounts) {
-  accounts->resize(count);
+                             std::vector<std::string>* tokens) {
+  tokens->resize(count);
   return ParallelFor(count, threads, [&](size_t i) -> std::string {
-    auto account = std::make_unique<TestAccount>(api, v1::ROLE_CLIENT, /*one_time_prekeys=*/1);
-    std::string error = RegisterAndLogin(*account);
+    TestAccount account(api, v1::ROLE_CLIENT, /*one_time_prekeys=*/1);
+    std::string error = RegisterAndLogin(account);
     if (!error.empty()) return error;
-    (*accounts)[i] = std::move(account);
+    (*tokens)[i] = account.token(0);
     return "";
   });
 }
