@@ -95,6 +95,10 @@ class ClientImpl final : public Client {
   Status Trust(std::string_view peer) override;
   Status EndLink(std::string_view peer) override;
 
+  // Keeps this client's vault locked and open until the result is destroyed,
+  // across several calls (benchmark setup: many sends, one open).
+  Result<VaultHold> HoldVaultForTesting() { return vault_->Hold(); }
+
  private:
   // --- contacts (client_contacts.cc)
   // Resolves a display name or hex user id to a contact's raw user id.

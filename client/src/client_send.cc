@@ -497,17 +497,20 @@ Status ClientImpl::FlushOutbox(uint32_t* sent) {
 
 Result<std::string> ClientImpl::SendText(std::string_view peer, std::string_view text,
                                          std::string_view reply_to) {
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());  // One open for the whole send.
   SB_ASSIGN_OR_RETURN(std::string user_id, ResolvePeer(peer));
   return SendBody(user_id, TextMessage{std::string(text), std::string(reply_to)}, true);
 }
 
 Result<std::string> ClientImpl::SendCheckIn(std::string_view peer, const CheckIn& check_in) {
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());  // One open for the whole send.
   SB_ASSIGN_OR_RETURN(std::string user_id, ResolvePeer(peer));
   return SendBody(user_id, check_in, true);
 }
 
 Result<std::string> ClientImpl::SendReflection(std::string_view peer,
                                                const Reflection& reflection) {
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());  // One open for the whole send.
   SB_ASSIGN_OR_RETURN(std::string user_id, ResolvePeer(peer));
   return SendBody(user_id, reflection, true);
 }
@@ -516,6 +519,7 @@ Result<std::string> ClientImpl::AssignExercise(std::string_view peer, const Exer
   if (role() != Role::kTherapist) {
     return Status(ErrorCode::kPermissionDenied, "only therapists assign exercises");
   }
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());  // One open for the whole send.
   SB_ASSIGN_OR_RETURN(std::string user_id, ResolvePeer(peer));
   return SendBody(user_id, exercise, true);
 }

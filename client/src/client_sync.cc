@@ -17,7 +17,9 @@
 namespace securebase::client {
 namespace {
 
-constexpr uint32_t kFetchPageSize = 200;
+// The server's cap (it also stops a page at 3 MiB): fewer, larger pages mean
+// fewer vault transactions, fsyncs and acknowledgements per message.
+constexpr uint32_t kFetchPageSize = 1000;
 // ValidateContent's bound on the ids in one receipt.
 constexpr size_t kMaxIdsPerReceipt = 1000;
 
@@ -49,7 +51,11 @@ Result<std::optional<crypto::Session>> LoadSession(VaultTransaction& txn,
 
 }  // namespace
 
-HistoryItem ToHistoryItem(const records::HistoryEntry& entry, const std::string& peer_user_id) {
+namespace {
+
+// Everything of the public item but its content.
+HistoryItem ItemWithoutContent(const records::HistoryEntry& entry,
+                               const std::string& peer_user_id) {
   HistoryItem item;
   item.message_id = ToHex(entry.message_id());
   item.peer_user_id = ToHex(peer_user_id);
@@ -59,6 +65,13 @@ HistoryItem ToHistoryItem(const records::HistoryEntry& entry, const std::string&
   item.sent_at_unix_ms = entry.sent_at_unix_ms();
   item.received_at_unix_ms = entry.received_at_unix_ms();
   item.state = static_cast<DeliveryState>(entry.state());
+  return item;
+}
+
+}  // namespace
+
+HistoryItem ToHistoryItem(const records::HistoryEntry& entry, const std::string& peer_user_id) {
+  HistoryItem item = ItemWithoutContent(entry, peer_user_id);
   if (!entry.invalid_reason().empty()) {
     item.content = InvalidContent{entry.invalid_reason()};
   } else {
@@ -72,6 +85,19 @@ HistoryItem ToHistoryItem(const records::HistoryEntry& entry, const std::string&
   return item;
 }
 
+namespace {
+
+// The current and the previous session with one sender device while a page
+// is decrypted, and whether either must be stored with the page.
+struct PageSessions {
+  std::optional<crypto::Session> current;
+  std::optional<crypto::Session> previous;
+  bool current_changed = false;
+  bool previous_changed = false;
+};
+
+}  // namespace
+
 struct ClientImpl::PageOutcome {
   std::vector<HistoryItem> new_items;
   std::map<std::string, std::vector<std::string>> receipts_due;  // Sender -> message ids (hex).
@@ -82,253 +108,289 @@ struct ClientImpl::PageOutcome {
 Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
     const std::vector<v1::Envelope>& envelopes) {
   const std::string own = account_.user_id();
-  // Senders we do not know yet (a client who just accepted our invite) are
-  // learned from the server's link list first.
-  bool unknown = false;
-  SB_RETURN_IF_ERROR(vault_->Transact([&](VaultTransaction& txn) -> Status {
-    SB_ASSIGN_OR_RETURN(std::optional<records::Contacts> contacts,
-                        LoadRecord<records::Contacts>(txn, kContactsRecord));
-    records::Contacts known = contacts.value_or(records::Contacts());
-    for (const v1::Envelope& envelope : envelopes) {
-      const std::string& sender = envelope.sender().user_id();
-      if (sender != own && FindContactRecord(known, sender) == nullptr) unknown = true;
-    }
-    return Status::Ok();
-  }));
-  if (unknown) SB_RETURN_IF_ERROR(RefreshLinks());
-
   PageOutcome outcome;
   crypto::RandomSource& rng = crypto::SystemRandom();
-  SB_RETURN_IF_ERROR(vault_->Transact([&](VaultTransaction& txn) -> Status {
-    outcome = PageOutcome();
-    SB_ASSIGN_OR_RETURN(std::optional<records::Cursor> stored_cursor,
-                        LoadRecord<records::Cursor>(txn, kCursorRecord));
-    records::Cursor cursor = stored_cursor.value_or(records::Cursor());
-    SB_ASSIGN_OR_RETURN(std::optional<records::Contacts> loaded,
-                        LoadRecord<records::Contacts>(txn, kContactsRecord));
-    records::Contacts contacts = loaded.value_or(records::Contacts());
-    SB_ASSIGN_OR_RETURN(records::Contact self, LoadPeer(txn, own, own));
-    const int64_t now = NowUnixMs();
-
-    auto append_history = [&](records::Contact& peer, records::HistoryEntry& entry) {
-      const uint64_t position = peer.next_history_index();
-      peer.set_next_history_index(position + 1);
-      StoreItem(txn, HistoryListName(peer.user_id()), position, entry);
-      records::MessageLocation location;
-      location.set_peer_user_id(peer.user_id());
-      location.set_index(position);
-      StoreRecord(txn, MessageLocationName(entry.message_id()), location);
-      outcome.new_items.push_back(ToHistoryItem(entry, peer.user_id()));
-    };
-
-    for (const v1::Envelope& envelope : envelopes) {
-      outcome.last_seq = std::max(outcome.last_seq, envelope.seq());
-      if (envelope.seq() <= cursor.last_seq()) continue;  // Committed before a crash.
-      cursor.set_last_seq(envelope.seq());
-      const std::string& sender = envelope.sender().user_id();
-      const uint32_t device = envelope.sender().device_id();
-      const bool from_self = sender == own;
-      records::Contact* peer = from_self ? &self : FindContactRecord(contacts, sender);
-      if (peer == nullptr) {
-        outcome.warnings.push_back("a message from someone who is not a contact was discarded");
-        continue;
+  // Senders we do not know yet (a client who just accepted our invite) are
+  // learned from the server's link list first: the transaction below stops
+  // without writing when it meets one, and runs again after the refresh.
+  bool refreshed = false;
+  for (;;) {
+    bool needs_refresh = false;
+    SB_RETURN_IF_ERROR(vault_->Transact([&](VaultTransaction& txn) -> Status {
+      outcome = PageOutcome();
+      SB_ASSIGN_OR_RETURN(std::optional<records::Cursor> stored_cursor,
+                          LoadRecord<records::Cursor>(txn, kCursorRecord));
+      records::Cursor cursor = stored_cursor.value_or(records::Cursor());
+      SB_ASSIGN_OR_RETURN(std::optional<records::Contacts> loaded,
+                          LoadRecord<records::Contacts>(txn, kContactsRecord));
+      records::Contacts contacts = loaded.value_or(records::Contacts());
+      if (!refreshed) {
+        for (const v1::Envelope& envelope : envelopes) {
+          const std::string& sender = envelope.sender().user_id();
+          if (sender != own && FindContactRecord(contacts, sender) == nullptr) {
+            needs_refresh = true;
+            return Status::Ok();  // Nothing written yet.
+          }
+        }
       }
-      const crypto::ByteSpan ciphertext = AsBytes(envelope.ciphertext());
+      SB_ASSIGN_OR_RETURN(records::Contact self, LoadPeer(txn, own, own));
+      // The sessions of every sender device in this page, loaded on first use
+      // and kept in memory: state not committed yet; each changed one is sealed
+      // and stored once, with the rest of the page, below.
+      std::map<std::string, PageSessions> sessions;  // By session record name.
+      const int64_t now = NowUnixMs();
 
-      // Decrypt on the stored session, or start one from an initial message.
-      // Nothing is written unless it decrypts.
-      crypto::Result<crypto::SecretBytes> plaintext =
-          crypto::Status::InvalidMessage("no session");
-      // Two sessions per device are kept: the current one and the one it
-      // replaced. If both sides started a session at the same moment, each
-      // side's messages arrive on the other's "previous" session; the session
-      // that decrypts becomes current, so both sides converge on one.
-      const std::string session_name = SessionName(sender, device);
-      const std::string previous_name = session_name + "/previous";
-      SB_ASSIGN_OR_RETURN(std::optional<crypto::Session> session, LoadSession(txn, session_name));
-      SB_ASSIGN_OR_RETURN(std::optional<crypto::Session> previous, LoadSession(txn, previous_name));
-      bool session_replaced = false;
-      auto type = crypto::PeekMessageType(ciphertext);
-      auto initial = type.ok() && *type == crypto::MessageType::kInitial
-                         ? crypto::ParseInitialMessage(ciphertext)
-                         : crypto::Result<crypto::InitialMessage>(
-                               crypto::Status::InvalidMessage("not initial"));
-      auto has_base = [&](const std::optional<crypto::Session>& s) {
-        return initial.ok() && s && s->base_key() == initial->header.base_key;
-      };
-      bool key_changed = false;
-      if (initial.ok() && !has_base(session) && !has_base(previous)) {
-        const crypto::InitialHeader& header = initial->header;
-        const bool matches_pin = AsStringView(header.initiator_identity.span()) == peer->identity_key();
-        if (from_self && !matches_pin) {
-          plaintext = crypto::Status::UntrustedIdentity("not our identity");
+      // `body`: the entry's decoded content (null for an invalid item).
+      auto append_history = [&](records::Contact& peer, records::HistoryEntry& entry,
+                                const ContentBody* body) {
+        const uint64_t position = peer.next_history_index();
+        peer.set_next_history_index(position + 1);
+        StoreItem(txn, HistoryListName(peer.user_id()), position, entry);
+        if (entry.outgoing()) {
+          // Receipts find outgoing items by message id. Incoming items get no
+          // such record: receipts never change them, and a peer's message id
+          // must not take over the location of one of ours.
+          records::MessageLocation location;
+          location.set_peer_user_id(peer.user_id());
+          location.set_index(position);
+          StoreRecord(txn, MessageLocationName(entry.message_id()), location);
+        }
+        if (body != nullptr) {
+          HistoryItem item = ItemWithoutContent(entry, peer.user_id());
+          item.content = *body;
+          outcome.new_items.push_back(std::move(item));
         } else {
-          SB_ASSIGN_OR_RETURN(std::optional<records::PreKey> spk_record,
-                              LoadRecord<records::PreKey>(txn, SignedPreKeyName(header.signed_prekey_id)));
-          std::optional<records::PreKey> otk_record;
-          if (header.one_time_prekey_id) {
-            SB_ASSIGN_OR_RETURN(otk_record, LoadRecord<records::PreKey>(
-                                                txn, OneTimePreKeyName(*header.one_time_prekey_id)));
-          }
-          if (spk_record && (!header.one_time_prekey_id || otk_record)) {
-            auto spk_key = crypto::DhKeyPair::FromPrivateKey(AsBytes(spk_record->private_key()));
-            auto spk_sig = crypto::Signature::FromBytes(AsBytes(spk_record->signature()));
-            std::optional<crypto::OneTimePreKey> otk;
-            if (otk_record) {
-              auto otk_key = crypto::DhKeyPair::FromPrivateKey(AsBytes(otk_record->private_key()));
-              if (otk_key.ok()) otk.emplace(crypto::OneTimePreKey{otk_record->id(), std::move(otk_key).value()});
-            }
-            if (spk_key.ok() && spk_sig.ok() && (!otk_record || otk)) {
-              crypto::SignedPreKey spk{spk_record->id(), std::move(spk_key).value(), *spk_sig};
-              auto accepted = crypto::Session::Accept(identity_, spk, otk ? &*otk : nullptr,
-                                                      ciphertext, rng);
-              if (accepted.ok()) {
-                previous = std::move(session);
-                session.emplace(std::move(accepted->session));
-                session_replaced = true;
-                plaintext = std::move(accepted->plaintext);
-                // The one-time prekey is used up only now that it decrypted.
-                if (otk_record) txn.Delete(OneTimePreKeyName(otk_record->id()));
-                key_changed = !matches_pin;
-              } else {
-                plaintext = accepted.status();
-              }
-            }
-          } else {
-            plaintext = crypto::Status::InvalidMessage("the prekey it names is gone (replayed?)");
-          }
+          outcome.new_items.push_back(ToHistoryItem(entry, peer.user_id()));
         }
-      } else {
-        if (session && (!initial.ok() || has_base(session))) {
-          plaintext = session->Decrypt(ciphertext, rng);
-        }
-        if (!plaintext.ok() && previous && (!initial.ok() || has_base(previous))) {
-          auto from_previous = previous->Decrypt(ciphertext, rng);
-          if (from_previous.ok() ||
-              from_previous.status().code() == crypto::ErrorCode::kDuplicateMessage) {
-            plaintext = std::move(from_previous);
-            if (plaintext.ok()) {
-              std::swap(session, previous);
-              session_replaced = true;
-            }
-          }
-        }
-      }
+      };
 
-      if (!plaintext.ok() && plaintext.status().code() == crypto::ErrorCode::kDuplicateMessage) {
-        continue;  // Already shown; a replay changes nothing.
-      }
-      if (plaintext.ok()) {
-        crypto::SecretBytes state = session->Serialize();
-        txn.Put(session_name, state.span());
-        if (session_replaced && previous) {
-          crypto::SecretBytes previous_state = previous->Serialize();
-          txn.Put(previous_name, previous_state.span());
-        }
-        auto& ids = *peer->mutable_device_ids();
-        if (std::find(ids.begin(), ids.end(), device) == ids.end()) ids.Add(device);
-      }
-      if (key_changed) {
-        // A new identity key, proven by a message that decrypts under it.
-        for (uint32_t other : peer->device_ids()) {
-          if (other != device) {
-            DeleteSessions(txn, sender, other);
-          }
-        }
-        peer->clear_device_ids();
-        peer->add_device_ids(device);
-        peer->set_identity_key(std::string(AsStringView(initial->header.initiator_identity.span())));
-        peer->set_identity_changed(true);
-        outcome.warnings.push_back(NameOf(*peer) + "'s safety number has changed" +
-                                   (peer->verified() ? "; messages to them wait until you trust "
-                                                       "the new one (`securebase trust`)"
-                                                     : ""));
-      }
-
-      records::HistoryEntry entry;
-      entry.set_outgoing(false);
-      entry.set_sender_user_id(sender);
-      entry.set_sender_device_id(device);
-      entry.set_received_at_unix_ms(now);
-      entry.set_state(static_cast<uint32_t>(DeliveryState::kDelivered));
-      if (!plaintext.ok()) {
-        if (from_self) continue;
-        entry.set_message_id(RandomId());
-        entry.set_sent_at_unix_ms(envelope.server_timestamp_unix_ms());
-        entry.set_invalid_reason("a message from " + NameOf(*peer) + " could not be decrypted");
-        append_history(*peer, entry);
-        continue;
-      }
-      content::v1::Content content;
-      if (!content.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size())) ||
-          content.message_id().size() != 16) {
-        if (from_self) continue;
-        entry.set_message_id(RandomId());
-        entry.set_sent_at_unix_ms(envelope.server_timestamp_unix_ms());
-        entry.set_invalid_reason("a message from " + NameOf(*peer) + " has unreadable content");
-        append_history(*peer, entry);
-        continue;
-      }
-      const ContentBody body = DecodeBody(content);
-      entry.set_message_id(content.message_id());
-      entry.set_sent_at_unix_ms(content.sent_at_unix_ms());
-      entry.set_content(std::string(AsStringView(plaintext->span())));
-
-      if (from_self) {
-        // A copy of what our other device sent to a contact.
-        records::Contact* recipient = FindContactRecord(contacts, content.sent_to_user_id());
-        if (recipient == nullptr || std::holds_alternative<Receipt>(body) ||
-            std::holds_alternative<Profile>(body)) {
+      for (const v1::Envelope& envelope : envelopes) {
+        outcome.last_seq = std::max(outcome.last_seq, envelope.seq());
+        if (envelope.seq() <= cursor.last_seq()) continue;  // Committed before a crash.
+        cursor.set_last_seq(envelope.seq());
+        const std::string& sender = envelope.sender().user_id();
+        const uint32_t device = envelope.sender().device_id();
+        const bool from_self = sender == own;
+        records::Contact* peer = from_self ? &self : FindContactRecord(contacts, sender);
+        if (peer == nullptr) {
+          outcome.warnings.push_back("a message from someone who is not a contact was discarded");
           continue;
         }
-        content.clear_sent_to_user_id();
-        entry.set_content(content.SerializeAsString());
-        entry.set_outgoing(true);
-        entry.set_state(static_cast<uint32_t>(DeliveryState::kSent));
-        append_history(*recipient, entry);
-        continue;
-      }
-      if (const auto* receipt = std::get_if<Receipt>(&body)) {
-        const DeliveryState state =
-            receipt->type == ReceiptType::kRead ? DeliveryState::kRead : DeliveryState::kDelivered;
-        for (const std::string& id : receipt->message_ids) {
-          if (auto raw = FromHex(id)) SetHistoryState(txn, *raw, state, &sender);
+        const crypto::ByteSpan ciphertext = AsBytes(envelope.ciphertext());
+
+        // Decrypt on the stored session, or start one from an initial message.
+        // Nothing is written unless it decrypts.
+        crypto::Result<crypto::SecretBytes> plaintext =
+            crypto::Status::InvalidMessage("no session");
+        // Two sessions per device are kept: the current one and the one it
+        // replaced. If both sides started a session at the same moment, each
+        // side's messages arrive on the other's "previous" session; the session
+        // that decrypts becomes current, so both sides converge on one.
+        const std::string session_name = SessionName(sender, device);
+        const std::string previous_name = session_name + "/previous";
+        auto cached = sessions.find(session_name);
+        if (cached == sessions.end()) {
+          PageSessions loaded_sessions;
+          SB_ASSIGN_OR_RETURN(loaded_sessions.current, LoadSession(txn, session_name));
+          SB_ASSIGN_OR_RETURN(loaded_sessions.previous, LoadSession(txn, previous_name));
+          cached = sessions.emplace(session_name, std::move(loaded_sessions)).first;
         }
-        continue;
-      }
-      if (const auto* profile = std::get_if<Profile>(&body)) {
-        peer->set_display_name(profile->display_name);
-        if (profile->availability) {
-          *peer->mutable_availability() = EncodeAvailability(*profile->availability);
+        // Decrypt and Accept leave a session unchanged when they fail, so the
+        // cached copies only ever hold states that decrypted something.
+        std::optional<crypto::Session>& session = cached->second.current;
+        std::optional<crypto::Session>& previous = cached->second.previous;
+        bool session_replaced = false;
+        auto type = crypto::PeekMessageType(ciphertext);
+        auto initial = type.ok() && *type == crypto::MessageType::kInitial
+                           ? crypto::ParseInitialMessage(ciphertext)
+                           : crypto::Result<crypto::InitialMessage>(
+                                 crypto::Status::InvalidMessage("not initial"));
+        auto has_base = [&](const std::optional<crypto::Session>& s) {
+          return initial.ok() && s && s->base_key() == initial->header.base_key;
+        };
+        bool key_changed = false;
+        if (initial.ok() && !has_base(session) && !has_base(previous)) {
+          const crypto::InitialHeader& header = initial->header;
+          const bool matches_pin = AsStringView(header.initiator_identity.span()) == peer->identity_key();
+          if (from_self && !matches_pin) {
+            plaintext = crypto::Status::UntrustedIdentity("not our identity");
+          } else {
+            SB_ASSIGN_OR_RETURN(std::optional<records::PreKey> spk_record,
+                                LoadRecord<records::PreKey>(txn, SignedPreKeyName(header.signed_prekey_id)));
+            std::optional<records::PreKey> otk_record;
+            if (header.one_time_prekey_id) {
+              SB_ASSIGN_OR_RETURN(otk_record, LoadRecord<records::PreKey>(
+                                                  txn, OneTimePreKeyName(*header.one_time_prekey_id)));
+            }
+            if (spk_record && (!header.one_time_prekey_id || otk_record)) {
+              auto spk_key = crypto::DhKeyPair::FromPrivateKey(AsBytes(spk_record->private_key()));
+              auto spk_sig = crypto::Signature::FromBytes(AsBytes(spk_record->signature()));
+              std::optional<crypto::OneTimePreKey> otk;
+              if (otk_record) {
+                auto otk_key = crypto::DhKeyPair::FromPrivateKey(AsBytes(otk_record->private_key()));
+                if (otk_key.ok()) otk.emplace(crypto::OneTimePreKey{otk_record->id(), std::move(otk_key).value()});
+              }
+              if (spk_key.ok() && spk_sig.ok() && (!otk_record || otk)) {
+                crypto::SignedPreKey spk{spk_record->id(), std::move(spk_key).value(), *spk_sig};
+                auto accepted = crypto::Session::Accept(identity_, spk, otk ? &*otk : nullptr,
+                                                        ciphertext, rng);
+                if (accepted.ok()) {
+                  previous = std::move(session);
+                  session.emplace(std::move(accepted->session));
+                  session_replaced = true;
+                  plaintext = std::move(accepted->plaintext);
+                  // The one-time prekey is used up only now that it decrypted.
+                  if (otk_record) txn.Delete(OneTimePreKeyName(otk_record->id()));
+                  key_changed = !matches_pin;
+                } else {
+                  plaintext = accepted.status();
+                }
+              }
+            } else {
+              plaintext = crypto::Status::InvalidMessage("the prekey it names is gone (replayed?)");
+            }
+          }
+        } else {
+          if (session && (!initial.ok() || has_base(session))) {
+            plaintext = session->Decrypt(ciphertext, rng);
+          }
+          if (!plaintext.ok() && previous && (!initial.ok() || has_base(previous))) {
+            auto from_previous = previous->Decrypt(ciphertext, rng);
+            if (from_previous.ok() ||
+                from_previous.status().code() == crypto::ErrorCode::kDuplicateMessage) {
+              plaintext = std::move(from_previous);
+              if (plaintext.ok()) {
+                std::swap(session, previous);
+                session_replaced = true;
+              }
+            }
+          }
         }
-        continue;
+
+        if (!plaintext.ok() && plaintext.status().code() == crypto::ErrorCode::kDuplicateMessage) {
+          continue;  // Already shown; a replay changes nothing.
+        }
+        if (plaintext.ok()) {
+          cached->second.current_changed = true;
+          if (session_replaced && previous) cached->second.previous_changed = true;
+          auto& ids = *peer->mutable_device_ids();
+          if (std::find(ids.begin(), ids.end(), device) == ids.end()) ids.Add(device);
+        }
+        if (key_changed) {
+          // A new identity key, proven by a message that decrypts under it.
+          for (uint32_t other : peer->device_ids()) {
+            if (other != device) {
+              DeleteSessions(txn, sender, other);
+              sessions.erase(SessionName(sender, other));  // Never stored back.
+            }
+          }
+          peer->clear_device_ids();
+          peer->add_device_ids(device);
+          peer->set_identity_key(std::string(AsStringView(initial->header.initiator_identity.span())));
+          peer->set_identity_changed(true);
+          outcome.warnings.push_back(NameOf(*peer) + "'s safety number has changed" +
+                                     (peer->verified() ? "; messages to them wait until you trust "
+                                                         "the new one (`securebase trust`)"
+                                                       : ""));
+        }
+
+        records::HistoryEntry entry;
+        entry.set_outgoing(false);
+        entry.set_sender_user_id(sender);
+        entry.set_sender_device_id(device);
+        entry.set_received_at_unix_ms(now);
+        entry.set_state(static_cast<uint32_t>(DeliveryState::kDelivered));
+        if (!plaintext.ok()) {
+          if (from_self) continue;
+          entry.set_message_id(RandomId());
+          entry.set_sent_at_unix_ms(envelope.server_timestamp_unix_ms());
+          entry.set_invalid_reason("a message from " + NameOf(*peer) + " could not be decrypted");
+          append_history(*peer, entry, nullptr);
+          continue;
+        }
+        content::v1::Content content;
+        if (!content.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size())) ||
+            content.message_id().size() != 16) {
+          if (from_self) continue;
+          entry.set_message_id(RandomId());
+          entry.set_sent_at_unix_ms(envelope.server_timestamp_unix_ms());
+          entry.set_invalid_reason("a message from " + NameOf(*peer) + " has unreadable content");
+          append_history(*peer, entry, nullptr);
+          continue;
+        }
+        const ContentBody body = DecodeBody(content);
+        entry.set_message_id(content.message_id());
+        entry.set_sent_at_unix_ms(content.sent_at_unix_ms());
+        entry.set_content(std::string(AsStringView(plaintext->span())));
+
+        if (from_self) {
+          // A copy of what our other device sent to a contact.
+          records::Contact* recipient = FindContactRecord(contacts, content.sent_to_user_id());
+          if (recipient == nullptr || std::holds_alternative<Receipt>(body) ||
+              std::holds_alternative<Profile>(body)) {
+            continue;
+          }
+          content.clear_sent_to_user_id();
+          entry.set_content(content.SerializeAsString());
+          entry.set_outgoing(true);
+          entry.set_state(static_cast<uint32_t>(DeliveryState::kSent));
+          append_history(*recipient, entry, &body);
+          continue;
+        }
+        if (const auto* receipt = std::get_if<Receipt>(&body)) {
+          const DeliveryState state =
+              receipt->type == ReceiptType::kRead ? DeliveryState::kRead : DeliveryState::kDelivered;
+          for (const std::string& id : receipt->message_ids) {
+            if (auto raw = FromHex(id)) SetHistoryState(txn, *raw, state, &sender);
+          }
+          continue;
+        }
+        if (const auto* profile = std::get_if<Profile>(&body)) {
+          peer->set_display_name(profile->display_name);
+          if (profile->availability) {
+            *peer->mutable_availability() = EncodeAvailability(*profile->availability);
+          }
+          continue;
+        }
+        if (const auto* availability = std::get_if<Availability>(&body)) {
+          *peer->mutable_availability() = EncodeAvailability(*availability);
+        }
+        if (WantsReceipt(body)) outcome.receipts_due[sender].push_back(ToHex(content.message_id()));
+        append_history(*peer, entry, &body);
       }
-      if (const auto* availability = std::get_if<Availability>(&body)) {
-        *peer->mutable_availability() = EncodeAvailability(*availability);
+      for (const auto& [name, device_sessions] : sessions) {
+        if (device_sessions.current_changed && device_sessions.current) {
+          crypto::SecretBytes state = device_sessions.current->Serialize();
+          txn.Put(name, state.span());
+        }
+        if (device_sessions.previous_changed && device_sessions.previous) {
+          crypto::SecretBytes state = device_sessions.previous->Serialize();
+          txn.Put(name + "/previous", state.span());
+        }
       }
-      if (WantsReceipt(body)) outcome.receipts_due[sender].push_back(ToHex(content.message_id()));
-      append_history(*peer, entry);
-    }
-    if (FaultPoint("after-decrypt-before-commit")) {
-      return Status(ErrorCode::kInternal, "interrupted before the vault commit");
-    }
-    StoreRecord(txn, kContactsRecord, contacts);
-    StoreRecord(txn, kSelfRecord, self);
-    StoreRecord(txn, kCursorRecord, cursor);
-    if (!outcome.receipts_due.empty()) {
-      SB_ASSIGN_OR_RETURN(std::optional<records::PendingReceipts> pending,
-                          LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
-      records::PendingReceipts all = pending.value_or(records::PendingReceipts());
-      for (const auto& [user, ids] : outcome.receipts_due) {
-        records::PendingReceipt* receipt = all.add_receipts();
-        receipt->set_user_id(user);
-        for (const std::string& id : ids) receipt->add_message_ids(id);
+      if (FaultPoint("after-decrypt-before-commit")) {
+        return Status(ErrorCode::kInternal, "interrupted before the vault commit");
       }
-      StoreRecord(txn, kPendingReceiptsRecord, all);
-    }
-    return Status::Ok();
-  }));
-  return outcome;
+      StoreRecord(txn, kContactsRecord, contacts);
+      StoreRecord(txn, kSelfRecord, self);
+      StoreRecord(txn, kCursorRecord, cursor);
+      if (!outcome.receipts_due.empty()) {
+        SB_ASSIGN_OR_RETURN(std::optional<records::PendingReceipts> pending,
+                            LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
+        records::PendingReceipts all = pending.value_or(records::PendingReceipts());
+        for (const auto& [user, ids] : outcome.receipts_due) {
+          records::PendingReceipt* receipt = all.add_receipts();
+          receipt->set_user_id(user);
+          for (const std::string& id : ids) receipt->add_message_ids(id);
+        }
+        StoreRecord(txn, kPendingReceiptsRecord, all);
+      }
+      return Status::Ok();
+    }));
+    if (!needs_refresh) return outcome;
+    SB_RETURN_IF_ERROR(RefreshLinks());
+    refreshed = true;
+  }
 }
 
 Status ClientImpl::Acknowledge(uint64_t up_to_seq) {
@@ -379,6 +441,10 @@ Status ClientImpl::SendReceipts(const std::map<std::string, std::vector<std::str
 }
 
 Result<SyncResult> ClientImpl::Sync() {
+  // One lock and one database open for the whole sync (every page, its
+  // acknowledgement and its receipts); each page is still its own synced
+  // commit before its acknowledgement.
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());
   SyncResult result;
   // Links made or ended by the other side since the last sync.
   SB_RETURN_IF_ERROR(RefreshLinks());
@@ -439,13 +505,24 @@ Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
     v1::Envelope envelope;
     Status failure = Status::Ok();
     while (failure.ok() && reader->Read(&envelope)) {
-      auto page = ProcessEnvelopes({envelope});
-      if (!page.ok()) {
-        failure = page.status();
-        break;
+      std::optional<PageOutcome> page;
+      {
+        // The vault is held while this envelope is handled: not while waiting
+        // for the next one, nor while the callbacks run.
+        auto hold = vault_->Hold();
+        if (!hold.ok()) {
+          failure = hold.status();
+          break;
+        }
+        auto processed = ProcessEnvelopes({envelope});
+        if (!processed.ok()) {
+          failure = processed.status();
+          break;
+        }
+        page = std::move(processed).value();
+        failure = Acknowledge(page->last_seq);
+        SendPendingReceipts().IgnoreError();  // Kept in the vault until sent.
       }
-      failure = Acknowledge(page->last_seq);
-      SendPendingReceipts().IgnoreError();  // Kept in the vault until sent.
       for (const HistoryItem& item : page->new_items) on_item(item);
       if (on_warning) {
         for (const std::string& warning : page->warnings) on_warning(warning);
@@ -485,6 +562,7 @@ Result<std::vector<HistoryItem>> ClientImpl::History(std::string_view peer) {
 }
 
 Status ClientImpl::MarkRead(std::string_view peer) {
+  SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());
   SB_ASSIGN_OR_RETURN(std::string user_id, ResolvePeer(peer));
   std::vector<std::string> read;
   SB_RETURN_IF_ERROR(vault_->Transact([&](VaultTransaction& txn) -> Status {

@@ -111,10 +111,73 @@ rocksdb::Options DbOptions() {
   options.max_manifest_file_size = 1 << 20;
   options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
   options.max_open_files = 64;
+  // Values are sealed records and keys are keyed hashes: nothing compresses,
+  // so trying only costs time on every flush and compaction.
+  options.compression = rocksdb::kNoCompression;
   return options;
 }
 
+// The process that first used RocksDB here. Its background threads (which
+// run every flush) exist only in that process: in a child forked after the
+// vault was used they are gone, and a flush would wait for them forever.
+pid_t RocksDbProcess() {
+  static const pid_t pid = ::getpid();
+  return pid;
+}
+
+Result<std::unique_ptr<rocksdb::DB>> OpenDb(const std::string& dir) {
+  RocksDbProcess();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(DbOptions(), dir, &raw);
+  if (!opened.ok()) {
+    return Status(ErrorCode::kVaultCorrupted,
+                  "cannot open the vault database: " + opened.ToString());
+  }
+  return std::unique_ptr<rocksdb::DB>(raw);
+}
+
+// Closes the database. When this open wrote something, its memtable is
+// flushed first: otherwise the next open (every transaction or hold opens the
+// database) replays the write-ahead log into a memtable and flushes it then,
+// which costs several times more. The writes are durable either way (each
+// batch was synced), so a skipped or failed flush only leaves that replay to
+// the next open; a forked child (see RocksDbProcess) always skips it.
+void CloseDb(std::unique_ptr<rocksdb::DB> db, bool wrote) {
+  if (db != nullptr && wrote && ::getpid() == RocksDbProcess()) {
+    db->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
+  }
+}
+
 }  // namespace
+
+// The database is closed before the lock goes.
+struct Vault::Held {
+  std::unique_ptr<FileLock> lock;
+  std::unique_ptr<rocksdb::DB> db;
+  bool wrote = false;
+  int depth = 0;
+  ~Held() { CloseDb(std::move(db), wrote); }
+};
+
+Vault::Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout)
+    : home_(std::move(home)), key_(std::move(key)), lock_timeout_(lock_timeout) {}
+
+Vault::~Vault() = default;
+
+VaultHold::~VaultHold() {
+  if (vault_ != nullptr && --vault_->held_->depth == 0) vault_->held_.reset();
+}
+
+Result<VaultHold> Vault::Hold() {
+  if (held_ == nullptr) {
+    auto held = std::make_unique<Held>();
+    SB_ASSIGN_OR_RETURN(held->lock, FileLock::Acquire(LockFile(home_), lock_timeout_));
+    SB_ASSIGN_OR_RETURN(held->db, OpenDb(DbDir(home_)));
+    held_ = std::move(held);
+  }
+  ++held_->depth;
+  return VaultHold(this);
+}
 
 Result<std::unique_ptr<Vault>> Vault::Create(const std::string& home, std::string_view passphrase,
                                              PassphraseCost cost,
@@ -165,17 +228,22 @@ void Vault::RemoveIncomplete(const std::string& home) {
 }
 
 Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body) {
+  if (held_ != nullptr) return Commit(held_->db.get(), body, &held_->wrote);
   SB_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
                       FileLock::Acquire(LockFile(home_), lock_timeout_));
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status opened = rocksdb::DB::Open(DbOptions(), DbDir(home_), &raw);
-  if (!opened.ok()) {
-    return Status(ErrorCode::kVaultCorrupted, "cannot open the vault database: " + opened.ToString());
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  VaultTransaction txn(db.get(), key_);
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db, OpenDb(DbDir(home_)));
+  bool wrote = false;
+  Status committed = Commit(db.get(), body, &wrote);
+  CloseDb(std::move(db), wrote);  // Before the lock is released.
+  return committed;
+}
+
+Status Vault::Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
+                     bool* wrote) {
+  VaultTransaction txn(db, key_);
   SB_RETURN_IF_ERROR(body(txn));
   if (txn.pending_.empty()) return Status::Ok();
+  *wrote = true;
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : txn.pending_) {
     if (value) {
@@ -198,8 +266,14 @@ std::string VaultTransaction::PointKey(std::string_view name) const {
   return std::string(reinterpret_cast<const char*>(tag.data()), tag.size());
 }
 
-std::string VaultTransaction::ListPrefix(std::string_view list) const {
-  return PointKey(std::string("list:") + std::string(list));
+std::string VaultTransaction::ListPrefix(std::string_view list) {
+  // Memoized: a page of history items is many items of one list.
+  auto it = list_prefixes_.find(list);
+  if (it == list_prefixes_.end()) {
+    std::string prefix = PointKey(std::string("list:") + std::string(list));
+    it = list_prefixes_.emplace(std::string(list), std::move(prefix)).first;
+  }
+  return it->second;
 }
 
 std::string VaultTransaction::ItemName(std::string_view list, uint64_t index) {

@@ -12,8 +12,10 @@
 //
 // Concurrency: RocksDB allows one process at a time, so each transaction takes
 // the file lock, opens the database, runs, commits one synced WriteBatch and
-// closes it again. Another process (e.g. `sync --watch` beside `send`) waits
-// for the lock up to a timeout.
+// closes it again; or, inside a Hold() (one sync, one send), the transactions
+// share one lock and one open database, each still committing its own synced
+// WriteBatch. Another process (e.g. `sync --watch` beside `send`) waits for
+// the lock up to a timeout.
 #ifndef SECUREBASE_CLIENT_SRC_VAULT_H_
 #define SECUREBASE_CLIENT_SRC_VAULT_H_
 
@@ -40,6 +42,7 @@ class DB;
 namespace securebase::client {
 
 class VaultTransaction;
+class VaultHold;
 
 class Vault {
  public:
@@ -54,19 +57,51 @@ class Vault {
   // server refused the registration). Only for that purpose.
   static void RemoveIncomplete(const std::string& home);
 
+  ~Vault();
+
   // Runs `body` with exclusive access. Writes made through the transaction are
   // committed atomically and durably (fsync) only if `body` returns OK;
   // otherwise nothing is written. kVaultBusy if the lock could not be taken.
+  // Inside a Hold() it uses the held lock and database.
   Status Transact(const std::function<Status(VaultTransaction&)>& body);
+
+  // Takes the lock and opens the database once for a sequence of
+  // transactions (one sync, one send): opening RocksDB costs tens of
+  // milliseconds, far more than a transaction. Each Transact still commits its
+  // own synced batch, so durability and ordering are as without a hold. Other
+  // processes wait (up to their lock timeout) until the returned object is
+  // destroyed, so hold for one operation only. Holds nest: an inner one shares
+  // the outer one. kVaultBusy, kVaultCorrupted as Transact.
+  Result<VaultHold> Hold();
 
   const crypto::VaultKey& key() const { return key_; }
 
  private:
-  Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout)
-      : home_(std::move(home)), key_(std::move(key)), lock_timeout_(lock_timeout) {}
+  friend class VaultHold;
+  struct Held;  // The lock and the open database while held.
+  Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout);
+  // Runs `body` on `db` and writes its batch; sets *wrote if it wrote.
+  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
+                bool* wrote);
   std::string home_;
   crypto::VaultKey key_;
   std::chrono::milliseconds lock_timeout_;
+  std::unique_ptr<Held> held_;
+};
+
+// Releases a Vault::Hold() (the outermost one closes the database and drops
+// the lock). Move-only; must not outlive its vault.
+class VaultHold {
+ public:
+  VaultHold(VaultHold&& other) noexcept : vault_(std::exchange(other.vault_, nullptr)) {}
+  VaultHold& operator=(VaultHold&&) = delete;
+  VaultHold(const VaultHold&) = delete;
+  ~VaultHold();
+
+ private:
+  friend class Vault;
+  explicit VaultHold(Vault* vault) : vault_(vault) {}
+  Vault* vault_;
 };
 
 class VaultTransaction {
@@ -87,7 +122,7 @@ class VaultTransaction {
   friend class Vault;
   VaultTransaction(rocksdb::DB* db, const crypto::VaultKey& key) : db_(db), key_(key) {}
   std::string PointKey(std::string_view name) const;
-  std::string ListPrefix(std::string_view list) const;
+  std::string ListPrefix(std::string_view list);
   static std::string ItemName(std::string_view list, uint64_t index);
   Result<std::optional<crypto::SecretBytes>> ReadKey(const std::string& key,
                                                       std::string_view name);
@@ -97,6 +132,8 @@ class VaultTransaction {
   const crypto::VaultKey& key_;
   // Sealed pending writes by physical key; nullopt = delete.
   std::map<std::string, std::optional<crypto::Bytes>> pending_;
+  // List name -> ListPrefix (a keyed hash), computed once per transaction.
+  std::map<std::string, std::string, std::less<>> list_prefixes_;
 };
 
 }  // namespace securebase::client

@@ -725,5 +725,58 @@ TEST_F(VaultTest, ASecondProcessGivesUpWithVaultBusy) {
   EXPECT_EQ(*ReadRecord(*vault, "written by the parent"), std::nullopt);
 }
 
+// Vault::Hold keeps the lock (and the database) across transactions: each
+// transaction still commits on its own, another handle on the same home waits
+// until the outermost hold ends, and a failed transaction inside a hold
+// writes nothing.
+TEST_F(VaultTest, HoldSpansTransactionsAndKeepsOthersOutUntilReleased) {
+  auto vault = CreateVault();
+  ASSERT_NE(vault, nullptr);
+  auto other = Vault::Open(home_, kPassphrase, milliseconds(50));
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  {
+    auto hold = vault->Hold();
+    ASSERT_TRUE(hold.ok()) << hold.status().ToString();
+    ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
+                       txn.Put("first", AsBytes("1"));
+                       return Status::Ok();
+                     }).ok());
+    {
+      auto inner = vault->Hold();  // Nested: shares the outer hold.
+      ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+      Status failed = vault->Transact([](VaultTransaction& txn) {
+        txn.Put("never", AsBytes("x"));
+        return Status(ErrorCode::kInternal, "the body fails");
+      });
+      EXPECT_EQ(failed.code(), ErrorCode::kInternal);
+      std::optional<std::string> seen;
+      ASSERT_TRUE(vault->Transact([&](VaultTransaction& txn) -> Status {
+                         SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
+                         if (got) seen = Str(*got);
+                         SB_ASSIGN_OR_RETURN(auto never, txn.Get("never"));
+                         if (never) return Status(ErrorCode::kInternal, "a failed body wrote");
+                         return Status::Ok();
+                       }).ok());
+      EXPECT_EQ(seen, std::optional<std::string>("1"));
+    }
+    // The inner hold ended, the outer one still keeps the other handle out.
+    bool body_ran = false;
+    Status busy = (*other)->Transact([&](VaultTransaction&) {
+      body_ran = true;
+      return Status::Ok();
+    });
+    EXPECT_EQ(busy.code(), ErrorCode::kVaultBusy) << busy.ToString();
+    EXPECT_FALSE(body_ran);
+  }
+  // Released: the other handle gets in and sees the committed write.
+  std::optional<std::string> seen;
+  ASSERT_TRUE((*other)->Transact([&](VaultTransaction& txn) -> Status {
+                     SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
+                     if (got) seen = Str(*got);
+                     return Status::Ok();
+                   }).ok());
+  EXPECT_EQ(seen, std::optional<std::string>("1"));
+}
+
 }  // namespace
 }  // namespace securebase::client

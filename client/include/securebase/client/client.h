@@ -12,9 +12,10 @@
 // So a crash at any point loses nothing, shows nothing twice, and never reuses
 // a message key.
 //
-// Several processes may use the same home at once: the vault is locked only
-// for the duration of each transaction (other processes wait, up to
-// ClientOptions::lock_timeout).
+// Several processes may use the same home at once: the vault is locked at
+// most for the duration of one call (a Sync or a send holds it throughout;
+// Watch only while it handles an envelope, not while it waits); other
+// processes wait, up to ClientOptions::lock_timeout.
 //
 // Thread-safety: a Client is not thread-safe; use one per thread, or guard it.
 // Watch() watches its `stop` flag, which any thread or a signal handler may set.
