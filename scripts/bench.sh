@@ -63,7 +63,7 @@ echo "==> client sync" >&2
   >/dev/null
 
 # A field of one of our flat JSON objects.
-field() { sed -n "s/^ *\"$2\": *\([^,]*\),\{0,1\}$/\1/p" "$out_dir/$1.json"; }
+field() { grep -o "\"$2\": *[^,}]*" "$out_dir/$1.json" | head -1 | sed 's/.*: *//'; }
 
 faults_json=null
 if ((soak)); then
