@@ -12,6 +12,12 @@
 //   storage     bytes on disk per stored envelope after compaction.
 // Accounts are real (registered, logged in, linked); ciphertexts are real
 // Double Ratchet messages prepared before the clock starts.
+//
+// Flags (defaults in Options): --json FILE, --seconds S, --warmup S,
+// --therapists N, --clients N, --concurrency N, --latency-concurrency N,
+// --channels N, --messages-per-client N, --plaintext-bytes N,
+// --idle-streams N, --storage-envelopes N, --only throughput,idle,storage.
+// Prints the figures as one flat JSON object; exits 1 if any call failed.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
@@ -532,6 +538,8 @@ Options ParseOptions(int argc, char** argv) {
       options.latency_concurrency = number();
     } else if (arg == "--channels") {
       options.channels = number();
+    } else if (arg == "--messages-per-client") {
+      options.messages_per_client = number();
     } else if (arg == "--plaintext-bytes") {
       options.plaintext_bytes = number();
     } else if (arg == "--idle-streams") {
@@ -548,7 +556,8 @@ Options ParseOptions(int argc, char** argv) {
            " (see the comment at the top of bench/load/loadgen.cc and BENCHMARKS.md)");
     }
   }
-  if (options.clients < options.therapists || options.therapists == 0 || options.channels == 0) {
+  if (options.clients < options.therapists || options.therapists == 0 || options.channels == 0 ||
+      options.messages_per_client == 0) {
     Fail("need at least one therapist, one channel, and as many clients as therapists");
   }
   return options;
@@ -572,6 +581,13 @@ int Main(int argc, char** argv) {
     std::ofstream out(options.json_path);
     out << json;
     if (!out) Fail("cannot write " + options.json_path);
+  }
+  // A failed call means the figures are not of the path they claim to be.
+  for (const char* run : {"echo_c", "send_sync_c", "send_nosync_c"}) {
+    for (size_t c : {options.concurrency, options.latency_concurrency}) {
+      std::string name = run + std::to_string(c) + "_errors";
+      if (report.Get(name) > 0) Fail(name + " = " + std::to_string(report.Get(name)));
+    }
   }
   return 0;
 }
