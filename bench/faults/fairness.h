@@ -21,12 +21,12 @@ struct FairnessOptions {
   int others = 4;           // Accounts with ordinary traffic.
   double other_rate = 20;   // Sends/s per other account (limit: 50).
   int flooder_threads = 8;  // Closed loop, back to back.
-  // Nice value of the flooder's client threads. In production the flooder's
-  // client runs on another machine; here it shares a few cores with the
-  // server, and at nice 0 its own client-side CPU (gRPC, request building)
-  // competes with the server and the other accounts' clients, which is not
-  // the server's fairness. 0 keeps it at normal priority.
-  int flooder_nice = 19;
+  // Nice value of the flooder's client threads. 0 (the default): normal
+  // priority, the strict case, where the flooder's own client CPU shares the
+  // machine's cores with the server and the other accounts' clients. In
+  // production the flooder's client runs on another machine; a positive
+  // value approximates that on a small machine.
+  int flooder_nice = 0;
   int rounds = 3;
   std::chrono::seconds phase{10};  // Measured time of each phase per round.
   std::chrono::seconds warmup{2};  // Flooder running before phase 2 counts.

@@ -8,7 +8,7 @@
 //     --fairness-seconds S  measured time of each phase per round (default 10).
 //     --flooder-threads N   (default 8).
 //     --flooder-nice N      nice value of the flooder's client threads
-//                           (default 19, see fairness.h; 0: normal).
+//                           (default 0, normal; see fairness.h).
 //   --crash-cycles N        N SIGKILL/restart cycles under concurrent sends;
 //                           every acknowledged send delivered exactly once.
 //     --seed N              the crash loop's schedule (default: random).
@@ -44,7 +44,7 @@ struct Flags {
   int fairness_rounds = 3;
   int fairness_seconds = 10;
   int flooder_threads = 8;
-  int flooder_nice = 19;
+  int flooder_nice = 0;
   int crash_cycles = 0;
   uint64_t seed = 0;
   int soak_seconds = 0;
