@@ -64,9 +64,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   db_options.keep_log_file_num = 5;
   db_options.max_background_jobs = 2;
   // One memtable budget for all column families: without it each of the 13
-  // may hold up to 2 x 64 MiB before a flush, and the server's memory grows
-  // for minutes under steady load (the soak run) before it falls back.
-  db_options.db_write_buffer_size = 64 << 20;
+  // may hold up to 2 x 64 MiB before a flush, and the server's memory grew
+  // for minutes under steady load (the soak run) before falling back. Most
+  // of what a mailbox holds is acknowledged within seconds, so small
+  // memtables cost little: the flush drops envelopes deleted meanwhile.
+  db_options.db_write_buffer_size = 16 << 20;
   // Almost every write is the group committer's, one batch at a time, so
   // concurrent memtable inserts buy nothing, and turning them off lets the
   // mailboxes use insert hints: a mailbox's envelopes arrive in seq order,
