@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/src/vault_records.pb.h"
@@ -37,6 +38,9 @@ std::string HistoryListName(std::string_view user_id);
 std::string MessageLocationName(std::string_view message_id);
 // Forgets the current and the previous session with one device.
 void DeleteSessions(VaultTransaction& txn, std::string_view user_id, uint32_t device_id);
+// The index after the last outbox entry (1 when the outbox is empty), entries
+// deleted within `txn` not counted.
+Result<uint64_t> NextOutboxIndex(VaultTransaction& txn);
 
 // Loads and parses a protobuf record; nullopt when absent.
 template <typename Proto>
@@ -116,7 +120,23 @@ class ClientImpl final : public Client {
                                bool record_history);
   // Sends every queued, non-held outbox entry. Counts successes.
   Status FlushOutbox(uint32_t* sent);
-  Status DeliverOutboxEntry(uint64_t index, records::OutboxEntry entry);
+  // Sends one outbox entry and removes it once the server has it. With
+  // `sent_receipts`, a receipt's entry (no history item) is not removed but
+  // its index appended, for the caller to remove with a later commit; until
+  // then a crash only sends it again under the same client message id, which
+  // the server stores once.
+  Status DeliverOutboxEntry(uint64_t index, records::OutboxEntry entry,
+                            std::vector<uint64_t>* sent_receipts = nullptr);
+  // Queues `body` for `peer` as outbox entry `index` inside `txn`, encrypted
+  // on the sessions as `txn` holds them (the peer's known devices and our
+  // other devices, `self`); no network, so it can ride in another commit.
+  // Held (plaintext only) while a verified peer's key change is not trusted.
+  // Returns false, with nothing written, when it cannot be queued this way (no
+  // known device, a session that does not load or encrypt, content that does
+  // not validate); SendBody can still send it. On true, *entry is what was stored.
+  bool QueueInTransaction(VaultTransaction& txn, const records::Contact& peer,
+                          const records::Contact& self, const ContentBody& body, uint64_t index,
+                          records::OutboxEntry* entry);
   // Fetches bundles of `user_id` and starts sessions with the listed devices
   // (all devices when `only` is empty), inside `txn`'s commit. Checks the
   // identity key against the contact's pinned one.
@@ -128,10 +148,20 @@ class ClientImpl final : public Client {
 
   // --- receiving (client_sync.cc)
   struct PageOutcome;
-  Result<PageOutcome> ProcessEnvelopes(const std::vector<v1::Envelope>& envelopes);
+  // Decrypts and commits one page. The outbox entries listed in
+  // `remove_from_outbox` (receipts already sent) are deleted in the same commit.
+  Result<PageOutcome> ProcessEnvelopes(const std::vector<v1::Envelope>& envelopes,
+                                       const std::vector<uint64_t>& remove_from_outbox);
+  // Sync() within its vault hold; indexes of receipts sent but still in the
+  // outbox are appended to `sent_receipts` (see DeliverOutboxEntry).
+  Result<SyncResult> SyncPages(std::vector<uint64_t>& sent_receipts);
+  // Sends the receipts a page queued (after its acknowledgement).
+  void SendQueuedReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
+                          std::vector<uint64_t>* sent_receipts);
   Status SendReceipts(const std::map<std::string, std::vector<std::string>>& ids,
                       ReceiptType type);
-  // Sends the delivered receipts committed by ProcessEnvelopes, then clears them.
+  // Sends the delivered receipts that ProcessEnvelopes could not queue in the
+  // outbox (and those an older version of the library left), then clears them.
   Status SendPendingReceipts();
   Status Acknowledge(uint64_t up_to_seq);
   Status ReplenishPreKeys();

@@ -56,14 +56,10 @@ Status StorePeer(VaultTransaction& txn, const std::string& own_user_id,
   return Status::Ok();
 }
 
-namespace {
-
 Result<uint64_t> NextOutboxIndex(VaultTransaction& txn) {
   SB_ASSIGN_OR_RETURN(auto items, txn.ReadList(kOutboxList));
   return items.empty() ? uint64_t{1} : items.back().first + 1;
 }
-
-}  // namespace
 
 void SetHistoryState(VaultTransaction& txn, const std::string& message_id, DeliveryState state,
                      const std::string* expected_peer) {
@@ -151,47 +147,67 @@ Status ClientImpl::EncryptFor(VaultTransaction& txn, const std::vector<DeviceTar
                               records::OutboxEntry& entry, std::vector<uint32_t>* new_devices) {
   crypto::RandomSource& rng = crypto::SystemRandom();
   const std::string own = account_.user_id();
+  // All or nothing: every session is loaded (or started) before any is
+  // advanced, and the advanced ones are stored, and the ciphertexts added to
+  // `entry`, only once every target encrypted; on failure `txn` and `entry`
+  // are as they were. A device listed twice advances its one session twice.
+  std::map<std::string, crypto::Session> sessions;  // By session record name.
+  std::vector<const std::string*> names;            // Per target, into `sessions`.
+  names.reserve(targets.size());
+  for (const DeviceTarget& target : targets) {
+    std::string name = SessionName(target.user_id, target.device_id);
+    auto found = sessions.find(name);
+    if (found == sessions.end()) {
+      SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> blob, txn.Get(name));
+      std::optional<crypto::Session> session;
+      if (blob) {
+        auto restored = crypto::Session::Deserialize(blob->span());
+        if (!restored.ok()) {
+          return Status(ErrorCode::kVaultCorrupted, "a stored session is damaged");
+        }
+        session.emplace(std::move(restored).value());
+      } else {
+        if (bundles == nullptr || bundles->user_id != target.user_id ||
+            !bundles->devices.count(target.device_id)) {
+          return Status(ErrorCode::kInternal, "no session and no prekey bundle for a device");
+        }
+        const v1::DeviceBundle& device = bundles->devices.at(target.device_id);
+        crypto::PreKeyBundle bundle;
+        bundle.identity_key = bundles->identity_key;
+        bundle.signed_prekey_id = device.signed_prekey().key_id();
+        auto spk = crypto::DhPublicKey::FromBytes(AsBytes(device.signed_prekey().public_key()));
+        auto sig = crypto::Signature::FromBytes(AsBytes(device.signed_prekey().signature()));
+        if (!spk.ok() || !sig.ok()) {
+          return Status(ErrorCode::kInternal, "the server sent a malformed prekey bundle");
+        }
+        bundle.signed_prekey = *spk;
+        bundle.signed_prekey_signature = *sig;
+        if (device.has_one_time_prekey()) {
+          auto otk = crypto::DhPublicKey::FromBytes(AsBytes(device.one_time_prekey().public_key()));
+          if (!otk.ok()) return Status(ErrorCode::kInternal, "the server sent a malformed prekey");
+          bundle.one_time_prekey =
+              crypto::OneTimePreKeyPublic{device.one_time_prekey().key_id(), *otk};
+        }
+        auto started = crypto::Session::Initiate(identity_, bundle, rng);
+        if (!started.ok()) {
+          return Status(ErrorCode::kInternal, "refusing a prekey bundle that does not verify: " +
+                                                  started.status().message());
+        }
+        session.emplace(std::move(started).value());
+        if (new_devices != nullptr) new_devices->push_back(target.device_id);
+      }
+      found = sessions.emplace(std::move(name), std::move(*session)).first;
+    }
+    names.push_back(&found->first);
+  }
   // Our other devices get a transcript: the same content plus who it went to.
   std::string transcript;
-  for (const DeviceTarget& target : targets) {
-    const std::string name = SessionName(target.user_id, target.device_id);
-    SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> blob, txn.Get(name));
-    std::optional<crypto::Session> session;
-    if (blob) {
-      auto restored = crypto::Session::Deserialize(blob->span());
-      if (!restored.ok()) return Status(ErrorCode::kVaultCorrupted, "a stored session is damaged");
-      session.emplace(std::move(restored).value());
-    } else {
-      if (bundles == nullptr || bundles->user_id != target.user_id ||
-          !bundles->devices.count(target.device_id)) {
-        return Status(ErrorCode::kInternal, "no session and no prekey bundle for a device");
-      }
-      const v1::DeviceBundle& device = bundles->devices.at(target.device_id);
-      crypto::PreKeyBundle bundle;
-      bundle.identity_key = bundles->identity_key;
-      bundle.signed_prekey_id = device.signed_prekey().key_id();
-      auto spk = crypto::DhPublicKey::FromBytes(AsBytes(device.signed_prekey().public_key()));
-      auto sig = crypto::Signature::FromBytes(AsBytes(device.signed_prekey().signature()));
-      if (!spk.ok() || !sig.ok()) {
-        return Status(ErrorCode::kInternal, "the server sent a malformed prekey bundle");
-      }
-      bundle.signed_prekey = *spk;
-      bundle.signed_prekey_signature = *sig;
-      if (device.has_one_time_prekey()) {
-        auto otk = crypto::DhPublicKey::FromBytes(AsBytes(device.one_time_prekey().public_key()));
-        if (!otk.ok()) return Status(ErrorCode::kInternal, "the server sent a malformed prekey");
-        bundle.one_time_prekey = crypto::OneTimePreKeyPublic{device.one_time_prekey().key_id(), *otk};
-      }
-      auto started = crypto::Session::Initiate(identity_, bundle, rng);
-      if (!started.ok()) {
-        return Status(ErrorCode::kInternal,
-                      "refusing a prekey bundle that does not verify: " + started.status().message());
-      }
-      session.emplace(std::move(started).value());
-      if (new_devices != nullptr) new_devices->push_back(target.device_id);
-    }
+  std::vector<crypto::Bytes> ciphertexts;
+  ciphertexts.reserve(targets.size());
+  Status encrypted = Status::Ok();
+  for (size_t i = 0; i < targets.size() && encrypted.ok(); ++i) {
     const std::string* body = &plaintext;
-    if (target.user_id == own) {
+    if (targets[i].user_id == own) {
       if (transcript.empty()) {
         content::v1::Content copy;
         copy.ParseFromString(plaintext);
@@ -200,17 +216,54 @@ Status ClientImpl::EncryptFor(VaultTransaction& txn, const std::vector<DeviceTar
       }
       body = &transcript;
     }
-    auto ciphertext = session->Encrypt(AsBytes(*body), rng);
-    if (!ciphertext.ok()) return Status(ErrorCode::kInternal, ciphertext.status().message());
-    crypto::SecretBytes state = session->Serialize();
-    txn.Put(name, state.span());
-    records::OutgoingCiphertext* out = entry.add_ciphertexts();
-    out->set_user_id(target.user_id);
-    out->set_device_id(target.device_id);
-    out->set_ciphertext(ciphertext->data(), ciphertext->size());
+    auto ciphertext = sessions.at(*names[i]).Encrypt(AsBytes(*body), rng);
+    if (ciphertext.ok()) {
+      ciphertexts.push_back(std::move(ciphertext).value());
+    } else {
+      encrypted = Status(ErrorCode::kInternal, ciphertext.status().message());
+    }
   }
-  crypto::SecureWipe(transcript.data(), transcript.size());
+  crypto::SecureWipe(transcript.data(), transcript.size());  // Wiped on all paths.
+  SB_RETURN_IF_ERROR(encrypted);
+  for (const auto& [name, session] : sessions) {
+    crypto::SecretBytes state = session.Serialize();
+    txn.Put(name, state.span());
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    records::OutgoingCiphertext* out = entry.add_ciphertexts();
+    out->set_user_id(targets[i].user_id);
+    out->set_device_id(targets[i].device_id);
+    out->set_ciphertext(ciphertexts[i].data(), ciphertexts[i].size());
+  }
   return Status::Ok();
+}
+
+bool ClientImpl::QueueInTransaction(VaultTransaction& txn, const records::Contact& peer,
+                                    const records::Contact& self, const ContentBody& body,
+                                    uint64_t index, records::OutboxEntry* entry) {
+  if (!ValidateContent(body).empty()) return false;
+  content::v1::Content content;
+  content.set_message_id(RandomId());
+  content.set_sent_at_unix_ms(NowUnixMs());
+  if (!EncodeBody(body, content)) return false;
+  const std::string plaintext = content.SerializeAsString();
+  records::OutboxEntry queued;
+  queued.set_client_message_id(RandomId());
+  queued.set_recipient_user_id(peer.user_id());
+  queued.set_content(plaintext);
+  queued.set_record_history(false);
+  queued.set_held(peer.verified() && peer.identity_changed());  // As SendBody decides.
+  if (!queued.held()) {
+    if (peer.device_ids().empty()) return false;  // SendBody fetches the bundles.
+    const std::string own = account_.user_id();
+    std::vector<DeviceTarget> targets;
+    for (uint32_t device : peer.device_ids()) targets.push_back({peer.user_id(), device});
+    for (uint32_t device : self.device_ids()) targets.push_back({own, device});
+    if (!EncryptFor(txn, targets, nullptr, plaintext, queued, nullptr).ok()) return false;
+  }
+  StoreItem(txn, kOutboxList, index, queued);
+  *entry = std::move(queued);
+  return true;
 }
 
 Result<std::string> ClientImpl::SendBody(const std::string& peer_user_id, const ContentBody& body,
@@ -320,7 +373,8 @@ Result<std::string> ClientImpl::SendBody(const std::string& peer_user_id, const 
   return ToHex(message_id);
 }
 
-Status ClientImpl::DeliverOutboxEntry(uint64_t index, records::OutboxEntry entry) {
+Status ClientImpl::DeliverOutboxEntry(uint64_t index, records::OutboxEntry entry,
+                                      std::vector<uint64_t>* sent_receipts) {
   const std::string own = account_.user_id();
   const std::string message_id = entry.record_history() ? MessageIdOf(entry.content()) : "";
   for (int attempt = 0; attempt < kMaxDeliveryAttempts; ++attempt) {
@@ -351,6 +405,10 @@ Status ClientImpl::DeliverOutboxEntry(uint64_t index, records::OutboxEntry entry
       return status;
     });
     if (sent.ok()) {
+      if (sent_receipts != nullptr && !entry.record_history()) {
+        sent_receipts->push_back(index);  // Removed with the caller's next commit.
+        return Status::Ok();
+      }
       return vault_->Transact([&](VaultTransaction& txn) {
         txn.DeleteItem(kOutboxList, index);
         if (!message_id.empty()) SetHistoryState(txn, message_id, DeliveryState::kSent, nullptr);

@@ -6,6 +6,9 @@
 // transaction, and only then acknowledge to the server. A crash before the
 // commit re-processes the page (the sessions were not advanced); a crash
 // after it skips the envelopes at or below the cursor and acknowledges them.
+// The delivered receipts a page owes are outbox entries of the same commit,
+// sent after the acknowledgement; a crash before they are sent leaves them to
+// the next sync's outbox flush.
 #include <thread>
 
 #include "client_impl.h"
@@ -90,6 +93,7 @@ namespace {
 // The current and the previous session with one sender device while a page
 // is decrypted, and whether either must be stored with the page.
 struct PageSessions {
+  std::string name;  // SessionName(); the previous one is stored under name + "/previous".
   std::optional<crypto::Session> current;
   std::optional<crypto::Session> previous;
   bool current_changed = false;
@@ -101,12 +105,15 @@ struct PageSessions {
 struct ClientImpl::PageOutcome {
   std::vector<HistoryItem> new_items;
   std::map<std::string, std::vector<std::string>> receipts_due;  // Sender -> message ids (hex).
+  // Receipts committed to the outbox with the page, to send (outbox index, entry).
+  std::vector<std::pair<uint64_t, records::OutboxEntry>> receipts_queued;
+  bool receipts_pending = false;  // Some were committed as pending receipts instead.
   std::vector<std::string> warnings;
   uint64_t last_seq = 0;
 };
 
 Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
-    const std::vector<v1::Envelope>& envelopes) {
+    const std::vector<v1::Envelope>& envelopes, const std::vector<uint64_t>& remove_from_outbox) {
   const std::string own = account_.user_id();
   PageOutcome outcome;
   crypto::RandomSource& rng = crypto::SystemRandom();
@@ -137,15 +144,21 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
       // The sessions of every sender device in this page, loaded on first use
       // and kept in memory: state not committed yet; each changed one is sealed
       // and stored once, with the rest of the page, below.
-      std::map<std::string, PageSessions> sessions;  // By session record name.
+      std::map<DeviceTarget, PageSessions> sessions;
+      // History list names by user id: a page is mostly one conversation.
+      std::map<std::string, std::string> history_lists;
       const int64_t now = NowUnixMs();
 
       // `body`: the entry's decoded content (null for an invalid item).
       auto append_history = [&](records::Contact& peer, records::HistoryEntry& entry,
-                                const ContentBody* body) {
+                                ContentBody* body) {
         const uint64_t position = peer.next_history_index();
         peer.set_next_history_index(position + 1);
-        StoreItem(txn, HistoryListName(peer.user_id()), position, entry);
+        auto list = history_lists.find(peer.user_id());
+        if (list == history_lists.end()) {
+          list = history_lists.emplace(peer.user_id(), HistoryListName(peer.user_id())).first;
+        }
+        StoreItem(txn, list->second, position, entry);
         if (entry.outgoing()) {
           // Receipts find outgoing items by message id. Incoming items get no
           // such record: receipts never change them, and a peer's message id
@@ -157,7 +170,7 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
         }
         if (body != nullptr) {
           HistoryItem item = ItemWithoutContent(entry, peer.user_id());
-          item.content = *body;
+          item.content = std::move(*body);  // The body's last use.
           outcome.new_items.push_back(std::move(item));
         } else {
           outcome.new_items.push_back(ToHistoryItem(entry, peer.user_id()));
@@ -186,14 +199,14 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
         // replaced. If both sides started a session at the same moment, each
         // side's messages arrive on the other's "previous" session; the session
         // that decrypts becomes current, so both sides converge on one.
-        const std::string session_name = SessionName(sender, device);
-        const std::string previous_name = session_name + "/previous";
-        auto cached = sessions.find(session_name);
+        auto cached = sessions.find(DeviceTarget{sender, device});
         if (cached == sessions.end()) {
           PageSessions loaded_sessions;
-          SB_ASSIGN_OR_RETURN(loaded_sessions.current, LoadSession(txn, session_name));
-          SB_ASSIGN_OR_RETURN(loaded_sessions.previous, LoadSession(txn, previous_name));
-          cached = sessions.emplace(session_name, std::move(loaded_sessions)).first;
+          loaded_sessions.name = SessionName(sender, device);
+          SB_ASSIGN_OR_RETURN(loaded_sessions.current, LoadSession(txn, loaded_sessions.name));
+          SB_ASSIGN_OR_RETURN(loaded_sessions.previous,
+                              LoadSession(txn, loaded_sessions.name + "/previous"));
+          cached = sessions.emplace(DeviceTarget{sender, device}, std::move(loaded_sessions)).first;
         }
         // Decrypt and Accept leave a session unchanged when they fail, so the
         // cached copies only ever hold states that decrypted something.
@@ -281,7 +294,7 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
           for (uint32_t other : peer->device_ids()) {
             if (other != device) {
               DeleteSessions(txn, sender, other);
-              sessions.erase(SessionName(sender, other));  // Never stored back.
+              sessions.erase(DeviceTarget{sender, other});  // Never stored back.
             }
           }
           peer->clear_device_ids();
@@ -318,7 +331,7 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
           append_history(*peer, entry, nullptr);
           continue;
         }
-        const ContentBody body = DecodeBody(content);
+        ContentBody body = DecodeBody(content);
         entry.set_message_id(content.message_id());
         entry.set_sent_at_unix_ms(content.sent_at_unix_ms());
         entry.set_content(std::string(AsStringView(plaintext->span())));
@@ -358,14 +371,14 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
         if (WantsReceipt(body)) outcome.receipts_due[sender].push_back(ToHex(content.message_id()));
         append_history(*peer, entry, &body);
       }
-      for (const auto& [name, device_sessions] : sessions) {
+      for (const auto& [device_target, device_sessions] : sessions) {
         if (device_sessions.current_changed && device_sessions.current) {
           crypto::SecretBytes state = device_sessions.current->Serialize();
-          txn.Put(name, state.span());
+          txn.Put(device_sessions.name, state.span());
         }
         if (device_sessions.previous_changed && device_sessions.previous) {
           crypto::SecretBytes state = device_sessions.previous->Serialize();
-          txn.Put(name + "/previous", state.span());
+          txn.Put(device_sessions.name + "/previous", state.span());
         }
       }
       if (FaultPoint("after-decrypt-before-commit")) {
@@ -375,16 +388,40 @@ Result<ClientImpl::PageOutcome> ClientImpl::ProcessEnvelopes(
       StoreRecord(txn, kSelfRecord, self);
       StoreRecord(txn, kCursorRecord, cursor);
       if (!outcome.receipts_due.empty()) {
-        SB_ASSIGN_OR_RETURN(std::optional<records::PendingReceipts> pending,
-                            LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
-        records::PendingReceipts all = pending.value_or(records::PendingReceipts());
+        // The receipts become outbox entries of this commit, encrypted on the
+        // sessions as this page leaves them (stored above). The index is taken
+        // before the removals below, so no entry removed here is reused.
+        SB_ASSIGN_OR_RETURN(uint64_t index, NextOutboxIndex(txn));
+        records::PendingReceipts unqueued;
         for (const auto& [user, ids] : outcome.receipts_due) {
-          records::PendingReceipt* receipt = all.add_receipts();
-          receipt->set_user_id(user);
-          for (const std::string& id : ids) receipt->add_message_ids(id);
+          const records::Contact* to = FindContactRecord(contacts, user);
+          if (to == nullptr || !to->linked()) continue;  // SendBody refuses these too.
+          for (size_t first = 0; first < ids.size(); first += kMaxIdsPerReceipt) {
+            const size_t last = std::min(ids.size(), first + kMaxIdsPerReceipt);
+            Receipt receipt{ReceiptType::kDelivered,
+                            std::vector<std::string>(ids.begin() + first, ids.begin() + last)};
+            records::OutboxEntry entry;
+            if (QueueInTransaction(txn, *to, self, receipt, index, &entry)) {
+              if (!entry.held()) outcome.receipts_queued.emplace_back(index, std::move(entry));
+              ++index;
+            } else {
+              records::PendingReceipt* pending = unqueued.add_receipts();
+              pending->set_user_id(user);
+              for (const std::string& id : receipt.message_ids) pending->add_message_ids(id);
+            }
+          }
         }
-        StoreRecord(txn, kPendingReceiptsRecord, all);
+        if (unqueued.receipts_size() > 0) {
+          // Sent after the acknowledgement through SendBody (SendPendingReceipts).
+          SB_ASSIGN_OR_RETURN(std::optional<records::PendingReceipts> pending,
+                              LoadRecord<records::PendingReceipts>(txn, kPendingReceiptsRecord));
+          records::PendingReceipts all = pending.value_or(records::PendingReceipts());
+          all.MergeFrom(unqueued);
+          StoreRecord(txn, kPendingReceiptsRecord, all);
+          outcome.receipts_pending = true;
+        }
       }
+      for (uint64_t sent : remove_from_outbox) txn.DeleteItem(kOutboxList, sent);
       return Status::Ok();
     }));
     if (!needs_refresh) return outcome;
@@ -440,11 +477,39 @@ Status ClientImpl::SendReceipts(const std::map<std::string, std::vector<std::str
   return result;
 }
 
+void ClientImpl::SendQueuedReceipts(
+    std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
+    std::vector<uint64_t>* sent_receipts) {
+  for (auto& [index, entry] : queued) {
+    Status sent = DeliverOutboxEntry(index, std::move(entry), sent_receipts);
+    // Unsent ones stay in the outbox for the next sync; a refused one is
+    // dropped by DeliverOutboxEntry (an ended link: not worth a fuss).
+    if (!sent.ok() && sent.code() == ErrorCode::kUnavailable) break;
+  }
+}
+
 Result<SyncResult> ClientImpl::Sync() {
   // One lock and one database open for the whole sync (every page, its
   // acknowledgement and its receipts); each page is still its own synced
   // commit before its acknowledgement.
   SB_ASSIGN_OR_RETURN(VaultHold hold, vault_->Hold());
+  // The outbox entries of receipts already sent: removed with the next
+  // page's commit, else here. If that write is lost they are sent once more
+  // (same client message ids, stored once by the server).
+  std::vector<uint64_t> sent_receipts;
+  Result<SyncResult> result = SyncPages(sent_receipts);
+  if (!sent_receipts.empty()) {
+    vault_
+        ->Transact([&](VaultTransaction& txn) {
+          for (uint64_t index : sent_receipts) txn.DeleteItem(kOutboxList, index);
+          return Status::Ok();
+        })
+        .IgnoreError();  // See above: at worst sent again.
+  }
+  return result;
+}
+
+Result<SyncResult> ClientImpl::SyncPages(std::vector<uint64_t>& sent_receipts) {
   SyncResult result;
   // Links made or ended by the other side since the last sync.
   SB_RETURN_IF_ERROR(RefreshLinks());
@@ -462,15 +527,22 @@ Result<SyncResult> ClientImpl::Sync() {
       return connection_->messages().Fetch(&context, request, &response);
     }));
     if (response.envelopes().empty()) break;
-    std::vector<v1::Envelope> envelopes(response.envelopes().begin(), response.envelopes().end());
-    SB_ASSIGN_OR_RETURN(PageOutcome page, ProcessEnvelopes(envelopes));
+    // Moved out of the response, not copied (a page is up to 3 MiB).
+    std::vector<v1::Envelope> envelopes;
+    envelopes.reserve(response.envelopes_size());
+    for (v1::Envelope& envelope : *response.mutable_envelopes()) {
+      envelopes.push_back(std::move(envelope));
+    }
+    SB_ASSIGN_OR_RETURN(PageOutcome page, ProcessEnvelopes(envelopes, sent_receipts));
+    sent_receipts.clear();  // Removed by that commit.
     if (FaultPoint("after-commit-before-ack")) {
       return Status(ErrorCode::kUnavailable, "interrupted before acknowledging");
     }
     SB_RETURN_IF_ERROR(Acknowledge(page.last_seq));
     result.envelopes += static_cast<uint32_t>(envelopes.size());
-    // Unsent receipts stay pending in the vault for the next sync.
-    SendPendingReceipts().IgnoreError();
+    // Unsent receipts stay in the vault (outbox, pending) for the next sync.
+    SendQueuedReceipts(page.receipts_queued, &sent_receipts);
+    if (page.receipts_pending) SendPendingReceipts().IgnoreError();
     for (auto& item : page.new_items) result.new_items.push_back(std::move(item));
     for (auto& warning : page.warnings) result.warnings.push_back(std::move(warning));
     after = page.last_seq;
@@ -514,14 +586,18 @@ Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
           failure = hold.status();
           break;
         }
-        auto processed = ProcessEnvelopes({envelope});
+        auto processed = ProcessEnvelopes({envelope}, {});
         if (!processed.ok()) {
           failure = processed.status();
           break;
         }
         page = std::move(processed).value();
         failure = Acknowledge(page->last_seq);
-        SendPendingReceipts().IgnoreError();  // Kept in the vault until sent.
+        if (failure.ok()) {
+          // Kept in the vault until sent.
+          SendQueuedReceipts(page->receipts_queued, nullptr);
+          if (page->receipts_pending) SendPendingReceipts().IgnoreError();
+        }
       }
       for (const HistoryItem& item : page->new_items) on_item(item);
       if (on_warning) {

@@ -6,11 +6,12 @@ namespace securebase::client {
 
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  // Sized once and filled in place: a sync formats several ids per message.
+  std::string out(bytes.size() * 2, '\0');
+  char* o = out.data();
   for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xf];
+    *o++ = kDigits[c >> 4];
+    *o++ = kDigits[c & 0xf];
   }
   return out;
 }

@@ -228,8 +228,13 @@ TEST_F(CrashSafetyTest, DeliveredReceiptsSurviveCrashBetweenCommitAndAcknowledge
   ASSERT_NO_FATAL_FAILURE(CrashAt("T", "sync", "after-commit-before-ack"));
   therapist_ = Reopen("T");
   ASSERT_TRUE(therapist_);
-  ASSERT_SB_OK(therapist_->Sync());
-  ASSERT_SB_OK(therapist_->Sync());
+  auto recovered = therapist_->Sync();
+  ASSERT_SB_OK(recovered);
+  // The receipt was committed with the page, as an outbox entry.
+  EXPECT_EQ(recovered->outbox_sent, 1u);
+  auto again = therapist_->Sync();
+  ASSERT_SB_OK(again);
+  EXPECT_EQ(again->outbox_sent, 0u) << "a sent receipt leaves the outbox";
   ASSERT_SB_OK(client_->Sync());
   auto history = client_->History("T");
   ASSERT_SB_OK(history);

@@ -129,6 +129,47 @@ TEST_F(SyncPageTest, TamperedEnvelopeInTheMiddleOfAPageCostsNoOtherMessage) {
   EXPECT_EQ(delivered, 6u) << DescribeHistory(*client_history);
 }
 
+// The delivered receipts a page owes are outbox entries of the page's own
+// commit; they are sent after the acknowledgement and then leave the outbox
+// (with the next page's commit, or at the end of the sync), so nothing is
+// sent twice and nothing stays behind.
+TEST_F(SyncPageTest, ReceiptsGoOutOnceAndLeaveTheOutbox) {
+  auto therapist = Create(sc::Role::kTherapist, "Dr. Receipt");
+  auto client = Create(sc::Role::kClient, "Remy");
+  ASSERT_TRUE(therapist && client);
+  ASSERT_NO_FATAL_FAILURE(Link(*therapist, *client));
+  ASSERT_SB_OK(client->Sync());  // Whatever linking left for the client.
+  std::vector<std::string> ids;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 3; ++i) {
+      auto id = client->SendText("Dr. Receipt",
+                                 "receipt " + std::to_string(round) + "/" + std::to_string(i));
+      ASSERT_SB_OK(id);
+      ids.push_back(*id);
+    }
+    auto synced = therapist->Sync();
+    ASSERT_SB_OK(synced);
+    EXPECT_EQ(IncomingTexts(synced->new_items).size(), 3u) << DescribeHistory(synced->new_items);
+    EXPECT_EQ(synced->outbox_sent, 0u) << "nothing was left in the outbox by the previous sync";
+  }
+  auto idle = therapist->Sync();
+  ASSERT_SB_OK(idle);
+  EXPECT_EQ(idle->outbox_sent, 0u);
+  EXPECT_EQ(idle->envelopes, 0u);
+
+  auto client_sync = client->Sync();
+  ASSERT_SB_OK(client_sync);
+  auto history = client->History("Dr. Receipt");
+  ASSERT_SB_OK(history);
+  for (const std::string& id : ids) {
+    const auto* item = FindId(*history, id);
+    ASSERT_NE(item, nullptr) << id;
+    EXPECT_EQ(item->state, sc::DeliveryState::kDelivered) << DescribeHistory(*history);
+  }
+  // Exactly one receipt per therapist sync reached the client (none resent).
+  EXPECT_EQ(client_sync->envelopes, 2u);
+}
+
 TEST_F(SyncPageTest, FailedPageCommitStoresNoSessionAndTheNextSyncDecryptsAll) {
   auto therapist = Create(sc::Role::kTherapist, "Dr. Retry");
   auto client = Create(sc::Role::kClient, "Robin");

@@ -30,6 +30,21 @@ TEST(ValidateText, BodyRules) {
   EXPECT_TRUE(Valid(TextMessage{"caf\xC3\xA9 \xF0\x9F\x98\x8A", ""}));
 }
 
+// The check skips ASCII eight bytes at a time: what follows a run, at any
+// offset and at the very end, is still checked.
+TEST(ValidateText, Utf8AfterAsciiRuns) {
+  for (size_t run = 0; run <= 17; ++run) {
+    const std::string ascii(run, 'a');
+    EXPECT_TRUE(Valid(TextMessage{ascii + "\xC3\xA9" + ascii, ""})) << run;
+    EXPECT_TRUE(Valid(TextMessage{ascii + "\xF0\x9F\x98\x8A", ""})) << run;
+    ExpectInvalid(TextMessage{"x" + ascii + "\xC3", ""}, "UTF-8");
+    ExpectInvalid(TextMessage{ascii + "\xE2\x82" + ascii + "x", ""}, "UTF-8");
+    ExpectInvalid(TextMessage{ascii + "\xFF" + ascii + "x", ""}, "UTF-8");
+    ExpectInvalid(TextMessage{ascii + "\xC0\xAF" + ascii + "x", ""}, "UTF-8");  // Overlong.
+    ExpectInvalid(TextMessage{ascii + "\xED\xA0\x80" + ascii + "x", ""}, "UTF-8");  // Surrogate.
+  }
+}
+
 TEST(ValidateText, ReplyToIsEmptyOrA32HexId) {
   EXPECT_TRUE(Valid(TextMessage{"hi", kId}));
   ExpectInvalid(TextMessage{"hi", "0123"}, "reply-to");
