@@ -77,7 +77,7 @@ bool RunFairness(const FairnessOptions& options, FairnessResult* result) {
   const pid_t pid = server.pid();
   auto cpu_now = [&](double* out) {
     out[0] = CpuSeconds(pid);
-    out[1] = CpuSeconds(0);
+    out[1] = CpuSeconds(::getpid());
   };
   double before[2];
   double after[2];

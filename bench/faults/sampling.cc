@@ -31,11 +31,7 @@ double Tally::PercentileMs(double p) const {
     std::lock_guard<std::mutex> lock(mu_);
     sorted = ok_latency_ns_;
   }
-  if (sorted.empty()) return 0;
-  std::sort(sorted.begin(), sorted.end());
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return static_cast<double>(sorted[rank - 1]) / 1e6;
+  return bench::PercentileMs(sorted, p);
 }
 
 int64_t Tally::Count(grpc::StatusCode code) const {
@@ -61,36 +57,9 @@ std::string Tally::CodesString() const {
   return out.str();
 }
 
-int64_t RssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-  }
-  return -1;
-}
-
 double CpuSeconds(pid_t pid) {
-  std::ifstream stat(pid == 0 ? std::string("/proc/self/stat")
-                              : "/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  std::getline(stat, text);
-  // The command name (field 2) may hold spaces: count fields after its ')'.
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  long long utime = -1;
-  long long stime = -1;
-  for (int i = 3; fields >> field; ++i) {
-    if (i == 14) utime = std::atoll(field.c_str());
-    if (i == 15) {
-      stime = std::atoll(field.c_str());
-      break;
-    }
-  }
-  if (utime < 0 || stime < 0) return -1;
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  int64_t micros = ProcessCpuMicros(pid);
+  return micros < 0 ? -1 : static_cast<double>(micros) / 1e6;
 }
 
 bool MakeAccounts(std::shared_ptr<it::Api> api, int therapists, int clients, Accounts* out) {

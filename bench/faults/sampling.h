@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/measure.h"
 #include "tests/server/integration/harness/test_account.h"
 
 namespace securebase::bench {
@@ -41,11 +42,7 @@ class Tally {
   std::map<grpc::StatusCode, int64_t> codes_;  // Guarded by mu_.
 };
 
-// VmRSS of `pid` in KiB from /proc/<pid>/status; -1 if it cannot be read.
-int64_t RssKib(pid_t pid);
-
-// User + system CPU time of `pid` (all threads) in seconds, from
-// /proc/<pid>/stat; -1 if it cannot be read. 0 for `pid`: this process.
+// User + system CPU seconds of `pid` (ProcessCpuMicros); -1 if unreadable.
 double CpuSeconds(pid_t pid);
 
 // Therapists and clients, client c linked to therapist c % therapists.

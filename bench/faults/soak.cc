@@ -108,7 +108,7 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
   }
   const pid_t pid = server.pid();
   const std::string db_dir = server.db_dir();
-  result->rss_before_load_kib = RssKib(pid);
+  result->rss_before_load_kib = ProcessRssKib(pid);
   std::cerr << "soak: " << rate << " sends/s for " << options.duration.count() << " s over "
             << clients << " clients, " << therapists << " therapists; RSS before load "
             << result->rss_before_load_kib << " KiB\n";
@@ -145,13 +145,13 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
     for (;;) {
       auto now = Clock::now();
       if (!have_start && now >= start + warmup) {
-        result->rss_start_kib = RssKib(pid);
+        result->rss_start_kib = ProcessRssKib(pid);
         have_start = true;
       }
       if (now >= next_sample) {
         SoakResult::Sample sample;
         sample.second = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
-        sample.rss_kib = RssKib(pid);
+        sample.rss_kib = ProcessRssKib(pid);
         sample.wal_kib = FilesKib(db_dir, ".log");
         sample.sst_kib = FilesKib(db_dir, ".sst");
         result->samples.push_back(sample);
@@ -188,7 +188,7 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
     });
   }
   for (auto& thread : workers) thread.join();
-  result->rss_end_kib = RssKib(pid);
+  result->rss_end_kib = ProcessRssKib(pid);
   result->seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count();
   {
     std::lock_guard<std::mutex> lock(mu);

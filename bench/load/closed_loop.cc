@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "bench/load/process_stats.h"
+#include "bench/common/measure.h"
 
 namespace securebase::bench {
 namespace {
@@ -106,14 +106,6 @@ LoopResult RunClosedLoop(size_t concurrency, std::chrono::milliseconds warmup,
     }
   }
   return result;
-}
-
-double PercentileMs(std::vector<int64_t>& values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  rank = std::clamp<size_t>(rank, 1, values.size());
-  return static_cast<double>(values[rank - 1]) / 1e6;
 }
 
 }  // namespace securebase::bench

@@ -14,6 +14,8 @@
 #include <map>
 #include <vector>
 
+#include "bench/common/measure.h"
+
 namespace securebase::bench {
 
 // Monotonic nanoseconds (steady_clock), shared by all timestamps here.
@@ -48,10 +50,6 @@ struct LoopResult {
 LoopResult RunClosedLoop(size_t concurrency, std::chrono::milliseconds warmup,
                          std::chrono::milliseconds measure, pid_t server_pid, const Issue& issue,
                          const std::function<void(bool)>& on_window = {});
-
-// The p-th percentile (0..100) of `values` in milliseconds; 0 when empty.
-// Sorts `values`.
-double PercentileMs(std::vector<int64_t>& values, double p);
 
 }  // namespace securebase::bench
 

@@ -38,8 +38,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/measure.h"
 #include "bench/load/closed_loop.h"
-#include "bench/load/process_stats.h"
 #include "bench/load/workload.h"
 #include "securebase/bench/echo.grpc.pb.h"
 #include "securebase/crypto/random.h"

@@ -1,6 +1,9 @@
-#include "bench/load/process_stats.h"
+#include "bench/common/measure.h"
 
 #include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include <fstream>
 #include <sstream>
@@ -35,6 +38,14 @@ int64_t ProcessRssKib(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
   }
   return -1;
+}
+
+double PercentileMs(std::vector<int64_t>& nanos, double p) {
+  if (nanos.empty()) return 0;
+  std::sort(nanos.begin(), nanos.end());
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(nanos.size())));
+  rank = std::clamp<size_t>(rank, 1, nanos.size());
+  return static_cast<double>(nanos[rank - 1]) / 1e6;
 }
 
 }  // namespace securebase::bench
