@@ -1,57 +1,55 @@
 /*
  * SecureBase delivery protocol: one sender device, the server, two recipient
- * devices. README.md in this directory maps every process and step to the
- * code, states the bounds and lists what is abstracted away.
+ * devices, with crashes. README.md in this directory maps every process and
+ * step to the code, states the bounds and says what is abstracted away.
  *
- * Claims (each checked by an assert at the only steps that can break it):
- *   C1 nothing acknowledged to the sender is lost: a message the sender got
- *      OK for is, on each recipient device, stored in its mailbox or shown
- *      (committed to its vault) -- or forfeited by that device's own stray
- *      acknowledgement of an envelope it was given (see Stray);
+ * Claims, each an assert at the steps that can break it:
+ *   C1 nothing acknowledged to the sender is lost: once the server answered
+ *      the sender OK for a message, each recipient device has it stored in
+ *      its mailbox or shown (committed to its vault) -- or forfeited it by a
+ *      stray acknowledgement of its own (see Stray);
  *   C2 nothing is shown twice;
  *   C3 an acknowledgement never deletes an envelope that was not given to
  *      that device;
  *   C4 sequence numbers become visible in order: a mailbox's committed seqs
- *      are always exactly 1..n, and a stream never skips a stored envelope.
- * And at the end (every process finished): every message was acknowledged
- * to the sender, every device showed it (or forfeited it), every mailbox is
- * empty. A state where some process is stuck is reported by pan as an
- * invalid end state.
+ *      are always exactly 1..n, a stream never skips a stored envelope and
+ *      delivers seqs in increasing order.
+ * And at the end (EndCheck, when every client has finished): every message
+ * was acknowledged to the sender and shown once on each device, and every
+ * mailbox is empty. A state in which some process is stuck is an invalid
+ * end state, which pan reports as an error too.
  *
- * Compile-time switches that reintroduce known bugs (run.sh expects each to
- * FAIL; they keep the claims' teeth):
- *   BUG_HIGH_WATER_ACK        finding 11 of issue 11, the code at e8ce7d0:
- *                             BUG_FETCH_HIGH_WATER + BUG_GIVEN_AT_WRITE_START
- *   BUG_FETCH_HIGH_WATER      "given" is a high-water mark advanced by Fetch;
- *                             Acknowledge accepts up_to <= that mark (C3)
- *   BUG_GIVEN_AT_WRITE_START  a stream marks an envelope given when its
- *                             write starts, not when it completes (C3)
+ * Compile-time switches that bring back known bugs; run.sh expects each to
+ * FAIL, so that every claim keeps its teeth:
+ *   BUG_HIGH_WATER_ACK        issue 11 finding 11, the code at e8ce7d0: both
+ *                             of the next two
+ *   BUG_FETCH_HIGH_WATER      "given" is a high-water mark advanced by Fetch,
+ *                             and Acknowledge accepts up_to <= that mark (C3)
+ *   BUG_GIVEN_AT_WRITE_START  a stream marks an envelope given when its write
+ *                             starts rather than when it completes (C3)
  *   BUG_REPLY_BEFORE_COMMIT   Send answers OK before the group commit (C1)
- *   BUG_NO_IDEMPOTENCY        Send ignores the durable idempotency record (C2)
- *   BUG_ACK_BEFORE_COMMIT     the client acknowledges a page before it
- *                             commits it to its vault (C1)
- *   BUG_UNORDERED_COMMIT      queued appends may commit out of submission
- *                             order, as two writers without the committer (C4)
+ *   BUG_NO_IDEMPOTENCY        Send ignores the idempotency record (C2)
+ *   BUG_ACK_BEFORE_COMMIT     the client acknowledges a page before its vault
+ *                             commit (C1)
+ *   BUG_UNORDERED_COMMIT      a later append may commit before an earlier one,
+ *                             as with two writers and no group committer (C4)
  */
 
-/* ---------------------------------------------------------------- bounds */
+/* ------------------------------------------------------------------ bounds */
 #ifndef NMSG
-#define NMSG 2              /* messages the sender sends (ids 1..NMSG) */
+#define NMSG 2                 /* messages the sender sends (ids 1..NMSG) */
 #endif
 #ifndef PAGE
-#define PAGE 1              /* Fetch page size (envelopes) */
+#define PAGE 1                 /* Fetch page size (envelopes) */
 #endif
 #ifndef SERVER_CRASHES
 #define SERVER_CRASHES 1
 #endif
-#ifndef SENDER_CRASHES
-#define SENDER_CRASHES 1
-#endif
-#ifndef RECIPIENT_CRASHES
-#define RECIPIENT_CRASHES 1 /* per recipient device */
+#ifndef CLIENT_CRASHES
+#define CLIENT_CRASHES 1       /* crashes of the three client devices, in all */
 #endif
 #ifndef STRAYS
-#define STRAYS 2            /* stray requests of device STRAY_DEVICE */
+#define STRAYS 1               /* stray Fetches, and stray Acknowledges, of STRAY_DEVICE */
 #endif
 #define STRAY_DEVICE 1
 
@@ -60,14 +58,15 @@
 #define BUG_GIVEN_AT_WRITE_START
 #endif
 
-/* A committed envelope's seq is never reused, so a mailbox holds at most one
- * seq per message; without idempotency a retry stores a message again. */
+/* A committed seq is never reused, so with idempotent sends a mailbox gets
+ * one seq per message; without, every retry can store the message again. */
 #ifdef BUG_NO_IDEMPOTENCY
-#define MAXSEQ (NMSG + SENDER_CRASHES + SERVER_CRASHES)
+#define MAXSEQ (NMSG + CLIENT_CRASHES + SERVER_CRASHES)
 #else
 #define MAXSEQ NMSG
 #endif
 #define ND 2                               /* recipient devices 0 and 1 */
+#define STREAM_DEVICE 1                    /* the one that also watches a stream */
 #define ALL_MSGS ((1 << (NMSG + 1)) - 2)   /* bits 1..NMSG */
 
 #define BIT(i) (1 << (i))
@@ -75,81 +74,63 @@
 #define UPTO(s) ((1 << ((s) + 1)) - 2)     /* bits 1..s */
 #define MSG(d, s) msg_at[(d) * (MAXSEQ + 1) + (s)]
 
-/* Request kinds from a recipient device, and the answers. */
-mtype = { FETCH, ACK, STRAY_ACK, SUB };
-#define ANS_NONE 0
-#define ANS_PAGE 1
-#define ANS_OK 2
-#define ANS_REFUSED 3      /* FAILED_PRECONDITION */
-#define ANS_SUBSCRIBED 4   /* initial metadata of a Subscribe stream */
-#define STRAY_GEN 255      /* requests of the Stray process: nobody reads the answer */
-
 /* ------------------------------------------------- server, durable (RocksDB) */
-byte stored[ND];                       /* seqs present in each mailbox */
-byte hw[ND];                           /* mailbox high-water mark (last seq committed) */
-byte idem;                             /* client message ids with an idempotency record */
-byte msg_at[ND * (MAXSEQ + 1)];        /* message of (device, seq); a seq is committed once */
+byte stored[ND];                  /* seqs in each device's mailbox */
+byte hw[ND];                      /* each mailbox's high-water mark (last seq committed) */
+byte idem;                        /* client message ids with an idempotency record */
+byte msg_at[ND * (MAXSEQ + 1)];   /* the message at (device, seq); set once, at commit */
 
-/* ----------------------------------------------- server, volatile (lost on crash) */
-byte nseq[ND];                         /* last seq assigned (RocksStore's next_seq cache - 1) */
-byte qc[NMSG];                         /* group committer queue: client message id, */
-byte qs[NMSG * ND];                    /*   seq assigned per device, */
-byte qg[NMSG];                         /*   generation of the sender connection to answer */
-byte qlen;                             /* queued appends */
-byte gsize;                            /* the first gsize are durable, callbacks not yet run */
-byte pend;                             /* ids with an append in flight (pending_appends_) */
-byte waiters[NMSG + 1];                /* per id: sender generations waiting for its commit */
-byte given[ND];                        /* what each device was given (bit set, or a high-water
-                                          mark under BUG_FETCH_HIGH_WATER) */
-/* One Subscribe stream per device (SubscribeReactor). */
+/* --------------------------------------------- server, volatile (lost on crash) */
+byte nseq[ND];                    /* last seq assigned per mailbox (next_seq cache) */
+byte qc[NMSG];                    /* group committer queue: client message id, */
+byte qs[NMSG * ND];               /*   seq assigned in each mailbox, */
+byte qg[NMSG];                    /*   sender connection to answer */
+byte qlen;                        /* appends queued */
+byte gsize;                       /* the first gsize are durable; callbacks not run yet */
+byte pend;                        /* ids with an append in flight (pending_appends_) */
+byte waiters[NMSG + 1];           /* per id: sender connections whose retry waits for it */
+byte given[ND];                   /* what each device was given: a set of seqs (or a
+                                     high-water mark under BUG_FETCH_HIGH_WATER) */
+/* The Subscribe stream of a device (SubscribeReactor); at most one. */
 bool st_open[ND];
-byte st_cur[ND];                       /* cursor_: highest seq handed to StartWrite */
-bool st_dirty[ND];                     /* dirty_ */
-byte st_buf[ND];                       /* buffer_ (seqs, ascending) */
-byte st_wif[ND];                       /* seq of the write in flight, 0 if none */
-byte st_wire[ND];                      /* written, not yet read by the client (transport) */
-byte srv_gen;                          /* server incarnation: a crash fails every open call */
-byte srv_crashes;
+byte st_cur[ND];                  /* cursor_: highest seq handed to StartWrite */
+bool st_dirty[ND];                /* dirty_ */
+byte st_buf[ND];                  /* buffer_: seqs read or pushed, not yet written */
+byte st_wif[ND];                  /* seq of the write in flight, 0 if none */
+byte st_wire[ND];                 /* written, not yet read by the client */
+byte srv_crashes;                 /* also the server's incarnation */
 
-/* Requests in flight (a crashed client's request may still arrive). */
-chan sendq = [SENDER_CRASHES + 1] of { byte, byte };              /* id, sender gen */
-chan rq[ND] = [RECIPIENT_CRASHES + 1 + STRAYS] of { mtype, byte, byte }; /* kind, arg, gen */
-
-/* ------------------------------------------------------------- sender device */
-byte composed;                         /* vault: messages composed so far */
-byte outbox;                           /* vault: outbox entries (ids) */
-byte s_gen;                            /* sender incarnation (connection) */
-byte s_wait;                           /* id of the Send call in progress, 0 if none */
-byte s_ans;                            /* id answered OK on that call */
-byte s_crashes;
-bool crash_s;                          /* a sender crash is due (Injector) */
+/* ------------------------------------------------------------ sender device */
+byte composed;                    /* vault: messages composed so far */
+byte outbox;                      /* vault: outbox entries (ids) */
+byte s_gen;                       /* sender incarnation = its connection */
+byte s_wait;                      /* id of the Send call in progress, 0 if none */
+byte s_ans;                       /* id that call was answered OK for */
+bool crash_s;                     /* a sender crash is due (Injector) */
 bool sender_done;
 
-/* --------------------------------------------------------- recipient devices */
-byte cursor[ND];                       /* vault: highest seq processed */
-byte shown[ND];                        /* vault: messages in the history (shown) */
-byte r_gen[ND];                        /* recipient incarnation (connection) */
-byte r_ans[ND];                        /* answer to the call in progress */
-byte r_page[ND];                       /* ... its page (seqs) */
-bool r_more[ND];
-byte r_crashes[ND];
+/* -------------------------------------------------------- recipient devices */
+byte cursor[ND];                  /* vault: highest seq processed */
+byte shown[ND];                   /* vault: messages in the history (shown to the user) */
+byte c_crashes;                   /* client crashes so far */
 bool crash_r[ND];
 bool r_done[ND];
-byte strays;
+byte stray_fetches, stray_acks;
+
+/* The fault configuration, chosen once by init (see README, "Bounds"): how
+ * many server crashes, client crashes and stray requests may happen. */
+byte srv_budget, cli_budget, stray_budget;
 
 /* ------------------------------------------------------------------- ghosts */
-byte acked;                            /* ids the sender got OK for */
-byte gg[ND];                           /* seqs that reached each device (the spec of "given") */
-byte forf[ND];                         /* ids a device forfeited by its own stray ack */
+byte acked;                       /* ids the server answered the sender OK for */
+byte gg[ND];                      /* seqs that reached each device: the spec of "given" */
+byte forf[ND];                    /* ids a device forfeited by its own stray acknowledgement */
 
-/* Scratch for d_steps (not part of the state). */
-hidden byte h_s, h_t, h_m, h_g, h_i, h_d, h_n, h_page, h_w;
-hidden byte h_cm, h_cd, h_cs;
-hidden mtype h_k;
-hidden byte h_a;
-hidden byte h_ok;
+/* Scratch for d_steps: not part of the state. */
+hidden byte h_s, h_t, h_m, h_g, h_i, h_d, h_n, h_w;
+hidden byte h_cm, h_cd, h_cs, h_cok, h_ok;
 
-/* res = lowest seq > x in mask, 0 if none. */
+/* res = the lowest seq above x in mask, 0 if none. */
 inline lowest_above(mask, x, res) {
   res = x + 1;
   do
@@ -159,7 +140,7 @@ inline lowest_above(mask, x, res) {
   od
 }
 
-/* res = highest seq in mask, 0 if none. */
+/* res = the highest seq in mask, 0 if none. */
 inline highest(mask, res) {
   res = MAXSEQ;
   do
@@ -175,44 +156,72 @@ inline check_no_loss() {
   h_cm = 1;
   do
   :: h_cm > NMSG -> break
-  :: h_cm <= NMSG ->
-     if
-     :: HAS(acked, h_cm) ->
-        h_cd = 0;
+  :: h_cm <= NMSG && !HAS(acked, h_cm) -> h_cm++
+  :: h_cm <= NMSG && HAS(acked, h_cm) ->
+     h_cd = 0;
+     do
+     :: h_cd == ND -> break
+     :: h_cd < ND ->
+        h_cok = HAS(shown[h_cd], h_cm) || HAS(forf[h_cd], h_cm);
+        h_cs = 1;
         do
-        :: h_cd == ND -> break
-        :: h_cd < ND ->
-           h_ok = HAS(shown[h_cd], h_cm) || HAS(forf[h_cd], h_cm);
-           h_cs = 1;
-           do
-           :: h_cs > MAXSEQ -> break
-           :: h_cs <= MAXSEQ ->
-              h_ok = h_ok || (HAS(stored[h_cd], h_cs) && MSG(h_cd, h_cs) == h_cm);
-              h_cs++
-           od;
-           assert(h_ok);   /* C1: an acknowledged message was lost */
-           h_cd++
-        od
-     :: else -> skip
-     fi;
+        :: h_cs > MAXSEQ -> break
+        :: h_cs <= MAXSEQ ->
+           h_cok = h_cok || (HAS(stored[h_cd], h_cs) && MSG(h_cd, h_cs) == h_cm);
+           h_cs++
+        od;
+        assert(h_cok);   /* C1: a message acknowledged to the sender was lost */
+        h_cd++
+     od;
      h_cm++
   od
 }
 
+/* ==================================================================== server */
+
 /* Answers the sender's Send call for id m made on connection g, if that call
- * is still open (else the answer goes nowhere). */
+ * is still waiting (else the answer goes nowhere). */
 inline reply_send(g, m) {
   if
-  :: g == s_gen && s_wait == m -> s_ans = m
+  :: g == s_gen && s_wait == m ->
+     s_ans = m;
+     acked = acked | BIT(m);
+     check_no_loss()
   :: else -> skip
   fi
 }
 
-/* Answers a recipient's unary call, if its connection is still open. */
-inline reply_recipient(d, g, ans) {
+/* MessagesService::DoSend -> RocksStore::AppendEnvelopesAsync up to the
+ * Submit to the group committer (all under the idempotency and mailbox
+ * stripe locks): id m from sender connection g. */
+inline handle_send(m, g) {
   if
-  :: g == r_gen[d] -> r_ans[d] = ans
-  :: else -> skip
+  :: HAS(pend, m) ->                        /* a retry while the first commits */
+     waiters[m] = waiters[m] | BIT(g)
+#ifndef BUG_NO_IDEMPOTENCY
+  :: !HAS(pend, m) && HAS(idem, m) ->       /* a retry of a committed send */
+     reply_send(g, m)
+  :: !HAS(pend, m) && !HAS(idem, m) ->
+#else
+  :: !HAS(pend, m) ->
+#endif
+     assert(qlen < NMSG);
+     qc[qlen] = m; qg[qlen] = g;
+     h_d = 0;
+     do
+     :: h_d == ND -> break
+     :: h_d < ND ->
+        nseq[h_d]++;
+        assert(nseq[h_d] <= MAXSEQ);
+        qs[qlen * ND + h_d] = nseq[h_d];
+        h_d++
+     od;
+     qlen++;
+     pend = pend | BIT(m);
+#ifdef BUG_REPLY_BEFORE_COMMIT
+     reply_send(g, m);
+#endif
+     h_d = 0
   fi
 }
 
@@ -224,7 +233,116 @@ inline mark_given_seq(d, s) {
 #endif
 }
 
-/* DeliveryRegistry::Deliver -> SubscribeReactor::Deliver. */
+/* What was given matters only for envelopes still stored (a committed seq is
+ * never reused): forgetting the rest keeps equal states equal. */
+inline forget_deleted(d) {
+#ifndef BUG_FETCH_HIGH_WATER
+  given[d] = given[d] & stored[d];
+#endif
+  gg[d] = gg[d] & stored[d]
+}
+
+/* MessagesService::DoFetch: ReadMailbox(after_seq, PAGE), then the page is
+ * marked given to the device as it is returned. */
+inline fetch(d, after, page) {
+  page = 0; h_s = after; h_n = 0;
+  do
+  :: h_n == PAGE -> break
+  :: h_n < PAGE ->
+     lowest_above(stored[d], h_s, h_t);
+     if
+     :: h_t == 0 -> break
+     :: else -> page = page | BIT(h_t); h_s = h_t; h_n++
+     fi
+  od;
+  if
+  :: page != 0 ->
+#ifdef BUG_FETCH_HIGH_WATER
+     if :: given[d] < h_s -> given[d] = h_s :: else -> skip fi;
+#else
+     given[d] = given[d] | page;
+#endif
+     gg[d] = gg[d] | page;
+     forget_deleted(d)
+  :: else -> skip
+  fi;
+  h_s = 0; h_t = 0; h_n = 0
+}
+
+/* MessagesService::DoAcknowledge(up_to): deletes the device's envelopes up to
+ * `up` if the device was given every one of them (the contiguous given
+ * range); else refuses (FAILED_PRECONDITION) and deletes nothing. ok: the
+ * answer. stray: sent by a client that did not process them (ghost only). */
+inline acknowledge(d, up, stray, ok) {
+#ifdef BUG_FETCH_HIGH_WATER
+  ok = (up <= given[d]);
+#else
+  ok = ((stored[d] & UPTO(up) & ~given[d]) == 0);
+#endif
+  if
+  :: ok ->
+     h_s = 1;
+     do
+     :: h_s > up -> break
+     :: h_s <= up ->
+        if
+        :: HAS(stored[d], h_s) ->
+           assert(HAS(gg[d], h_s));   /* C3: deleted an envelope never given to the device */
+           if
+           :: stray && !HAS(shown[d], MSG(d, h_s)) -> forf[d] = forf[d] | BIT(MSG(d, h_s))
+           :: else -> skip
+           fi;
+           stored[d] = stored[d] & ~BIT(h_s)
+        :: else -> skip
+        fi;
+        h_s++
+     od;
+     forget_deleted(d);
+     check_no_loss();
+     h_s = 0
+  :: else -> skip
+  fi
+}
+
+/* SubscribeReactor::Step -> NextLocked + StartWrite for device d's stream;
+ * runs when the stream starts, after Deliver and after OnWriteDone. */
+inline stream_next(d) {
+  if
+  :: st_open[d] && st_wif[d] == 0 ->
+     if
+     :: st_buf[d] == 0 && st_dirty[d] ->   /* read the store after the cursor */
+        st_dirty[d] = false;
+        st_buf[d] = stored[d] & ~UPTO(st_cur[d])
+     :: else -> skip
+     fi;
+     if
+     :: st_buf[d] != 0 ->
+        lowest_above(st_buf[d], 0, h_s);
+        /* C4: the stream skips no envelope stored after its cursor. */
+        assert((stored[d] & UPTO(h_s - 1) & ~UPTO(st_cur[d])) == 0);
+        st_buf[d] = st_buf[d] & ~BIT(h_s);
+        st_cur[d] = h_s;
+#ifdef BUG_GIVEN_AT_WRITE_START
+        mark_given_seq(d, h_s);
+#endif
+        st_wif[d] = h_s;
+        st_wire[d] = st_wire[d] | BIT(h_s)
+     :: else -> skip
+     fi
+  :: else -> skip
+  fi;
+  h_s = 0
+}
+
+/* StartSubscribe(after_seq 0): register, initial metadata, first Step. */
+inline subscribe(d) {
+  assert(!st_open[d]);
+  st_open[d] = true; st_cur[d] = 0; st_dirty[d] = true;
+  stream_next(d)
+}
+
+/* DeliveryRegistry::Deliver -> SubscribeReactor::Deliver: seq s was just
+ * committed to device d's mailbox. */
 inline stream_deliver(d, s) {
   if
   :: st_open[d] ->
@@ -239,149 +357,43 @@ inline stream_deliver(d, s) {
         :: s > h_t -> st_dirty[d] = true
         :: else -> skip
         fi
-     fi
+     fi;
+     h_t = 0;
+     stream_next(d)
   :: else -> skip
   fi
 }
 
-/* The client cancels its stream (or its connection drops): the write in
- * flight fails (not given) and unread data is gone. */
+/* SubscribeReactor::OnWriteDone(ok): the write in flight completed. */
+inline stream_write_done(d) {
+#ifndef BUG_GIVEN_AT_WRITE_START
+  mark_given_seq(d, st_wif[d]);
+#endif
+  gg[d] = gg[d] | BIT(st_wif[d]);
+  forget_deleted(d);
+  st_wif[d] = 0;
+  stream_next(d)
+}
+
+/* The stream ends (the client cancels or its connection drops; the server
+ * crashes): a write in flight fails (not given), unread data is gone. */
 inline stream_teardown(d) {
   st_open[d] = false; st_cur[d] = 0; st_dirty[d] = false; st_buf[d] = 0;
   st_wif[d] = 0; st_wire[d] = 0
 }
 
-/* ===================================================================== server */
-
-/* Fetch, Acknowledge and the start of Subscribe from device d (request in
- * h_k, h_a, h_g). */
-inline handle_recipient(d) {
-  if
-  :: h_k == FETCH ->
-     /* ReadMailbox(after_seq = h_a, limit = PAGE), then mark the page given. */
-     h_page = 0; h_s = h_a; h_n = 0;
-     do
-     :: h_n == PAGE -> break
-     :: h_n < PAGE ->
-        lowest_above(stored[d], h_s, h_t);
-        if
-        :: h_t == 0 -> break
-        :: else -> h_page = h_page | BIT(h_t); h_s = h_t; h_n++
-        fi
-     od;
-     if
-     :: h_page != 0 ->
-#ifdef BUG_FETCH_HIGH_WATER
-        if :: given[d] < h_s -> given[d] = h_s :: else -> skip fi;
-#else
-        given[d] = given[d] | h_page;
-#endif
-        gg[d] = gg[d] | h_page
-     :: else -> skip
-     fi;
-     lowest_above(stored[d], h_s, h_t);
-     if
-     :: h_g == r_gen[d] ->
-        r_page[d] = h_page; r_more[d] = (h_t != 0); r_ans[d] = ANS_PAGE
-     :: else -> skip
-     fi
-  :: h_k == ACK || h_k == STRAY_ACK ->
-#ifdef BUG_FETCH_HIGH_WATER
-     h_ok = (h_a <= given[d]);
-#else
-     /* Only the contiguous range given: every stored envelope <= up_to. */
-     h_ok = ((stored[d] & UPTO(h_a) & ~given[d]) == 0);
-#endif
-     if
-     :: h_ok ->
-        h_s = 1;
-        do
-        :: h_s > MAXSEQ || h_s > h_a -> break
-        :: h_s <= MAXSEQ && h_s <= h_a ->
-           if
-           :: HAS(stored[d], h_s) ->
-              assert(HAS(gg[d], h_s));   /* C3: deleted an envelope never given */
-              if
-              :: h_k == STRAY_ACK && !HAS(shown[d], MSG(d, h_s)) ->
-                 forf[d] = forf[d] | BIT(MSG(d, h_s))
-              :: else -> skip
-              fi;
-              stored[d] = stored[d] & ~BIT(h_s)
-           :: else -> skip
-           fi;
-           h_s++
-        od;
-        check_no_loss();
-        reply_recipient(d, h_g, ANS_OK)
-     :: else -> reply_recipient(d, h_g, ANS_REFUSED)
-     fi
-  :: h_k == SUB ->
-     /* StartSubscribe(after_seq 0); a stream of a closed connection is
-        cancelled at once (nothing happens). */
-     if
-     :: h_g == r_gen[d] ->
-        assert(!st_open[d]);
-        st_open[d] = true; st_cur[d] = 0; st_dirty[d] = true;
-        r_ans[d] = ANS_SUBSCRIBED
-     :: else -> skip
-     fi
-  fi;
-  h_k = 0; h_a = 0; h_g = 0; h_page = 0; h_s = 0; h_t = 0; h_n = 0
-}
-
-/* Unary RPC handlers: Messages.Send, Fetch, Acknowledge, and the start of
- * Subscribe. Each request is handled in one atomic step (see README). */
-active proctype Handler() {
+/* GroupCommitter::Loop with the appends' done callbacks. */
+proctype Committer() {
 end:
   do
   :: d_step {
-       sendq?h_m, h_g ->
-       if
-       :: HAS(pend, h_m) ->                      /* a retry while the first is committing */
-          waiters[h_m] = waiters[h_m] | BIT(h_g)
-#ifndef BUG_NO_IDEMPOTENCY
-       :: !HAS(pend, h_m) && HAS(idem, h_m) ->   /* a retry of a committed send */
-          reply_send(h_g, h_m)
-       :: !HAS(pend, h_m) && !HAS(idem, h_m) ->
-#else
-       :: !HAS(pend, h_m) ->
-#endif
-          assert(qlen < NMSG);
-          qc[qlen] = h_m; qg[qlen] = h_g;
-          h_d = 0;
-          do
-          :: h_d == ND -> break
-          :: h_d < ND ->
-             nseq[h_d]++;
-             assert(nseq[h_d] <= MAXSEQ);
-             qs[qlen * ND + h_d] = nseq[h_d]; h_d++
-          od;
-          qlen++;
-          pend = pend | BIT(h_m);
-#ifdef BUG_REPLY_BEFORE_COMMIT
-          reply_send(h_g, h_m);
-#endif
-          skip
-       fi;
-       h_m = 0; h_g = 0
-     }
-  :: d_step { rq[0]?h_k, h_a, h_g -> handle_recipient(0) }
-  :: d_step { rq[1]?h_k, h_a, h_g -> handle_recipient(1) }
-  od
-}
-
-/* GroupCommitter::Loop and the append's done callback (RocksStore::
- * AppendEnvelopesAsync -> MessagesService::DoSend). */
-active proctype Committer() {
-end:
-  do
-  :: d_step {
-       /* Take every queued write as one group; one synced WriteBatch. */
+       /* Take every queued append as one group: one synced WriteBatch of
+          the envelopes, the high-water marks and the idempotency records. */
        gsize == 0 && qlen > 0 ->
 #ifdef BUG_UNORDERED_COMMIT
        gsize = 1;
        if
-       :: qlen > 1 ->   /* commit the last queued append first */
+       :: qlen > 1 ->   /* the last queued append commits first */
           h_m = qc[0]; qc[0] = qc[qlen - 1]; qc[qlen - 1] = h_m;
           h_m = qg[0]; qg[0] = qg[qlen - 1]; qg[qlen - 1] = h_m;
           h_d = 0;
@@ -417,8 +429,9 @@ end:
        h_i = 0; h_d = 0; h_s = 0; h_m = 0
      }
   :: d_step {
-       /* The first durable append's callback: push to open streams, answer
-          the sender and any retries that waited for this commit. */
+       /* The first durable append's callback: pending_appends_ entry gone,
+          envelopes pushed to open streams (in seq order), the sender and
+          any retries that waited answered OK. */
        gsize > 0 ->
        h_m = qc[0];
        pend = pend & ~BIT(h_m);
@@ -431,332 +444,295 @@ end:
        reply_send(qg[0], h_m);
        h_g = 0;
        do
-       :: h_g > SENDER_CRASHES -> break
-       :: h_g <= SENDER_CRASHES ->
+       :: h_g > CLIENT_CRASHES -> break
+       :: h_g <= CLIENT_CRASHES ->
           if :: HAS(h_w, h_g) -> reply_send(h_g, h_m) :: else -> skip fi;
           h_g++
        od;
-       /* Pop the queue head. */
+       /* Pop the head of the queue. */
        h_i = 0;
        do
        :: h_i + 1 >= qlen -> break
        :: h_i + 1 < qlen ->
           qc[h_i] = qc[h_i + 1]; qg[h_i] = qg[h_i + 1];
-          qs[h_i * ND] = qs[(h_i + 1) * ND]; qs[h_i * ND + 1] = qs[(h_i + 1) * ND + 1];
+          h_d = 0;
+          do
+          :: h_d == ND -> break
+          :: h_d < ND -> qs[h_i * ND + h_d] = qs[(h_i + 1) * ND + h_d]; h_d++
+          od;
           h_i++
        od;
-       qc[qlen - 1] = 0; qg[qlen - 1] = 0; qs[(qlen - 1) * ND] = 0; qs[(qlen - 1) * ND + 1] = 0;
+       qc[qlen - 1] = 0; qg[qlen - 1] = 0;
+       h_d = 0;
+       do
+       :: h_d == ND -> break
+       :: h_d < ND -> qs[(qlen - 1) * ND + h_d] = 0; h_d++
+       od;
        qlen--; gsize--;
-       h_i = 0; h_d = 0; h_g = 0; h_m = 0; h_w = 0; h_t = 0
+       h_i = 0; h_d = 0; h_g = 0; h_m = 0; h_w = 0
      }
   od
 }
 
-/* SubscribeReactor::NextLocked + StartWrite for device d's stream. */
-inline stream_next(d) {
-  if
-  :: st_buf[d] == 0 && st_dirty[d] ->   /* read the store after the cursor */
-     st_dirty[d] = false;
-     st_buf[d] = stored[d] & ~UPTO(st_cur[d])
-  :: else -> skip
-  fi;
-  if
-  :: st_buf[d] != 0 ->
-     lowest_above(st_buf[d], 0, h_s);
-     /* C4: the stream never skips an envelope stored after its cursor. */
-     assert((stored[d] & UPTO(h_s - 1) & ~UPTO(st_cur[d])) == 0);
-     st_buf[d] = st_buf[d] & ~BIT(h_s);
-     st_cur[d] = h_s;
-#ifdef BUG_GIVEN_AT_WRITE_START
-     mark_given_seq(d, h_s);
-#endif
-     st_wif[d] = h_s;
-     st_wire[d] = st_wire[d] | BIT(h_s)
-  :: else -> skip
-  fi;
-  h_s = 0; h_t = 0
-}
-
-/* SubscribeReactor: NextLocked + StartWrite, and OnWriteDone. */
-active proctype Reactor() {
+/* gRPC completing a stream write (OnWriteDone), independently of the rest. */
+proctype Reactor() {
 end:
   do
-  :: d_step { st_open[0] && st_wif[0] == 0 && (st_buf[0] != 0 || st_dirty[0]) -> stream_next(0) }
-  :: d_step { st_open[1] && st_wif[1] == 0 && (st_buf[1] != 0 || st_dirty[1]) -> stream_next(1) }
-  :: d_step {
-       st_open[0] && st_wif[0] != 0 ->   /* OnWriteDone(ok) */
-#ifndef BUG_GIVEN_AT_WRITE_START
-       mark_given_seq(0, st_wif[0]);
-#endif
-       gg[0] = gg[0] | BIT(st_wif[0]); st_wif[0] = 0
-     }
-  :: d_step {
-       st_open[1] && st_wif[1] != 0 ->
-#ifndef BUG_GIVEN_AT_WRITE_START
-       mark_given_seq(1, st_wif[1]);
-#endif
-       gg[1] = gg[1] | BIT(st_wif[1]); st_wif[1] = 0
-     }
+  :: d_step { st_open[STREAM_DEVICE] && st_wif[STREAM_DEVICE] != 0 ->
+              stream_write_done(STREAM_DEVICE) }
   od
 }
 
-/* A server crash at any point between two server steps: volatile state is
- * gone, every open call and stream fails, queued requests are lost. */
-active proctype Crasher() {
+/* A server crash between any two server steps: volatile state is gone,
+ * open streams end, open Send calls fail. */
+proctype Crasher() {
 end:
   do
   :: d_step {
-       srv_crashes < SERVER_CRASHES ->
-       srv_crashes++; srv_gen++;
+       srv_crashes < srv_budget ->
+       srv_crashes++;
        h_d = 0;
        do
        :: h_d == ND -> break
        :: h_d < ND ->
           nseq[h_d] = hw[h_d]; given[h_d] = 0;
           stream_teardown(h_d);
-          do
-          :: nempty(rq[h_d]) -> rq[h_d]?_, _, _
-          :: empty(rq[h_d]) -> break
-          od;
           h_d++
        od;
        h_i = 0;
        do
        :: h_i == NMSG -> break
        :: h_i < NMSG ->
-          qc[h_i] = 0; qg[h_i] = 0; qs[h_i * ND] = 0; qs[h_i * ND + 1] = 0;
-          waiters[h_i + 1] = 0; h_i++
+          qc[h_i] = 0; qg[h_i] = 0; waiters[h_i + 1] = 0;
+          h_d = 0;
+          do
+          :: h_d == ND -> break
+          :: h_d < ND -> qs[h_i * ND + h_d] = 0; h_d++
+          od;
+          h_i++
        od;
        qlen = 0; gsize = 0; pend = 0;
-       do
-       :: nempty(sendq) -> sendq?_, _
-       :: empty(sendq) -> break
-       od;
+       s_wait = 0;                    /* the sender's open call fails */
        h_d = 0; h_i = 0
      }
   od
 }
 
-/* ============================================================= sender device */
+/* ============================================================ sender device */
 
-/* One Send call for outbox entry m (DeliverOutboxEntry): OK removes the
- * entry; a failed call (server gone) leaves it for the next flush. */
-inline send_call(m) {
-  d_step { s_wait = m; s_ans = 0; sg = srv_gen; sendq!m, s_gen };
+/* Starts a Send call for outbox entry m (DeliverOutboxEntry); the server
+ * handles the request at once (see README, "Abstractions"). */
+inline start_send(m) {
+  s_wait = m; s_ans = 0;
+  handle_send(m, s_gen);
+  m = 0
+}
+
+/* The end of the Send call: OK removes the outbox entry (a vault
+ * transaction); a failed call (the server crashed: s_wait was reset) leaves
+ * it for the next FlushOutbox. */
+inline await_send() {
   if
-  :: s_ans == m ->
-     d_step { acked = acked | BIT(m); check_no_loss(); s_wait = 0; s_ans = 0 };
-     outbox = outbox & ~BIT(m)              /* vault transaction */
-  :: sg != srv_gen -> s_wait = 0; s_ans = 0
+  :: s_wait != 0 && s_ans == s_wait ->
+     d_step { outbox = outbox & ~BIT(s_wait); s_wait = 0; s_ans = 0 }
+  :: s_wait == 0 -> s_ans = 0
   fi
 }
 
-active proctype Sender() {
-  byte m, sg;
+proctype Sender() {
 restart:
   {
     do
     :: composed < NMSG ->
-       /* SendBody: commit the outbox entry, then send it. */
-       d_step { composed++; outbox = outbox | BIT(composed); m = composed };
-       send_call(m)
+       /* SendBody: the outbox entry is committed, then sent. */
+       d_step { composed++; outbox = outbox | BIT(composed); h_m = composed; start_send(h_m) };
+       await_send()
     :: outbox != 0 ->
-       /* FlushOutbox: the lowest pending entry. */
-       d_step { lowest_above(outbox, 0, m) };
-       send_call(m)
+       /* FlushOutbox: the oldest entry, sent again with its client message id. */
+       d_step { lowest_above(outbox, 0, h_m); start_send(h_m) };
+       await_send()
     :: composed == NMSG && outbox == 0 -> break
     od;
     sender_done = true
   } unless {
     crash_s ->
-    d_step {
-      crash_s = false; s_crashes++; s_gen++; s_wait = 0; s_ans = 0; m = 0; sg = 0
-    };
-    if
-    :: skip                                    /* its request may still arrive */
-    :: d_step { do :: nempty(sendq) -> sendq?_, _ :: empty(sendq) -> break od }
-    fi;
+    d_step { crash_s = false; c_crashes++; s_gen++; s_wait = 0; s_ans = 0 };
     goto restart
   }
 }
 
-/* ========================================================= recipient devices */
-
-/* One unary call from device d: sets `ans` (ANS_NONE if the call failed
- * because the server went away). */
-inline call(d, kind, arg, ans) {
-  d_step { r_ans[d] = ANS_NONE; sg = srv_gen; rq[d]!kind, arg, r_gen[d] };
-  if
-  :: r_ans[d] != ANS_NONE -> d_step { ans = r_ans[d]; r_ans[d] = ANS_NONE }
-  :: sg != srv_gen -> ans = ANS_NONE
-  fi;
-  sg = 0
-}
+/* ======================================================== recipient devices */
 
 /* The vault transaction of one page (ProcessEnvelopes): every envelope after
- * the cursor is shown, the cursor advances, all or nothing. */
+ * the cursor is shown and the cursor advances, all or nothing. */
 inline commit_page(d, pagebits) {
-  d_step {
-    h_s = 1;
-    do
-    :: h_s > MAXSEQ -> break
-    :: h_s <= MAXSEQ ->
-       if
-       :: HAS(pagebits, h_s) && h_s > cursor[d] ->
-          assert(!HAS(shown[d], MSG(d, h_s)));   /* C2: shown twice */
-          shown[d] = shown[d] | BIT(MSG(d, h_s));
-          cursor[d] = h_s
-       :: else -> skip
-       fi;
-       h_s++
-    od;
-    h_s = 0
-  }
+  h_s = 1;
+  do
+  :: h_s > MAXSEQ -> break
+  :: h_s <= MAXSEQ ->
+     if
+     :: HAS(pagebits, h_s) && h_s > cursor[d] ->
+        assert(!HAS(shown[d], MSG(d, h_s)));   /* C2: a message shown twice */
+        shown[d] = shown[d] | BIT(MSG(d, h_s));
+        cursor[d] = h_s
+     :: else -> skip
+     fi;
+     h_s++
+  od;
+  h_s = 0
 }
 
+/* Device 0 runs a sync now and then (SyncPages, e.g. `securebase sync`);
+ * device 1 runs the app's Watch: a sync, then a Subscribe stream until it
+ * ends. Each unary call is one step (see README, "Abstractions"). */
 proctype Recipient(byte d) {
-  byte after, page, last, ans, sg;
-  bool more, fin;
+  byte after, page, last;
+  bool fin;
 restart:
   {
     do
-    :: /* ---- Sync: pages from 0 (SyncPages) ---- */
-       after = 0;
+    :: /* ---- SyncPages: pages from seq 0 until an empty one ---- */
        do
-       :: fin = sender_done;
-          call(d, FETCH, after, ans);
+       :: d_step {
+            fetch(d, after, page);
+            fin = (page == 0 && after == 0 && sender_done)   /* nothing more will come */
+          };
           if
-          :: ans == ANS_PAGE -> d_step { page = r_page[d]; more = r_more[d]; r_page[d] = 0; r_more[d] = false }
-          :: else -> goto resync
-          fi;
-          if
-          :: page == 0 && after == 0 && fin -> goto finished
-          :: page == 0 -> break
-          :: else -> skip
-          fi;
-          d_step { gg[d] = gg[d] | page; highest(page, last) };
-#ifdef BUG_ACK_BEFORE_COMMIT
-          call(d, ACK, last, ans);
-          commit_page(d, page);
+          :: page != 0 ->
+#ifndef BUG_ACK_BEFORE_COMMIT
+             d_step { commit_page(d, page) };
+             d_step {
+               highest(page, h_t);
+               acknowledge(d, h_t, false, h_ok);
+               if :: h_ok -> after = h_t :: else -> after = 0 fi;  /* refused: sync again */
+               page = 0; h_t = 0; h_ok = 0
+             }
 #else
-          commit_page(d, page);
-          call(d, ACK, last, ans);
+             d_step {
+               highest(page, h_t);
+               acknowledge(d, h_t, false, h_ok);
+               if :: h_ok -> after = h_t :: else -> after = 0 fi;
+               h_t = 0; h_ok = 0
+             };
+             d_step { commit_page(d, page); page = 0 }
 #endif
-          if
-          :: ans == ANS_OK -> skip
-          :: else -> goto resync     /* refused or failed: sync again from 0 */
-          fi;
-          d_step { after = last; page = 0; last = 0; ans = 0 };
-          if
-          :: !more -> break
-          :: else -> skip
+          :: fin -> goto finished
+          :: page == 0 && !fin -> d_step { after = 0 }; break
           fi
        od;
-       atomic { after = 0; more = false; fin = false };
-       /* ---- then either sync again later, or Watch (Subscribe) ---- */
        if
-       :: skip
-       :: call(d, SUB, 0, ans);
-          if
-          :: ans == ANS_SUBSCRIBED -> skip
-          :: else -> goto resync
-          fi;
+       :: d != STREAM_DEVICE ->
+          /* The next sync when there is something to fetch (a push
+             notification): a sync that finds nothing changes nothing. */
+          (stored[d] != 0 || sender_done)
+       :: d == STREAM_DEVICE ->
+          /* ---- Watch: Subscribe(after_seq 0), each envelope committed,
+                  then acknowledged ---- */
+          d_step { subscribe(d) };
           do
           :: d_step {
                st_wire[d] != 0 ->
                lowest_above(st_wire[d], 0, last);
                st_wire[d] = st_wire[d] & ~BIT(last);
-               assert(last > after);     /* C4: a stream delivers seqs in order */
+               assert(last > after);     /* C4: a stream delivers seqs in increasing order */
                gg[d] = gg[d] | BIT(last);
-               after = last
+               forget_deleted(d);
+               after = last;
+#ifndef BUG_ACK_BEFORE_COMMIT
+               commit_page(d, BIT(last))
              };
-#ifdef BUG_ACK_BEFORE_COMMIT
-             call(d, ACK, last, ans);
-             commit_page(d, BIT(last));
-#else
-             commit_page(d, BIT(last));
-             call(d, ACK, last, ans);
+             d_step {
 #endif
-             if
-             :: ans == ANS_OK -> ans = 0
-             :: else -> d_step { stream_teardown(d) }; goto resync
-             fi
-          :: !st_open[d] -> goto resync     /* the server ended the stream */
-          :: d_step { stream_teardown(d) }; goto resync   /* the client cancels */
-          od
-       fi;
-resync:
-       atomic { after = 0; page = 0; last = 0; ans = 0; more = false; fin = false }
+               acknowledge(d, last, false, h_ok);
+               if :: !h_ok -> stream_teardown(d) :: else -> skip fi;   /* refused: sync again */
+               h_ok = 0;
+#ifdef BUG_ACK_BEFORE_COMMIT
+             };
+             d_step {
+               commit_page(d, BIT(last));
+#endif
+               last = 0
+             }
+          :: !st_open[d] -> break                              /* the stream ended */
+          :: sender_done -> d_step { stream_teardown(d) }; break  /* the app closes it */
+          od;
+          atomic { after = 0; last = 0 }
+       fi
     od;
 finished:
     r_done[d] = true
   } unless {
     crash_r[d] ->
     d_step {
-      crash_r[d] = false; r_crashes[d]++; r_gen[d]++; r_ans[d] = ANS_NONE;
-      r_page[d] = 0; r_more[d] = false;
-      stream_teardown(d);
-      after = 0; page = 0; last = 0; ans = 0; sg = 0; more = false; fin = false
+      crash_r[d] = false; c_crashes++;
+      if :: d == STREAM_DEVICE -> stream_teardown(d) :: else -> skip fi;
+      after = 0; page = 0; last = 0; fin = false
     };
-    if
-    :: skip                                    /* its request may still arrive */
-    :: d_step { do :: nempty(rq[d]) -> rq[d]?_, _, _ :: empty(rq[d]) -> break od }
-    fi;
     goto restart
   }
 }
 
-/* Client crashes at any step: sets a flag the client's `unless` takes before
- * its next statement. */
-active proctype Injector() {
+/* Crashes of the three clients at any step: a flag that the client's
+ * `unless` takes before its next statement. */
+#define CRASH_DUE (c_crashes < cli_budget && !crash_s && !crash_r[0] && !crash_r[1])
+proctype Injector() {
 end:
   do
-  :: !sender_done && !crash_s && s_crashes < SENDER_CRASHES -> crash_s = true
-  :: !r_done[0] && !crash_r[0] && r_crashes[0] < RECIPIENT_CRASHES -> crash_r[0] = true
-  :: !r_done[1] && !crash_r[1] && r_crashes[1] < RECIPIENT_CRASHES -> crash_r[1] = true
+  :: CRASH_DUE && !sender_done -> crash_s = true
+  :: CRASH_DUE && !r_done[0] -> crash_r[0] = true
+  :: CRASH_DUE && !r_done[1] -> crash_r[1] = true
   od
 }
 
-/* Device STRAY_DEVICE also sends requests no honest client sends (a buggy or
- * hostile client with the device's token; finding 11 was found this way):
- * Fetch after any seq, Acknowledge up to any seq. Its answers are ignored. */
-active proctype Stray() {
-  byte u;
+/* Requests of device STRAY_DEVICE that no honest client sends: a buggy or
+ * hostile client holding the device's token (finding 11 was found with such
+ * requests). A Fetch after any seq, and an Acknowledge up to any seq, at any
+ * time; their answers go nowhere. */
+proctype Stray() {
+  byte v;
 end:
   do
-  :: strays < STRAYS ->
+  :: stray_fetches < stray_budget ->
      atomic {
-       strays++;
-       u = 1;
-       do
-       :: u < MAXSEQ -> u++
-       :: break
-       od;
-       if
-       :: rq[STRAY_DEVICE]!FETCH, u - 1, STRAY_GEN      /* after 0..MAXSEQ-1 */
-       :: rq[STRAY_DEVICE]!STRAY_ACK, u, STRAY_GEN      /* up to 1..MAXSEQ */
-       fi;
-       u = 0
+       stray_fetches++;
+       select(v : 1 .. MAXSEQ - 1);
+       d_step { fetch(STRAY_DEVICE, v, h_m); h_m = 0; v = 0 }
+     }
+  :: stray_acks < stray_budget ->
+     atomic {
+       stray_acks++;
+       select(v : 1 .. MAXSEQ);
+       d_step { acknowledge(STRAY_DEVICE, v, true, h_ok); h_ok = 0; v = 0 }
      }
   od
 }
 
-/* When everyone is done: everything was delivered, once, and deleted. */
-active proctype EndCheck() {
+/* When every client has finished: all delivered, once, and deleted. */
+proctype EndCheck() {
   (sender_done && r_done[0] && r_done[1]) ->
   d_step {
-    assert(acked == ALL_MSGS);
-    assert(outbox == 0);
-    assert((shown[0] | forf[0]) == ALL_MSGS);
-    assert((shown[1] | forf[1]) == ALL_MSGS);
-    assert(forf[0] == 0);
+    assert(acked == ALL_MSGS && outbox == 0);
+    assert((shown[0] | forf[0]) == ALL_MSGS && (shown[1] | forf[1]) == ALL_MSGS);
     assert(stored[0] == 0 && stored[1] == 0)
   }
 }
 
+/* Every fault configuration is explored exhaustively; -DMODE=n checks one. */
 init {
   atomic {
-    run Recipient(0);
-    run Recipient(1)
+    if
+#if !defined(MODE) || MODE == 1
+    :: srv_budget = SERVER_CRASHES; cli_budget = CLIENT_CRASHES     /* 1: crashes */
+#endif
+#if !defined(MODE) || MODE == 2
+    :: srv_budget = SERVER_CRASHES; stray_budget = STRAYS           /* 2: server crash, strays */
+#endif
+#if !defined(MODE) || MODE == 3
+    :: cli_budget = CLIENT_CRASHES; stray_budget = STRAYS           /* 3: client crash, strays */
+#endif
+    fi;
+    run Committer(); run Reactor(); run Crasher();
+    run Sender(); run Recipient(0); run Recipient(1);
+    run Injector(); run Stray(); run EndCheck()
   }
 }
