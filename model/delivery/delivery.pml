@@ -184,6 +184,7 @@ inline check_no_loss() {
 inline reply_send(g, m) {
   if
   :: g == s_gen && s_wait == m ->
+     printf("@ server: answers the sender OK for message %d\n", m);
      s_ans = m;
      acked = acked | BIT(m);
      check_no_loss()
@@ -197,25 +198,29 @@ inline reply_send(g, m) {
 inline handle_send(m, g) {
   if
   :: HAS(pend, m) ->                        /* a retry while the first commits */
+     printf("@ server: Send %d: waits for the same message's commit in flight\n", m);
      waiters[m] = waiters[m] | BIT(g)
 #ifndef BUG_NO_IDEMPOTENCY
   :: !HAS(pend, m) && HAS(idem, m) ->       /* a retry of a committed send */
+     printf("@ server: Send %d: a retry of a committed send\n", m);
      reply_send(g, m)
   :: !HAS(pend, m) && !HAS(idem, m) ->
 #else
   :: !HAS(pend, m) ->
 #endif
-     assert(qlen < NMSG);
+     assert(qlen < NMSG);                    /* MODEL: queue bound */
      qc[qlen] = m; qg[qlen] = g;
      h_d = 0;
      do
      :: h_d == ND -> break
      :: h_d < ND ->
         nseq[h_d]++;
-        assert(nseq[h_d] <= MAXSEQ);
+        assert(nseq[h_d] <= MAXSEQ);         /* MODEL: seq bound */
         qs[qlen * ND + h_d] = nseq[h_d];
         h_d++
      od;
+     printf("@ server: Send %d: seq %d (device 0), seq %d (device 1), queued for the group commit\n",
+            m, qs[qlen * ND], qs[qlen * ND + 1]);
      qlen++;
      pend = pend | BIT(m);
 #ifdef BUG_REPLY_BEFORE_COMMIT
@@ -266,6 +271,12 @@ inline fetch(d, after, page) {
      forget_deleted(d)
   :: else -> skip
   fi;
+  if
+  :: page == 0 -> printf("@ device %d: Fetch(after_seq %d) returns nothing\n", d, after)
+  :: else ->
+     lowest_above(page, 0, h_t);
+     printf("@ device %d: Fetch(after_seq %d) returns seqs %d..%d, marked given\n", d, after, h_t, h_s)
+  fi;
   h_s = 0; h_t = 0; h_n = 0
 }
 
@@ -280,6 +291,12 @@ inline acknowledge(d, up, stray, ok) {
   ok = ((stored[d] & UPTO(up) & ~given[d]) == 0);
 #endif
   if
+  :: stray && ok -> printf("@ device %d: a stray Acknowledge(up_to_seq %d): accepted\n", d, up)
+  :: stray && !ok -> printf("@ device %d: a stray Acknowledge(up_to_seq %d): refused\n", d, up)
+  :: !stray && ok -> printf("@ device %d: Acknowledge(up_to_seq %d): accepted\n", d, up)
+  :: !stray && !ok -> printf("@ device %d: Acknowledge(up_to_seq %d): refused\n", d, up)
+  fi;
+  if
   :: ok ->
      h_s = 1;
      do
@@ -292,6 +309,7 @@ inline acknowledge(d, up, stray, ok) {
            :: stray && !HAS(shown[d], MSG(d, h_s)) -> forf[d] = forf[d] | BIT(MSG(d, h_s))
            :: else -> skip
            fi;
+           printf("@ server: deletes device %d's seq %d (message %d)\n", d, h_s, MSG(d, h_s));
            stored[d] = stored[d] & ~BIT(h_s)
         :: else -> skip
         fi;
@@ -318,13 +336,13 @@ inline stream_next(d) {
      if
      :: st_buf[d] != 0 ->
         lowest_above(st_buf[d], 0, h_s);
-        /* C4: the stream skips no envelope stored after its cursor. */
-        assert((stored[d] & UPTO(h_s - 1) & ~UPTO(st_cur[d])) == 0);
+        assert((stored[d] & UPTO(h_s - 1) & ~UPTO(st_cur[d])) == 0);   /* C4: a stream skipped one */
         st_buf[d] = st_buf[d] & ~BIT(h_s);
         st_cur[d] = h_s;
 #ifdef BUG_GIVEN_AT_WRITE_START
         mark_given_seq(d, h_s);
 #endif
+        printf("@ server: device %d's stream starts writing seq %d\n", d, h_s);
         st_wif[d] = h_s;
         st_wire[d] = st_wire[d] | BIT(h_s)
      :: else -> skip
@@ -336,7 +354,7 @@ inline stream_next(d) {
 
 /* StartSubscribe(after_seq 0): register, initial metadata, first Step. */
 inline subscribe(d) {
-  assert(!st_open[d]);
+  assert(!st_open[d]);                      /* MODEL: one stream per device */
   st_open[d] = true; st_cur[d] = 0; st_dirty[d] = true;
   stream_next(d)
 }
@@ -366,6 +384,7 @@ inline stream_deliver(d, s) {
 
 /* SubscribeReactor::OnWriteDone(ok): the write in flight completed. */
 inline stream_write_done(d) {
+  printf("@ server: device %d's stream write of seq %d completed\n", d, st_wif[d]);
 #ifndef BUG_GIVEN_AT_WRITE_START
   mark_given_seq(d, st_wif[d]);
 #endif
@@ -420,6 +439,7 @@ end:
              assert(h_s == hw[h_d] + 1);   /* C4: a seq became visible out of order */
              stored[h_d] = stored[h_d] | BIT(h_s);
              MSG(h_d, h_s) = qc[h_i];
+             printf("@ server: commits message %d as device %d's seq %d (durable)\n", qc[h_i], h_d, h_s);
              hw[h_d] = h_s;
              h_d++
           od;
@@ -491,6 +511,7 @@ end:
   :: d_step {
        srv_crashes < srv_budget ->
        srv_crashes++;
+       printf("@ SERVER CRASH: volatile state lost, streams end, open calls fail\n");
        h_d = 0;
        do
        :: h_d == ND -> break
@@ -534,8 +555,11 @@ inline start_send(m) {
 inline await_send() {
   if
   :: s_wait != 0 && s_ans == s_wait ->
-     d_step { outbox = outbox & ~BIT(s_wait); s_wait = 0; s_ans = 0 }
-  :: s_wait == 0 -> s_ans = 0
+     d_step {
+       printf("@ sender: OK for message %d: outbox entry removed\n", s_wait);
+       outbox = outbox & ~BIT(s_wait); s_wait = 0; s_ans = 0
+     }
+  :: s_wait == 0 -> d_step { printf("@ sender: the Send call failed; the entry stays queued\n"); s_ans = 0 }
   fi
 }
 
@@ -545,18 +569,29 @@ restart:
     do
     :: composed < NMSG ->
        /* SendBody: the outbox entry is committed, then sent. */
-       d_step { composed++; outbox = outbox | BIT(composed); h_m = composed; start_send(h_m) };
+       d_step {
+         composed++; outbox = outbox | BIT(composed); h_m = composed;
+         printf("@ sender: message %d committed to the outbox and sent\n", h_m);
+         start_send(h_m)
+       };
        await_send()
     :: outbox != 0 ->
        /* FlushOutbox: the oldest entry, sent again with its client message id. */
-       d_step { lowest_above(outbox, 0, h_m); start_send(h_m) };
+       d_step {
+         lowest_above(outbox, 0, h_m);
+         printf("@ sender: outbox flush sends message %d again\n", h_m);
+         start_send(h_m)
+       };
        await_send()
     :: composed == NMSG && outbox == 0 -> break
     od;
     sender_done = true
   } unless {
     crash_s ->
-    d_step { crash_s = false; c_crashes++; s_gen++; s_wait = 0; s_ans = 0 };
+    d_step {
+      printf("@ SENDER CRASH\n");
+      crash_s = false; c_crashes++; s_gen++; s_wait = 0; s_ans = 0
+    };
     goto restart
   }
 }
@@ -572,6 +607,7 @@ inline commit_page(d, pagebits) {
   :: h_s <= MAXSEQ ->
      if
      :: HAS(pagebits, h_s) && h_s > cursor[d] ->
+        printf("@ device %d: vault commit shows message %d (seq %d)\n", d, MSG(d, h_s), h_s);
         assert(!HAS(shown[d], MSG(d, h_s)));   /* C2: a message shown twice */
         shown[d] = shown[d] | BIT(MSG(d, h_s));
         cursor[d] = h_s
@@ -628,12 +664,13 @@ restart:
        :: d == STREAM_DEVICE ->
           /* ---- Watch: Subscribe(after_seq 0), each envelope committed,
                   then acknowledged ---- */
-          d_step { subscribe(d) };
+          d_step { printf("@ device %d: Subscribe(after_seq 0)\n", d); subscribe(d) };
           do
           :: d_step {
                st_wire[d] != 0 ->
                lowest_above(st_wire[d], 0, last);
                st_wire[d] = st_wire[d] & ~BIT(last);
+               printf("@ device %d: reads seq %d from its stream\n", d, last);
                assert(last > after);     /* C4: a stream delivers seqs in increasing order */
                gg[d] = gg[d] | BIT(last);
                forget_deleted(d);
@@ -664,6 +701,7 @@ finished:
   } unless {
     crash_r[d] ->
     d_step {
+      printf("@ DEVICE %d CRASH\n", d);
       crash_r[d] = false; c_crashes++;
       if :: d == STREAM_DEVICE -> stream_teardown(d) :: else -> skip fi;
       after = 0; page = 0; last = 0; fin = false
@@ -711,9 +749,10 @@ end:
 proctype EndCheck() {
   (sender_done && r_done[0] && r_done[1]) ->
   d_step {
-    assert(acked == ALL_MSGS && outbox == 0);
-    assert((shown[0] | forf[0]) == ALL_MSGS && (shown[1] | forf[1]) == ALL_MSGS);
-    assert(stored[0] == 0 && stored[1] == 0)
+    assert(acked == ALL_MSGS && outbox == 0);   /* C1: a message never acknowledged to the sender */
+    assert((shown[0] | forf[0]) == ALL_MSGS);   /* C1: a message never shown on device 0 */
+    assert((shown[1] | forf[1]) == ALL_MSGS);   /* C1: a message never shown on device 1 */
+    assert(stored[0] == 0 && stored[1] == 0)    /* END: a mailbox never emptied */
   }
 }
 
