@@ -5,14 +5,17 @@
 #     claim must hold and the search must be complete (not cut by the depth
 #     bound or the memory limit).
 #  2. Each known bug (BUG_* switches of delivery.pml), which must FAIL on the
-#     claim named below: the model keeps its teeth. The counterexample is
-#     printed as the trail's events ("@ ..." lines).
-# Exits 0 if both hold, 1 otherwise, 77 if spin or a C compiler is missing and
+#     claim named in `bugs` below: the model keeps its teeth. The
+#     counterexample is printed as the trail's events ("@ ..." lines).
+#  3. With --liveness only (about 75 s of CPU more): no cycle in any fault
+#     configuration, so every execution ends, and (1) says every end is valid.
+# Exits 0 if all hold, 1 otherwise, 77 if spin or a C compiler is missing and
 # --skip-if-missing was given (CTest counts that as skipped).
 #
-# Usage: model/delivery/run.sh [--jobs N] [--shortest] [--keep DIR] [--skip-if-missing]
+# Usage: model/delivery/run.sh [--jobs N] [--shortest] [--liveness] [--keep DIR] [--skip-if-missing]
 #   --jobs N      pan runs at once (default: cores); the exhaustive run is one
 #   --shortest    shorten each counterexample (pan -i; slower)
+#   --liveness    also search every fault configuration for cycles (pan -l)
 #   --keep DIR    leave the work files (pan, trails, logs) in DIR
 # Environment: MODEL_MEMLIM (MB, default 3072): pan's memory limit.
 set -euo pipefail
@@ -21,15 +24,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 model="$here/delivery.pml"
 jobs="$(nproc 2>/dev/null || echo 1)"
 shortest=0
+liveness=0
 keep=""
 skip_code=1
 while (($# > 0)); do
   case "$1" in
     --jobs) jobs="$2"; shift 2 ;;
     --shortest) shortest=1; shift ;;
+    --liveness) liveness=1; shift ;;
     --keep) keep="$2"; shift 2 ;;
     --skip-if-missing) skip_code=77; shift ;;
-    -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -158,6 +163,16 @@ for entry in "${bugs[@]}"; do
 done
 if ((jobs >= 2)); then wait "$check_pid" || status=1; fi
 
+# Cycles: without progress labels every cycle is a non-progress cycle, and the
+# model has none, so every execution is finite.
+if ((liveness)); then
+  for mode in 1 2 3; do
+    verify "cycles-$mode" "-O2 -DNP -DCOLLAPSE" "-l -m10000 -w24" "-DMODE=$mode" &
+    if ((jobs < 2)); then wait $! || status=1; fi
+  done
+  wait || status=1
+fi
+
 out="$work/check/pan.out"
 if [[ ! -f "$out" ]]; then
   echo "-- check: pan did not run"
@@ -171,6 +186,20 @@ else
   echo "   $(summary "$out")"
   incomplete "$out" && echo "   the search was not complete:" && grep -E 'depth too small|not completed|memory' "$out" | sed 's/^/   /'
   trail_events "$work/check" 0 "${check_defines[@]}"
+fi
+
+if ((liveness)); then
+  for mode in 1 2 3; do
+    out="$work/cycles-$mode/pan.out"
+    if [[ -f "$out" ]] && grep -q 'errors: 0' "$out" && ! incomplete "$out"; then
+      echo "-- cycles, fault configuration $mode: none, every execution ends"
+      echo "   $(summary "$out")"
+    else
+      status=1
+      echo "-- cycles, fault configuration $mode: FAILED (a cycle, or an incomplete search)"
+      [[ -f "$out" ]] && echo "   $(summary "$out")" && trail_events "$work/cycles-$mode" 0 "-DMODE=$mode"
+    fi
+  done
 fi
 
 for entry in "${bugs[@]}"; do
