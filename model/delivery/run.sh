@@ -83,7 +83,7 @@ verify() {
     cd "$dir"
     spin -a "$@" delivery.pml >spin.out 2>&1 || { cat spin.out; exit 1; }
     # shellcheck disable=SC2086 # flag lists
-    "$cc" $cflags -DSAFETY -DMEMLIM="$memlim" -w -o pan pan.c >cc.out 2>&1 || { cat cc.out; exit 1; }
+    "$cc" $cflags -DMEMLIM="$memlim" -w -o pan pan.c >cc.out 2>&1 || { cat cc.out; exit 1; }
     local start=$SECONDS
     # shellcheck disable=SC2086
     ./pan $panflags >pan.out 2>&1 || true
@@ -92,7 +92,7 @@ verify() {
 }
 
 # stat <pan.out> <pattern>: the number in front of (or after) a pan statistic.
-stat_of() { grep -Eo "$2" "$1" | head -n1 | grep -Eo '[0-9.e+]+' | head -n1 || echo '?'; }
+stat_of() { grep -Eo "$2" "$1" | head -n1 | grep -Eo '[0-9][0-9.e+]*' | head -n1 || echo '?'; }
 
 summary() {  # summary <pan.out>
   local out=$1
@@ -147,15 +147,15 @@ start_all=$SECONDS
 status=0
 
 # The exhaustive run in the background; the bug variants beside it.
-verify check "-O2 -DCOLLAPSE" "-m10000 -w24" "${check_defines[@]}" &
+verify check "-O2 -DSAFETY -DCOLLAPSE" "-m10000 -w24" "${check_defines[@]}" &
 check_pid=$!
 if ((jobs < 2)); then wait "$check_pid" || status=1; fi
 
 bug_panflags="-m10000 -w22"
-bug_cflags="-O0"
+bug_cflags="-O0 -DSAFETY"
 if ((shortest)); then
   bug_panflags="-m300 -w22 -i"
-  bug_cflags="-O0 -DREACH"
+  bug_cflags="-O0 -DSAFETY -DREACH"
 fi
 for entry in "${bugs[@]}"; do
   read -r bug mode _ <<<"$entry"
@@ -191,13 +191,17 @@ fi
 if ((liveness)); then
   for mode in 1 2 3; do
     out="$work/cycles-$mode/pan.out"
-    if [[ -f "$out" ]] && grep -q 'errors: 0' "$out" && ! incomplete "$out"; then
+    if [[ ! -f "$out" ]]; then
+      status=1
+      echo "-- cycles, fault configuration $mode: pan did not run"
+    elif grep -q 'errors: 0' "$out" && ! incomplete "$out"; then
       echo "-- cycles, fault configuration $mode: none, every execution ends"
       echo "   $(summary "$out")"
     else
       status=1
       echo "-- cycles, fault configuration $mode: FAILED (a cycle, or an incomplete search)"
-      [[ -f "$out" ]] && echo "   $(summary "$out")" && trail_events "$work/cycles-$mode" 0 "-DMODE=$mode"
+      echo "   $(summary "$out")"
+      trail_events "$work/cycles-$mode" 0 "-DMODE=$mode"
     fi
   done
 fi
