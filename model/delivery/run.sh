@@ -228,7 +228,9 @@ for entry in "${bugs[@]}"; do
 done
 
 if ((status == 0)); then
-  echo "model/delivery: ok: claims hold, ${#bugs[@]} of ${#bugs[@]} bugs caught ($((SECONDS - start_all)) s)"
+  cycles=""
+  ((liveness)) && cycles=", no cycles"
+  echo "model/delivery: ok: claims hold${cycles}, ${#bugs[@]} of ${#bugs[@]} bugs caught ($((SECONDS - start_all)) s)"
 else
   echo "model/delivery: FAILED ($((SECONDS - start_all)) s)"
 fi
