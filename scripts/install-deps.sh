@@ -5,7 +5,8 @@
 #
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                Spin (the delivery protocol's model, model/delivery/)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -20,6 +21,7 @@ base_packages=(
   librocksdb-dev
   libgtest-dev libbenchmark-dev
   openssl
+  spin
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 
@@ -28,7 +30,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
