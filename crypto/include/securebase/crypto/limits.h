@@ -26,10 +26,19 @@ inline constexpr size_t kMaxSkippedKeysTotal = 2000;
 // Largest serialized session state accepted by Session::Deserialize.
 inline constexpr size_t kMaxSessionStateSize = 256 * 1024;
 
-// Bounds on Argon2id parameters read from a wrapped vault key, so a tampered
-// file cannot make unwrapping take hours or all memory.
-inline constexpr uint64_t kMaxPassphraseOpsLimit = 16;
-inline constexpr size_t kMaxPassphraseMemLimit = size_t{1} << 30;  // 1 GiB
+// Bounds on the Argon2id parameters of a wrapped vault key, checked by both
+// WrapVaultKey and UnwrapVaultKey before any Argon2id work. The lower bound is
+// libsodium's INTERACTIVE cost (2 passes over 64 MiB): an edited vault.key
+// cannot make a passphrase cheaper to guess. The upper bound keeps an edited
+// vault.key from making unlocking take seconds and gigabytes (at most 4 passes
+// over 256 MiB, slightly above libsodium's MODERATE, our default).
+// Test builds (SECUREBASE_TEST_PASSPHRASE_COST, see sealed_storage.h) lower the
+// minimum to libsodium's absolute minimum (1 pass, 8 KiB); the maximum is the
+// same in every build.
+inline constexpr uint64_t kMinPassphraseOpsLimit = 2;
+inline constexpr size_t kMinPassphraseMemLimit = size_t{64} << 20;  // 64 MiB
+inline constexpr uint64_t kMaxPassphraseOpsLimit = 4;
+inline constexpr size_t kMaxPassphraseMemLimit = size_t{256} << 20;  // 256 MiB
 
 // Largest vault record accepted by OpenRecord.
 inline constexpr size_t kMaxSealedRecordSize = 64 * 1024 * 1024;
