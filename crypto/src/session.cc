@@ -320,9 +320,22 @@ const DhPublicKey& Session::base_key() const { return state_->base_key; }
 bool Session::awaiting_reply() const { return state_->core.awaiting_reply; }
 size_t Session::skipped_key_count() const { return state_->skipped.size(); }
 
+Result<Session> Session::Initiate(const IdentityKeyPair& self, const DeviceAddress& self_device,
+                                  const PreKeyBundle& peer, const DeviceAddress& peer_device,
+                                  RandomSource& rng) {
+  SB_ASSIGN_OR_RETURN(X3dhInitiation x3dh,
+                      X3dhInitiate(self, self_device, peer, peer_device, rng));
+  return FromInitiation(self, peer, std::move(x3dh), rng);
+}
+
 Result<Session> Session::Initiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
                                   RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(X3dhInitiation x3dh, X3dhInitiate(self, peer, rng));
+  return FromInitiation(self, peer, std::move(x3dh), rng);
+}
+
+Result<Session> Session::FromInitiation(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                        X3dhInitiation x3dh, RandomSource& rng) {
   auto state = std::make_unique<State>();
   state->initiator = true;
   state->local_identity = self.public_key();

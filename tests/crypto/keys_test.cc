@@ -260,6 +260,9 @@ TEST_F(KeysTest, LabelsAreTheDocumentedVersionedStrings) {
   EXPECT_EQ(SignatureLabel(SignatureContext::kSignedPreKey), "SecureBase/v1/signed-prekey");
   EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBinding), "SecureBase/v1/device-binding");
   EXPECT_EQ(SignatureLabel(SignatureContext::kAuthChallenge), "SecureBase/v1/auth-challenge");
+  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceSignedPreKey), "SecureBase/v2/signed-prekey");
+  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBindingRecord),
+            "SecureBase/v2/device-binding");
 }
 
 TEST_F(KeysTest, SignIsEd25519OverLabelZeroMessage) {
@@ -267,7 +270,8 @@ TEST_F(KeysTest, SignIsEd25519OverLabelZeroMessage) {
   const Bytes message = {0xDE, 0xAD, 0xBE, 0xEF};
   for (SignatureContext context :
        {SignatureContext::kSignedPreKey, SignatureContext::kDeviceBinding,
-        SignatureContext::kAuthChallenge}) {
+        SignatureContext::kAuthChallenge, SignatureContext::kDeviceSignedPreKey,
+        SignatureContext::kDeviceBindingRecord}) {
     Signature signature = identity.Sign(context, message);
     EXPECT_TRUE(
         SodiumVerifies(identity.public_key().span(), SignatureLabel(context), message, signature));
@@ -323,6 +327,57 @@ TEST_F(KeysTest, SignatureForOneContextNeverVerifiesInAnother) {
   EXPECT_EQ(VerifyAuthChallenge(identity_as_device, device_bytes, as_prekey).code(),
             ErrorCode::kBadSignature);
   EXPECT_TRUE(VerifyAuthChallenge(identity_as_device, device_bytes, as_challenge).ok());
+}
+
+// ---------------------------------------------------------------------------
+// Device-bound signed prekeys
+
+DeviceAddress Device(uint8_t user_byte, uint32_t device_id) {
+  std::array<uint8_t, kUserIdSize> user{};
+  user.fill(user_byte);
+  return DeviceAddress{UserId(user), device_id};
+}
+
+TEST_F(KeysTest, DeviceSignedPreKeyMessageIsUserDeviceIdKeyBigEndian) {
+  DhPublicKey key = DhKeyPair::Generate(rng_).public_key();
+  const Bytes message = DeviceSignedPreKeyMessage(Device(0xAB, 0x01020304), 0x0A0B0C0D, key);
+  ASSERT_EQ(message.size(), 16u + 4 + 4 + 32);
+  EXPECT_EQ(Bytes(message.begin(), message.begin() + 16), Bytes(16, 0xAB));
+  EXPECT_EQ(Bytes(message.begin() + 16, message.begin() + 24),
+            (Bytes{0x01, 0x02, 0x03, 0x04, 0x0A, 0x0B, 0x0C, 0x0D}));
+  EXPECT_EQ(Bytes(message.begin() + 24, message.end()), key.ToBytes());
+}
+
+TEST_F(KeysTest, DeviceSignedPreKeyVerifiesOnlyForItsDevice) {
+  IdentityKeyPair identity = IdentityKeyPair::Generate(rng_);
+  const DeviceAddress device = Device(0x11, 2);
+  SignedPreKey spk = SignedPreKey::GenerateForDevice(identity, device, 5, rng_);
+  const IdentityPublicKey& ik = identity.public_key();
+  const DhPublicKey key = spk.key.public_key();
+  EXPECT_TRUE(VerifyDeviceSignedPreKey(ik, device, 5, key, spk.signature).ok());
+  EXPECT_TRUE(SodiumVerifies(ik.span(), "SecureBase/v2/signed-prekey",
+                             DeviceSignedPreKeyMessage(device, 5, key), spk.signature));
+  // The malicious server's replay: the same prekey and signature presented as
+  // another device of the account, or of another account.
+  for (const DeviceAddress& other : {Device(0x11, 3), Device(0x11, 0), Device(0x12, 2)}) {
+    EXPECT_EQ(VerifyDeviceSignedPreKey(ik, other, 5, key, spk.signature).code(),
+              ErrorCode::kBadSignature)
+        << other.device_id;
+  }
+  EXPECT_EQ(VerifyDeviceSignedPreKey(ik, device, 6, key, spk.signature).code(),
+            ErrorCode::kBadSignature);
+  // A v1 signature never passes as device-bound, nor the reverse.
+  SignedPreKey v1 = SignedPreKey::Generate(identity, 5, rng_);
+  EXPECT_EQ(VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(), v1.signature).code(),
+            ErrorCode::kBadSignature);
+  EXPECT_EQ(VerifySignedPreKey(ik, 5, key, spk.signature).code(), ErrorCode::kBadSignature);
+  EXPECT_TRUE(VerifySignedPreKey(ik, 5, v1.key.public_key(), v1.signature).ok());
+  // SignPreKeyForDevice re-signs an existing key (e.g. migrating a v1 prekey).
+  EXPECT_EQ(SignPreKeyForDevice(identity, device, 5, key), spk.signature);
+  EXPECT_TRUE(VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(),
+                                       SignPreKeyForDevice(identity, device, 5,
+                                                           v1.key.public_key()))
+                  .ok());
 }
 
 // ---------------------------------------------------------------------------

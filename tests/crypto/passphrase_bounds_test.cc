@@ -9,9 +9,8 @@
 // sealed_storage.cc compiled as a production build is (no
 // SECUREBASE_TEST_PASSPHRASE_COST). SECUREBASE_EXPECT_TEST_PASSPHRASE_COST
 // tells the binary which one it is, so the lower bound is checked for both.
-#include <sys/resource.h>
-
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <cstdint>
 #include <string_view>
@@ -156,8 +155,8 @@ TEST_F(PASSPHRASE_BOUNDS_TEST, EditedKeyAskingForTooLittleIsRefused) {
 }
 
 TEST_F(PASSPHRASE_BOUNDS_TEST, TestCostOnlyInTestBuilds) {
-  auto wrapped = WrapVaultKey(key_, AsBytes(kPassphrase),
-                              PassphraseHashParams::MinimumForTesting(), rng_);
+  auto wrapped =
+      WrapVaultKey(key_, AsBytes(kPassphrase), PassphraseHashParams::MinimumForTesting(), rng_);
   if (!kTestCostExpected) {
     ASSERT_FALSE(wrapped.ok());
     EXPECT_EQ(wrapped.status().code(), ErrorCode::kInvalidArgument);
@@ -174,7 +173,8 @@ TEST_F(PASSPHRASE_BOUNDS_TEST, TestCostOnlyInTestBuilds) {
 // The bounds themselves are accepted (and the parameters stay bound: an edit
 // within bounds is a wrong key, not a different vault).
 TEST_F(PASSPHRASE_BOUNDS_TEST, InteractiveCostRoundTripsInEveryBuild) {
-  auto wrapped = WrapVaultKey(key_, AsBytes(kPassphrase), PassphraseHashParams::Interactive(), rng_);
+  auto wrapped =
+      WrapVaultKey(key_, AsBytes(kPassphrase), PassphraseHashParams::Interactive(), rng_);
   ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
   auto unwrapped = UnwrapVaultKey(*wrapped, AsBytes(kPassphrase));
   ASSERT_TRUE(unwrapped.ok()) << unwrapped.status().ToString();

@@ -307,6 +307,32 @@ TEST_F(SessionTest, AcceptTakesAnyOfTheInitialMessages) {
   EXPECT_TRUE(Refused(bob, m[2], {ErrorCode::kDuplicateMessage}));
 }
 
+// Finding 4: devices of one account (one identity key) hold ordinary
+// sessions with each other, started from device-bound bundles.
+TEST_F(SessionTest, DevicesOfOneAccountTalkBothWays) {
+  std::array<uint8_t, kUserIdSize> user{};
+  user.fill(0xA1);
+  const DeviceAddress phone{UserId(user), 1}, laptop{UserId(user), 2};
+  SignedPreKey laptop_spk = SignedPreKey::GenerateForDevice(alice_id_, laptop, 1, rng_);
+  OneTimePreKey laptop_opk = OneTimePreKey::Generate(1, rng_);
+  auto from_phone = Session::Initiate(alice_id_, phone,
+                                      MakePreKeyBundle(alice_id_, laptop_spk, &laptop_opk),
+                                      laptop, rng_);
+  ASSERT_TRUE(from_phone.ok()) << from_phone.status().ToString();
+  const Bytes first = Encrypt(*from_phone, "sent from my phone");
+  auto on_laptop = Session::Accept(alice_id_, laptop_spk, &laptop_opk, first, rng_);
+  ASSERT_TRUE(on_laptop.ok()) << on_laptop.status().ToString();
+  EXPECT_TRUE(SameBytes(on_laptop->plaintext.span(), AsBytes("sent from my phone")));
+  EXPECT_EQ(on_laptop->session.remote_identity(), alice_id_.public_key());
+  EXPECT_TRUE(Decrypts(*from_phone, Encrypt(on_laptop->session, "read on laptop"),
+                       "read on laptop"));
+  EXPECT_TRUE(Decrypts(on_laptop->session, Encrypt(*from_phone, "next"), "next"));
+  // A message reflected back to its own sender never decrypts there.
+  const Bytes to_laptop = Encrypt(*from_phone, "to laptop");
+  EXPECT_TRUE(Refused(*from_phone, to_laptop, {ErrorCode::kInvalidMessage}));
+  EXPECT_TRUE(Decrypts(on_laptop->session, to_laptop, "to laptop"));
+}
+
 TEST_F(SessionTest, EachEncryptionIsDifferent) {
   ASSERT_NO_FATAL_FAILURE(Establish());
   const Bytes a = Encrypt(*bob_, "same");

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret.h"
 #include "securebase/crypto/signature.h"
@@ -89,16 +90,38 @@ class DeviceAuthKeyPair {
   DeviceAuthPublicKey public_key_;
 };
 
+// DEPRECATED: binds neither the account nor the device id (see
+// VerifyDeviceBinding in signature.h); kept so existing callers compile. New
+// code makes a device binding record with MakeDeviceBinding.
 // The identity key's signature vouching for a device-auth key.
 Signature SignDeviceBinding(const IdentityKeyPair& identity,
                             const DeviceAuthPublicKey& device_auth_key);
 
-// A medium-term X25519 prekey signed by the identity key.
+// The identity key's signed device binding record (device_binding.h) for
+// `binding`, ready to publish: ParseAndVerifyDeviceBinding(identity public key,
+// result) gives `binding` back.
+SignedDeviceBinding SignDeviceBindingRecord(const IdentityKeyPair& identity,
+                                            const DeviceBinding& binding);
+
+// The identity key's device-bound signature over a device's signed prekey
+// (context kDeviceSignedPreKey, DeviceSignedPreKeyMessage): verifies with
+// VerifyDeviceSignedPreKey for exactly this device, id and key.
+Signature SignPreKeyForDevice(const IdentityKeyPair& identity, const DeviceAddress& device,
+                              uint32_t prekey_id, const DhPublicKey& prekey);
+
+// A medium-term X25519 prekey signed by the identity key. Rotated by the
+// caller (see kSignedPreKeyRotationSeconds in limits.h); a new one takes a new id.
 struct SignedPreKey {
   uint32_t id = 0;
   DhKeyPair key;
   Signature signature;
 
+  // A fresh prekey with a device-bound signature (SignPreKeyForDevice).
+  static SignedPreKey GenerateForDevice(const IdentityKeyPair& identity,
+                                        const DeviceAddress& device, uint32_t id,
+                                        RandomSource& rng);
+  // DEPRECATED: the signature binds no device (SignatureContext::kSignedPreKey);
+  // kept so existing callers compile. Use GenerateForDevice.
   static SignedPreKey Generate(const IdentityKeyPair& identity, uint32_t id, RandomSource& rng);
   SignedPreKey Clone() const { return SignedPreKey{id, key.Clone(), signature}; }
 };

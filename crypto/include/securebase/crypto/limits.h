@@ -40,6 +40,20 @@ inline constexpr size_t kMinPassphraseMemLimit = size_t{64} << 20;  // 64 MiB
 inline constexpr uint64_t kMaxPassphraseOpsLimit = 4;
 inline constexpr size_t kMaxPassphraseMemLimit = size_t{256} << 20;  // 256 MiB
 
+// Signed-prekey rotation, for the caller that owns the prekey store (crypto
+// has no clock). A device makes a new signed prekey (new id,
+// SignedPreKey::GenerateForDevice) every kSignedPreKeyRotationSeconds and on
+// demand, and deletes a replaced one's private key kSignedPreKeyGraceSeconds
+// after it was replaced: initial messages made from a bundle fetched before
+// the rotation may still sit in the mailbox until the server's retention
+// (30 days by default) expires them, so the grace must not be shorter than
+// that retention. The replay cache of accepted base keys (see
+// ParseInitialMessage in session.h) is kept per signed prekey and dropped with
+// its private key: without the private key no initial message made with that
+// prekey can be accepted again anyway.
+inline constexpr uint64_t kSignedPreKeyRotationSeconds = 7 * 24 * 3600;
+inline constexpr uint64_t kSignedPreKeyGraceSeconds = 35 * 24 * 3600;
+
 // Largest vault record accepted by OpenRecord.
 inline constexpr size_t kMaxSealedRecordSize = 64 * 1024 * 1024;
 

@@ -57,9 +57,16 @@ class Session {
  public:
   struct Accepted;
 
-  // Starts a session as initiator from a peer's bundle (X3DH). The session
-  // can Encrypt() at once; its messages are initial messages until the first
-  // reply decrypts. Errors as X3dhInitiate.
+  // Starts a session as initiator from a peer device's bundle (X3DH). The
+  // session can Encrypt() at once; its messages are initial messages until
+  // the first reply decrypts. Errors as the device-bound X3dhInitiate: the
+  // bundle must carry the device-bound signature for `peer_device`, and may
+  // be another device of this account (same identity key).
+  static Result<Session> Initiate(const IdentityKeyPair& self, const DeviceAddress& self_device,
+                                  const PreKeyBundle& peer, const DeviceAddress& peer_device,
+                                  RandomSource& rng);
+  // DEPRECATED (v1 signatures, no device binding; kept so existing callers
+  // compile). Errors as the deprecated X3dhInitiate.
   static Result<Session> Initiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
                                   RandomSource& rng);
 
@@ -108,6 +115,9 @@ class Session {
  private:
   struct State;
   explicit Session(std::unique_ptr<State> state);
+  // RatchetInitAliceHE after X3DH.
+  static Result<Session> FromInitiation(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                        X3dhInitiation x3dh, RandomSource& rng);
   std::unique_ptr<State> state_;
 };
 
