@@ -15,21 +15,13 @@
 #include "securebase/crypto/signature.h"
 #include "securebase/crypto/status.h"
 #include "tests/testing/deterministic_random.h"
+#include "tests/testing/hex.h"
 
 namespace securebase::crypto {
 namespace {
 
 using ::securebase::testing::DeterministicRandom;
-
-Bytes FromHex(std::string_view hex) {
-  Bytes out(hex.size() / 2);
-  size_t written = 0;
-  EXPECT_EQ(
-      sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &written, nullptr), 0)
-      << hex;
-  EXPECT_EQ(written, out.size()) << hex;
-  return out;
-}
+using ::securebase::testing::FromHex;
 
 template <typename Key>
 Key KeyFromHex(std::string_view hex) {

@@ -14,14 +14,30 @@ inline constexpr size_t kMaxPlaintextSize = 128 * 1024;
 // Smallest padding bucket: every message shorter than this looks the same.
 inline constexpr size_t kMinPaddedSize = 256;
 
-// Message keys a single receiving chain may skip for one incoming message.
-// A message further ahead is refused (kInvalidMessage) and changes nothing.
+// Skipped message keys of one receiving chain: one incoming message may make
+// its chain skip at most this many (a message further ahead is refused with
+// kUndecryptableMessage and changes nothing), and a chain holds at most this
+// many (when a later skip in the same chain would exceed it, that chain's
+// oldest keys are evicted).
 inline constexpr uint32_t kMaxSkipPerChain = 1000;
 
 // Skipped message keys kept in total across chains. When a new skip would
-// exceed it, the oldest keys are evicted (those messages can then no longer be
-// decrypted); later messages are never refused because of this bound.
+// exceed it, the oldest keys (oldest chain first) are evicted; later messages
+// are never refused because of this bound. An evicted message is reported as
+// kUndecryptableMessage, never as a duplicate.
 inline constexpr size_t kMaxSkippedKeysTotal = 2000;
+
+// Old receiving chains a session keeps (libsignal and vodozemac keep 5), each
+// with its header key, its skipped keys and what was evicted from it. A
+// message of an older chain no longer authenticates (kInvalidMessage), so a
+// junk message costs at most 2 + 5 header trials.
+inline constexpr size_t kMaxPreviousReceivingChains = 5;
+
+// Per kept chain, evicted counters are remembered as at most this many
+// ranges. Past it the two closest ranges merge: the counters between them,
+// which were decrypted, then read as evicted too (a replay of one is reported
+// as kUndecryptableMessage instead of kDuplicateMessage, never the reverse).
+inline constexpr size_t kMaxEvictedRangesPerChain = 16;
 
 // Largest serialized session state accepted by Session::Deserialize.
 inline constexpr size_t kMaxSessionStateSize = 256 * 1024;
