@@ -15,6 +15,8 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/x3dh.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/testing/hex.h"
+#include "tests/vectors/legacy_e8ce7d0.h"
 
 namespace {
 
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     out.Write(t, "a4_next", w.a4);
     out.Write(t, "a5_dh_step", w.a5);
     out.Write(t, "b1_own_message", w.b1);
+    out.Write(t, "legacy_a2", securebase::testing::FromHex(securebase::vectors::legacy::kA2));
     out.Write(t, "a4_truncated", crypto::ByteSpan(w.a4).first(w.a4.size() / 2));
     // Alice's chain continued from a4: Bob has Nr = 3 (he took a3), so the
     // message with n = 3 + kMaxSkipPerChain is the furthest he accepts and the
@@ -100,6 +103,9 @@ int main(int argc, char** argv) {
     out.Write(t, "a0b_with_otk", w.a0b);
     out.Write(t, "c0_without_otk", w.c0);
     out.Write(t, "a4_ratchet_type", w.a4);
+    // Legacy initial message of commit e8ce7d0 (another world's keys): the
+    // legacy parser.
+    out.Write(t, "legacy_a0b", securebase::testing::FromHex(securebase::vectors::legacy::kA0b));
   }
 
   // State blobs.
@@ -110,6 +116,9 @@ int main(int argc, char** argv) {
     out.Write(t, "alice_after", w.alice_after_state.span());
     out.Write(t, "bob_fresh", w.bob_fresh_state.span());
     out.Write(t, "bob_mid", w.bob_mid_state.span());
+    // A v1 blob of commit e8ce7d0 (another world's keys): the legacy loader.
+    out.Write(t, "legacy_v1_bob",
+              securebase::testing::FromHex(securebase::vectors::legacy::kBobStateV1));
   }
 
   // Prekey bundles.
@@ -118,6 +127,22 @@ int main(int argc, char** argv) {
     out.Write(t, "bob_with_otk", crypto::SerializePreKeyBundle(w.bob_bundle));
     out.Write(t, "bob_without_otk", crypto::SerializePreKeyBundle(w.bob_bundle_no_otk));
     out.Write(t, "alice_without_otk", crypto::SerializePreKeyBundle(w.alice_bundle));
+    out.Write(t, "bob_device_v2", crypto::SerializePreKeyBundle(w.bob_device_bundle));
+    crypto::PreKeyBundle no_otk = w.bob_device_bundle;
+    no_otk.one_time_prekey.reset();
+    out.Write(t, "bob_device_v2_without_otk", crypto::SerializePreKeyBundle(no_otk));
+  }
+
+  // Device binding records.
+  {
+    constexpr std::string_view t = "fuzz_device_binding";
+    out.Write(t, "bob_device", w.bob_device_binding);
+    crypto::Bytes other_device = w.bob_device_binding;
+    other_device[20] ^= 0x01;  // Device id: a server re-labelling the record.
+    out.Write(t, "relabelled_device", other_device);
+    crypto::Bytes v2 = w.bob_device_binding;
+    v2[0] = 2;
+    out.Write(t, "unknown_version", v2);
   }
 
   // Sealed records under the fixed key and name.
