@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "securebase/crypto/random.h"
+#include "securebase/crypto/sealed_storage.h"
 #include "securebase/crypto/secret.h"
+#include "securebase/crypto/secret_box.h"
 #include "securebase/crypto/signature.h"
 #include "securebase/crypto/status.h"
 #include "tests/testing/deterministic_random.h"
@@ -245,6 +247,37 @@ TEST_F(KeysTest, MalformedOrSmallOrderIdentityNeverVerifies) {
       ErrorCode::kBadSignature);
 }
 
+// Finding 6: long-lived private keys live only in sodium_malloc memory, and
+// read-only: a stray write (or a bug elsewhere in the process) faults
+// instead of changing or overwriting a key.
+TEST_F(KeysTest, LongLivedPrivateKeysAreReadOnly) {
+  IdentityKeyPair identity = IdentityKeyPair::Generate(rng_);
+  DeviceAuthKeyPair device = DeviceAuthKeyPair::Generate(rng_);
+  SignedPreKey spk = SignedPreKey::Generate(identity, 1, rng_);
+  OneTimePreKey otk = OneTimePreKey::Generate(2, rng_);
+  EXPECT_TRUE(identity.ExportSeed().read_only());
+  EXPECT_TRUE(device.ExportSeed().read_only());
+  auto restored = IdentityKeyPair::FromSeed(identity.ExportSeed().span());
+  ASSERT_TRUE(restored.ok());
+  EXPECT_TRUE(restored->ExportSeed().read_only());
+  // Keys still work after protection: signing, DH, cloning.
+  EXPECT_TRUE(
+      VerifySignedPreKey(identity.public_key(), 1, spk.key.public_key(), spk.signature).ok());
+  SignedPreKey clone = spk.Clone();
+  EXPECT_EQ(clone.key.public_key(), spk.key.public_key());
+  for (ByteSpan key :
+       {identity.ExportSeed().span(), device.ExportSeed().span(), spk.key.private_key(),
+        clone.key.private_key(), otk.key.private_key(), identity.dh_key_pair().private_key()}) {
+    EXPECT_DEATH(const_cast<uint8_t*>(key.data())[0] ^= 1, "");
+  }
+  // The other long-lived keys: the vault key and an out-of-band box key.
+  VaultKey vault = VaultKey::Generate(rng_);
+  SecretBoxKey box = SecretBoxKey::Generate(rng_);
+  for (ByteSpan key : {vault.BytesForTesting(), box.bytes()}) {
+    EXPECT_DEATH(const_cast<uint8_t*>(key.data())[0] ^= 1, "");
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Domain separation
 
@@ -253,8 +286,7 @@ TEST_F(KeysTest, LabelsAreTheDocumentedVersionedStrings) {
   EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBinding), "SecureBase/v1/device-binding");
   EXPECT_EQ(SignatureLabel(SignatureContext::kAuthChallenge), "SecureBase/v1/auth-challenge");
   EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceSignedPreKey), "SecureBase/v2/signed-prekey");
-  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBindingRecord),
-            "SecureBase/v2/device-binding");
+  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBindingRecord), "SecureBase/v2/device-binding");
 }
 
 TEST_F(KeysTest, SignIsEd25519OverLabelZeroMessage) {
@@ -366,10 +398,10 @@ TEST_F(KeysTest, DeviceSignedPreKeyVerifiesOnlyForItsDevice) {
   EXPECT_TRUE(VerifySignedPreKey(ik, 5, v1.key.public_key(), v1.signature).ok());
   // SignPreKeyForDevice re-signs an existing key (e.g. migrating a v1 prekey).
   EXPECT_EQ(SignPreKeyForDevice(identity, device, 5, key), spk.signature);
-  EXPECT_TRUE(VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(),
-                                       SignPreKeyForDevice(identity, device, 5,
-                                                           v1.key.public_key()))
-                  .ok());
+  EXPECT_TRUE(
+      VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(),
+                               SignPreKeyForDevice(identity, device, 5, v1.key.public_key()))
+          .ok());
 }
 
 // ---------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 // Private key pairs: identity, device-auth, signed prekeys, one-time prekeys.
 //
-// Private halves live in sodium_malloc memory (SecureBuffer), are wiped when
-// the owner is destroyed, and leave only through the explicit Export*()
-// functions, which exist so the client vault can persist them sealed.
+// Private halves live only in sodium_malloc memory (SecureBuffer), made
+// read-only (sodium_mprotect_readonly) as soon as they are filled, are wiped
+// when the owner is destroyed, and leave only through the explicit
+// ExportSeed()/private_key() views, which exist so the client vault can
+// persist them sealed (a caller that copies them owns wiping the copy).
 // All key pairs are move-only. Thread-safety: const methods may be called
 // concurrently; nothing else is synchronised.
 #ifndef SECUREBASE_CRYPTO_KEYS_H_
@@ -33,7 +35,9 @@ class DhKeyPair {
 
  private:
   DhKeyPair(SecureBuffer private_key, const DhPublicKey& public_key)
-      : private_key_(std::move(private_key)), public_key_(public_key) {}
+      : private_key_(std::move(private_key)), public_key_(public_key) {
+    private_key_.MakeReadOnly();
+  }
   SecureBuffer private_key_;
   DhPublicKey public_key_;
 };
@@ -61,7 +65,10 @@ class IdentityKeyPair {
       : seed_(std::move(seed)),
         secret_key_(std::move(secret_key)),
         public_key_(public_key),
-        dh_(std::move(dh)) {}
+        dh_(std::move(dh)) {
+    seed_.MakeReadOnly();
+    secret_key_.MakeReadOnly();
+  }
   SecureBuffer seed_;
   SecureBuffer secret_key_;  // libsodium's 64-byte expanded Ed25519 secret key.
   IdentityPublicKey public_key_;
@@ -84,7 +91,10 @@ class DeviceAuthKeyPair {
  private:
   DeviceAuthKeyPair(SecureBuffer seed, SecureBuffer secret_key,
                     const DeviceAuthPublicKey& public_key)
-      : seed_(std::move(seed)), secret_key_(std::move(secret_key)), public_key_(public_key) {}
+      : seed_(std::move(seed)), secret_key_(std::move(secret_key)), public_key_(public_key) {
+    seed_.MakeReadOnly();
+    secret_key_.MakeReadOnly();
+  }
   SecureBuffer seed_;
   SecureBuffer secret_key_;
   DeviceAuthPublicKey public_key_;

@@ -70,7 +70,7 @@ class VaultKey {
 
  private:
   friend class VaultKeyAccess;
-  explicit VaultKey(SecureBuffer key) : key_(std::move(key)) {}
+  explicit VaultKey(SecureBuffer key) : key_(std::move(key)) { key_.MakeReadOnly(); }
   SecureBuffer key_;
 };
 
