@@ -5,7 +5,8 @@
 #
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                PyNaCl (the crypto vectors' independent Python reference check)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -20,6 +21,7 @@ base_packages=(
   librocksdb-dev
   libgtest-dev libbenchmark-dev
   openssl
+  python3-nacl
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 
