@@ -30,7 +30,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
