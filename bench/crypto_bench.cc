@@ -42,10 +42,12 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/signature.h"
 #include "securebase/crypto/x3dh.h"
+#include "tests/testing/must.h"
 
 namespace {
 
 namespace sb = securebase::crypto;
+using ::securebase::testing::Must;
 
 constexpr size_t kMessageSize = 1024;
 constexpr size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 24
@@ -59,15 +61,6 @@ constexpr size_t kInitialPrefixSize = 2 + 1 + 32 + 32 + 4 + 1 + 4;
 constexpr std::string_view kRootInfo = "SecureBase/v1/ratchet-root";
 constexpr std::string_view kX3dhInfo = "SecureBase/v1/x3dh";
 constexpr std::string_view kSignedPreKeyLabel = "SecureBase/v1/signed-prekey";
-
-template <typename T>
-T Must(sb::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "crypto_bench: %s failed: %s\n", what, result.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(result).value();
-}
 
 const std::vector<uint8_t>& Plaintext() {
   static const std::vector<uint8_t> plaintext(kMessageSize, 0x5a);

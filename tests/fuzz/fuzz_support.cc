@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "tests/testing/must.h"
+
 namespace securebase::fuzz {
 
 using crypto::Bytes;
@@ -34,15 +36,7 @@ void Fail(const char* file, int line, const char* what) {
 
 namespace {
 
-// World construction must succeed; anything else is a broken build.
-template <typename T>
-T Must(crypto::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "fuzz world: %s failed: %s\n", what, result.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(result).value();
-}
+using ::securebase::testing::Must;
 
 Bytes Encrypt(Session& session, std::string_view text, FuzzRandom& rng) {
   return Must(session.Encrypt(AsSpan(text), rng), "Encrypt");
@@ -89,17 +83,17 @@ std::unique_ptr<World> BuildWorld() {
       MakePreKeyBundle(w.bob_identity, w.bob_device_signed_prekey, &w.bob_one_time_prekey);
   w.bob_device_bundle.device = w.bob_device;
   w.bob_device_binding = crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
-      w.bob_identity, crypto::DeviceBinding{w.bob_device, w.bob_device_auth.public_key(),
-                                            1'767'225'600}));
+      w.bob_identity,
+      crypto::DeviceBinding{w.bob_device, w.bob_device_auth.public_key(), 1'767'225'600}));
 
   Session alice = Must(Session::Initiate(w.alice_identity, w.bob_bundle, rng), "Initiate");
   w.a0 = Encrypt(alice, "hello, this is Alice", rng);
   w.a0b = Encrypt(alice, "are you there?", rng);
   w.alice_awaiting_state = alice.Serialize();
 
-  Session::Accepted accepted = Must(
-      Session::Accept(w.bob_identity, w.bob_signed_prekey, &w.bob_one_time_prekey, w.a0, rng),
-      "Accept");
+  Session::Accepted accepted =
+      Must(Session::Accept(w.bob_identity, w.bob_signed_prekey, &w.bob_one_time_prekey, w.a0, rng),
+           "Accept");
   Session bob = std::move(accepted.session);
   w.bob_fresh_state = bob.Serialize();
 

@@ -16,25 +16,18 @@
 #include "securebase/crypto/x3dh.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/testing/hex.h"
+#include "tests/testing/must.h"
 #include "tests/vectors/legacy_e8ce7d0.h"
 
 namespace {
+
+using ::securebase::testing::Must;
 
 namespace fs = std::filesystem;
 namespace crypto = securebase::crypto;
 using securebase::fuzz::AsSpan;
 using securebase::fuzz::FuzzRandom;
 using securebase::fuzz::GetWorld;
-
-template <typename T>
-T Must(crypto::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "make_fuzz_corpus: %s failed: %s\n", what,
-                 result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
 
 class CorpusWriter {
  public:
@@ -44,7 +37,8 @@ class CorpusWriter {
     const fs::path dir = root_ / target;
     fs::create_directories(dir);
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       std::fprintf(stderr, "make_fuzz_corpus: cannot write %s\n", (dir / name).c_str());
       std::exit(1);
@@ -87,7 +81,8 @@ int main(int argc, char** argv) {
     // Alice's chain continued from a4: Bob has Nr = 3 (he took a3), so the
     // message with n = 3 + kMaxSkipPerChain is the furthest he accepts and the
     // next one is too far ahead.
-    crypto::Session alice = Must(crypto::Session::Deserialize(w.alice_mid_state.span()), "Deserialize");
+    crypto::Session alice =
+        Must(crypto::Session::Deserialize(w.alice_mid_state.span()), "Deserialize");
     crypto::Bytes message;
     for (uint32_t n = 4; n <= 3 + crypto::kMaxSkipPerChain + 1; ++n) {
       message = Must(alice.Encrypt(AsSpan("far"), rng), "Encrypt");
@@ -150,12 +145,17 @@ int main(int argc, char** argv) {
     constexpr std::string_view t = "fuzz_sealed_record";
     const auto& key = *w.vault_key;
     const std::string kilobyte(1024, 'k');
-    out.Write(t, "empty", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, {}, rng), "Seal"));
-    out.Write(t, "short", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName,
-                                                  AsSpan("session notes"), rng), "Seal"));
-    out.Write(t, "1k", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName,
-                                               AsSpan(kilobyte), rng), "Seal"));
-    out.Write(t, "other_name", Must(crypto::SealRecord(key, "fuzz/other", AsSpan("x"), rng), "Seal"));
+    out.Write(t, "empty",
+              Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, {}, rng), "Seal"));
+    out.Write(
+        t, "short",
+        Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, AsSpan("session notes"), rng),
+             "Seal"));
+    out.Write(t, "1k",
+              Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, AsSpan(kilobyte), rng),
+                   "Seal"));
+    out.Write(t, "other_name",
+              Must(crypto::SealRecord(key, "fuzz/other", AsSpan("x"), rng), "Seal"));
   }
 
   // Wrapped vault keys (minimal Argon2id cost).
@@ -166,7 +166,8 @@ int main(int argc, char** argv) {
     const auto right = AsSpan(securebase::fuzz::kPassphrase);
     crypto::Bytes wrapped = Must(crypto::WrapVaultKey(key, right, minimum, rng), "Wrap");
     out.Write(t, "minimum_params", wrapped);
-    out.Write(t, "cheap_params", Must(crypto::WrapVaultKey(key, right, {2, 16 * 1024}, rng), "Wrap"));
+    out.Write(t, "cheap_params",
+              Must(crypto::WrapVaultKey(key, right, {2, 16 * 1024}, rng), "Wrap"));
     out.Write(t, "wrong_passphrase",
               Must(crypto::WrapVaultKey(key, AsSpan("wrong"), minimum, rng), "Wrap"));
     crypto::Bytes huge = wrapped;

@@ -12,22 +12,16 @@
 #include "securebase/crypto/x3dh.h"
 #include "tests/testing/deterministic_random.h"
 #include "tests/testing/hex.h"
+#include "tests/testing/must.h"
 
 namespace securebase::vectors {
 namespace {
 
+using ::securebase::testing::Must;
+
 namespace crypto = ::securebase::crypto;
 using crypto::ByteSpan;
 using testing::ToHex;
-
-template <typename T>
-T Must(crypto::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "transcript: %s failed: %s\n", what, result.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(result).value();
-}
 
 ByteSpan Text(std::string_view s) {
   return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
