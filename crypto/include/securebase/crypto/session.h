@@ -35,7 +35,9 @@
 // with the same keys and associated data built the same way (header AD ends
 // with the single byte 0x01). A session keeps its keys across the upgrade, so
 // one conversation may hold both; an initial message embeds a ratchet message
-// of its own format only.
+// of its own format only. The reverse does not hold: code of e8ce7d0 cannot
+// read v3 messages, so clients upgrade together (the server only carries
+// opaque bytes and needs no change).
 //
 // Skipped message keys (section 3.5) are bounded (limits.h): at most
 // kMaxSkipPerChain per chain and kMaxSkippedKeysTotal in all, kept for the
