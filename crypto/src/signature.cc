@@ -80,14 +80,14 @@ Status VerifyDeviceSignedPreKey(const IdentityPublicKey& identity, const DeviceA
 Status VerifySignedPreKey(const IdentityPublicKey& identity, uint32_t prekey_id,
                           const DhPublicKey& prekey, const Signature& signature) {
   return internal::VerifyWithContext(SignatureContext::kSignedPreKey, identity.span(),
-                           SignedPreKeyMessage(prekey_id, prekey), signature);
+                                     SignedPreKeyMessage(prekey_id, prekey), signature);
 }
 
 Status VerifyDeviceBinding(const IdentityPublicKey& identity,
                            const DeviceAuthPublicKey& device_auth_key,
                            const Signature& signature) {
   return internal::VerifyWithContext(SignatureContext::kDeviceBinding, identity.span(),
-                           device_auth_key.span(), signature);
+                                     device_auth_key.span(), signature);
 }
 
 Status VerifyAuthChallenge(const DeviceAuthPublicKey& device_auth_key, ByteSpan challenge,
@@ -95,8 +95,8 @@ Status VerifyAuthChallenge(const DeviceAuthPublicKey& device_auth_key, ByteSpan 
   if (challenge.size() != kAuthChallengeSize) {
     return Status::InvalidArgument("auth challenge must be 32 bytes");
   }
-  return internal::VerifyWithContext(SignatureContext::kAuthChallenge, device_auth_key.span(), challenge,
-                           signature);
+  return internal::VerifyWithContext(SignatureContext::kAuthChallenge, device_auth_key.span(),
+                                     challenge, signature);
 }
 
 Status ValidateEd25519PublicKey(ByteSpan key) {

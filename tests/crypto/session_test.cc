@@ -317,17 +317,16 @@ TEST_F(SessionTest, DevicesOfOneAccountTalkBothWays) {
   const DeviceAddress phone{UserId(user), 1}, laptop{UserId(user), 2};
   SignedPreKey laptop_spk = SignedPreKey::GenerateForDevice(alice_id_, laptop, 1, rng_);
   OneTimePreKey laptop_opk = OneTimePreKey::Generate(1, rng_);
-  auto from_phone = Session::Initiate(alice_id_, phone,
-                                      MakePreKeyBundle(alice_id_, laptop_spk, &laptop_opk),
-                                      laptop, rng_);
+  auto from_phone = Session::Initiate(
+      alice_id_, phone, MakePreKeyBundle(alice_id_, laptop_spk, &laptop_opk), laptop, rng_);
   ASSERT_TRUE(from_phone.ok()) << from_phone.status().ToString();
   const Bytes first = Encrypt(*from_phone, "sent from my phone");
   auto on_laptop = Session::Accept(alice_id_, laptop_spk, &laptop_opk, first, rng_);
   ASSERT_TRUE(on_laptop.ok()) << on_laptop.status().ToString();
   EXPECT_TRUE(SameBytes(on_laptop->plaintext.span(), AsBytes("sent from my phone")));
   EXPECT_EQ(on_laptop->session.remote_identity(), alice_id_.public_key());
-  EXPECT_TRUE(Decrypts(*from_phone, Encrypt(on_laptop->session, "read on laptop"),
-                       "read on laptop"));
+  EXPECT_TRUE(
+      Decrypts(*from_phone, Encrypt(on_laptop->session, "read on laptop"), "read on laptop"));
   EXPECT_TRUE(Decrypts(on_laptop->session, Encrypt(*from_phone, "next"), "next"));
   // A message reflected back to its own sender never decrypts there.
   const Bytes to_laptop = Encrypt(*from_phone, "to laptop");
@@ -381,7 +380,7 @@ void SessionTest::RunConversation(size_t messages, bool reload) {
     std::string plaintext;
     int chain = 0;
   };
-  int send_chain[2] = {0, 0};       // By sender: 0 Alice, 1 Bob.
+  int send_chain[2] = {0, 0};        // By sender: 0 Alice, 1 Bob.
   int newest_received[2] = {-1, 0};  // By receiver: 0 Alice, 1 Bob (Bob accepted chain 0).
   auto keeps = [&](int receiver_side, int chain) {
     return chain >= newest_received[receiver_side] - static_cast<int>(kMaxPreviousReceivingChains);
@@ -778,8 +777,8 @@ TEST_F(SessionTest, TamperedRatchetMessagesAreRefusedWithoutStateChange) {
 TEST_F(SessionTest, OtherMessageTypesAreRefused) {
   ASSERT_NO_FATAL_FAILURE(Establish());
   const Bytes m = Encrypt(*bob_, "m");
-  for (uint8_t version : {uint8_t{0x00}, kLegacyRatchetMessageVersion,
-                          kLegacyInitialMessageVersion, uint8_t{0x04}, uint8_t{0xFF}}) {
+  for (uint8_t version : {uint8_t{0x00}, kLegacyRatchetMessageVersion, kLegacyInitialMessageVersion,
+                          uint8_t{0x04}, uint8_t{0xFF}}) {
     Bytes changed = m;
     changed[0] = version;
     EXPECT_TRUE(Refused(*alice_, changed, {ErrorCode::kInvalidMessage})) << int{version};
@@ -1068,8 +1067,7 @@ TEST_F(SessionTest, ParseInitialMessageRejectsMalformedInput) {
   for (uint8_t version : {uint8_t{0}, uint8_t{kInitialHeaderVersion + 1}, uint8_t{0xFF}}) {
     Bytes bad_header_version = first_message_;
     bad_header_version[2] = version;
-    EXPECT_EQ(ParseInitialMessage(bad_header_version).status().code(),
-              ErrorCode::kInvalidMessage);
+    EXPECT_EQ(ParseInitialMessage(bad_header_version).status().code(), ErrorCode::kInvalidMessage);
   }
   Bytes legacy_inner = first_message_;
   legacy_inner[kInitialPrefixSize] = kLegacyRatchetMessageVersion;

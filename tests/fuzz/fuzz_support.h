@@ -83,7 +83,7 @@ struct World {
   crypto::SignedPreKey bob_device_signed_prekey;
   crypto::PreKeyBundle bob_device_bundle;
   crypto::DeviceAuthKeyPair bob_device_auth;
-  crypto::Bytes bob_device_binding;          // SerializeDeviceBinding output.
+  crypto::Bytes bob_device_binding;  // SerializeDeviceBinding output.
   crypto::DeviceAddress carol_device;
 
   crypto::Bytes a0, a0b, b0, a1, a2, a3, a4, b1, a5, c0;
