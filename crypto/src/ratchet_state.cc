@@ -17,10 +17,13 @@
 // State blob v1 (commit e8ce7d0, read only): the same fixed part, then
 //   skipped count(4) | skipped count x [header key(32) | n(4) | message key(32)]
 // with each chain's keys contiguous and ascending. Loading groups them into
-// chains. v1 did not record evictions, and evicted the oldest keys first, so
-// the counters below a chain's oldest kept key may have been evicted rather
-// than decrypted: they are loaded as evicted (a replay of one reads as
-// kUndecryptableMessage, never as a duplicate of a message never shown).
+// chains. v1 did not record evictions; it evicted the oldest keys first, so
+// only the oldest chain in the blob can have lost keys (its counters below
+// its oldest kept key), and so can the current chain when the blob holds no
+// key at all (all of them may have been evicted). Those counters load as
+// evicted: a replay of one reads as kUndecryptableMessage, never as a
+// duplicate of a message that was never shown. Chains whose keys v1 dropped
+// entirely are not in the blob; their messages no longer authenticate.
 #include "ratchet_state.h"
 
 #include <sodium.h>
@@ -249,7 +252,7 @@ bool Session::State::ReadLegacySkipped(internal::Reader& reader) {
     if (is_current && i + 1 != chains.size()) return false;  // v1 appended it last.
     chain.end = is_current ? s.core.nr : chain.skipped.back().n + 1;
     if (chain.skipped.back().n >= chain.end) return false;
-    if (chain.skipped.front().n > 0) {
+    if (i == 0 && chain.skipped.front().n > 0) {
       chain.evicted.push_back(internal::EvictedRange{0, chain.skipped.front().n - 1});
     }
     if (is_current) {
@@ -259,6 +262,9 @@ bool Session::State::ReadLegacySkipped(internal::Reader& reader) {
     } else {
       s.previous.push_back(std::move(chain));
     }
+  }
+  if (chains.empty() && s.core.has_hkr && s.core.nr > 0) {
+    s.current.evicted.push_back(internal::EvictedRange{0, s.core.nr - 1});
   }
   s.EnforceBounds();
   return true;

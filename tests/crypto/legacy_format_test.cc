@@ -91,14 +91,19 @@ TEST_F(LegacyFormatTest, LegacyStatesLoadAndTheConversationContinues) {
   EXPECT_EQ(Decrypt(bob, legacy::kA0b), "legacy a0b");
   EXPECT_EQ(bob.skipped_key_count(), 0u);
   EXPECT_EQ(Decrypt(alice, legacy::kB1), "legacy b1");
-  // Replays: a3 and a4 were decrypted (no key below them was ever evicted in
-  // their chain's record). a1 lies below the oldest key v1 kept for its
-  // chain; v1 did not record evictions, so it loads as evicted: refused as
+  // Replays. a1, a3 and a4 were decrypted, in the chain that is not the
+  // oldest in the blob, which v1's oldest-first eviction cannot have touched:
+  // duplicates. a0 lies below the oldest key v1 kept in the oldest chain;
+  // v1 did not record evictions, so it loads as evicted: refused as
   // undecryptable, never claimed as a duplicate (ratchet_state.cc).
+  EXPECT_EQ(Refusal(bob, legacy::kA1), ErrorCode::kDuplicateMessage);
   EXPECT_EQ(Refusal(bob, legacy::kA3), ErrorCode::kDuplicateMessage);
   EXPECT_EQ(Refusal(bob, legacy::kA4), ErrorCode::kDuplicateMessage);
-  EXPECT_EQ(Refusal(bob, legacy::kA1), ErrorCode::kUndecryptableMessage);
+  EXPECT_EQ(Refusal(bob, legacy::kA0), ErrorCode::kUndecryptableMessage);
   EXPECT_EQ(Refusal(alice, legacy::kB1), ErrorCode::kDuplicateMessage);
+  // Alice's v1 blob held no skipped key at all, so v1 may have evicted all of
+  // her current chain's: b0 (decrypted before the upgrade) reads as evicted.
+  EXPECT_EQ(Refusal(alice, legacy::kB0), ErrorCode::kUndecryptableMessage);
 
   for (int i = 0; i < 3; ++i) {
     auto to_bob = alice.Encrypt(ByteSpan(), rng_);
