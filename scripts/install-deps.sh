@@ -6,7 +6,8 @@
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
 #                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
-#                Spin (the delivery protocol's model, model/delivery/)
+#                Spin (the delivery protocol's model, model/delivery/),
+#                PyNaCl (the crypto vectors' independent Python reference check)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -22,6 +23,7 @@ base_packages=(
   libgtest-dev libbenchmark-dev
   openssl
   spin
+  python3-nacl
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 
@@ -30,7 +32,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
     -h | --help)
-      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *)
