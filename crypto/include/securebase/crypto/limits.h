@@ -34,6 +34,11 @@ inline constexpr size_t kMaxPassphraseMemLimit = size_t{1} << 30;  // 1 GiB
 // Largest vault record accepted by OpenRecord.
 inline constexpr size_t kMaxSealedRecordSize = 64 * 1024 * 1024;
 
+// Sessions a SessionRecord keeps besides the current one (the ones it
+// replaced, for simultaneous first contact; see session_record.h). Each one
+// kept is one more trial decryption for a message no session knows.
+inline constexpr size_t kMaxPreviousSessions = 1;
+
 }  // namespace securebase::crypto
 
 #endif  // SECUREBASE_CRYPTO_LIMITS_H_

@@ -1,0 +1,109 @@
+// In-memory reference implementations of crypto's protocol stores
+// (securebase/crypto/protocol_stores.h), for tests and fuzz targets only.
+//
+// Sessions are kept serialized, as a persistent store keeps them, so a test
+// sees exactly what a reload would see and a cipher can never hold on to a
+// stored object. Every store counts its writes and can be told to fail the
+// next read or write (kStorageFailure), to play a failing disk.
+#ifndef SECUREBASE_TESTS_TESTING_IN_MEMORY_STORES_H_
+#define SECUREBASE_TESTS_TESTING_IN_MEMORY_STORES_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "securebase/crypto/keys.h"
+#include "securebase/crypto/protocol_stores.h"
+#include "securebase/crypto/secret.h"
+
+namespace securebase::testing {
+
+// Fails calls on demand: the next `FailNextReads(n)` reads or
+// `FailNextWrites(n)` writes return kStorageFailure and change nothing.
+class StoreFaults {
+ public:
+  void FailNextReads(int n) { failing_reads_ = n; }
+  void FailNextWrites(int n) { failing_writes_ = n; }
+  int writes() const { return writes_; }
+
+ protected:
+  crypto::Status BeforeRead();
+  crypto::Status BeforeWrite();
+
+ private:
+  int failing_reads_ = 0;
+  int failing_writes_ = 0;
+  int writes_ = 0;
+};
+
+class InMemorySessionStore final : public crypto::SessionStore, public StoreFaults {
+ public:
+  crypto::Result<std::optional<crypto::SessionRecord>> LoadSession(
+      const crypto::DeviceAddress& address) override;
+  crypto::Status StoreSession(const crypto::DeviceAddress& address,
+                              const crypto::SessionRecord& record) override;
+
+  // The stored bytes of a record (nullopt when absent), to check that a
+  // refused message left it byte for byte unchanged.
+  std::optional<crypto::Bytes> RawRecord(const crypto::DeviceAddress& address) const;
+  void Delete(const crypto::DeviceAddress& address) { records_.erase(address); }
+
+ private:
+  std::map<crypto::DeviceAddress, crypto::SecretBytes> records_;
+};
+
+class InMemoryPreKeyStore final : public crypto::PreKeyStore, public StoreFaults {
+ public:
+  void AddSignedPreKey(const crypto::SignedPreKey& key);
+  void AddOneTimePreKey(const crypto::OneTimePreKey& key);
+  bool HasOneTimePreKey(uint32_t id) const { return one_time_.count(id) != 0; }
+  size_t one_time_count() const { return one_time_.size(); }
+
+  crypto::Result<std::optional<crypto::SignedPreKey>> LoadSignedPreKey(uint32_t id) override;
+  crypto::Result<std::optional<crypto::OneTimePreKey>> LoadOneTimePreKey(uint32_t id) override;
+  crypto::Status RemoveOneTimePreKey(uint32_t id) override;
+
+ private:
+  std::map<uint32_t, crypto::SignedPreKey> signed_;
+  std::map<uint32_t, crypto::OneTimePreKey> one_time_;
+};
+
+// Trust on first use. A key that replaces a known one is recorded by
+// SaveIdentity but stays untrusted for sending until Trust() (the user
+// compared safety numbers again). For receiving, ReceivePolicy decides:
+// kAcceptNewKeys lets a first message under a new key through (the change is
+// reported and sends wait), kRefuseUntrusted refuses it like a send.
+// The local account's own devices are trusted exactly under the local key.
+class InMemoryIdentityStore final : public crypto::IdentityStore, public StoreFaults {
+ public:
+  enum class ReceivePolicy { kAcceptNewKeys, kRefuseUntrusted };
+
+  InMemoryIdentityStore(crypto::IdentityKeyPair local, std::string local_user,
+                        ReceivePolicy policy = ReceivePolicy::kAcceptNewKeys);
+
+  // The user accepted `user`'s current key.
+  void Trust(const std::string& user);
+  std::optional<crypto::IdentityPublicKey> Known(const std::string& user) const;
+
+  const crypto::IdentityKeyPair& LocalIdentity() override { return local_; }
+  crypto::Result<bool> IsTrustedIdentity(const crypto::DeviceAddress& address,
+                                         const crypto::IdentityPublicKey& key,
+                                         crypto::IdentityDirection direction) override;
+  crypto::Result<crypto::IdentityChange> SaveIdentity(
+      const crypto::DeviceAddress& address, const crypto::IdentityPublicKey& key) override;
+
+ private:
+  struct KnownIdentity {
+    crypto::IdentityPublicKey key;
+    bool trusted = true;
+  };
+  crypto::IdentityKeyPair local_;
+  std::string local_user_;
+  ReceivePolicy policy_;
+  std::map<std::string, KnownIdentity> known_;
+};
+
+}  // namespace securebase::testing
+
+#endif  // SECUREBASE_TESTS_TESTING_IN_MEMORY_STORES_H_
