@@ -1,26 +1,77 @@
 // Session selection and commit rules over the protocol stores: Signal's
 // "X3DH" (section 3.3, sending the initial message; 3.4, receiving it) and
-// "The Double Ratchet Algorithm" (section 3.5, and the session management
-// libsignal adds: a record of current and previous sessions per device).
+// "The Double Ratchet Algorithm" (section 3.5), with the session management
+// libsignal adds: a record of the current and previous sessions per device.
 #include "securebase/crypto/session_cipher.h"
 
 #include <map>
 #include <optional>
 #include <utility>
 
+#include "securebase/crypto/limits.h"
+
 namespace securebase::crypto {
+
+// A record borrowed from the session store (protocol_stores.h): given back
+// unchanged on destruction unless Commit() stored it first, so that every
+// early return hands it back.
+class SessionCipher::Loan {
+ public:
+  Loan(SessionStore& store, DeviceAddress address) : store_(store), address_(std::move(address)) {}
+  Loan(Loan&& other) noexcept
+      : store_(other.store_),
+        address_(std::move(other.address_)),
+        record_(std::move(other.record_)),
+        from_store_(other.from_store_) {
+    other.record_.reset();
+  }
+  Loan(const Loan&) = delete;
+  Loan& operator=(const Loan&) = delete;
+  ~Loan() { Return(); }
+
+  Status Load() {
+    SB_ASSIGN_OR_RETURN(record_, store_.LoadSession(address_));
+    from_store_ = record_.has_value();
+    return Status::Ok();
+  }
+  bool has_current() const { return record_ && record_->has_current(); }
+  // The borrowed record, or a new empty one when the store had none.
+  SessionRecord& record() {
+    if (!record_) record_.emplace();
+    return *record_;
+  }
+  // Stores the (changed) record; the loan is over either way.
+  Status Commit() {
+    SessionRecord record = std::move(*record_);
+    record_.reset();
+    return store_.StoreSession(address_, std::move(record));
+  }
+  // Gives the record back as it was, or replaced by `restored` (the same
+  // content, rebuilt after a failed send changed the borrowed one).
+  void Return(std::optional<SessionRecord> restored = std::nullopt) {
+    if (restored) record_ = std::move(restored);
+    if (record_ && from_store_) store_.ReleaseSession(address_, std::move(*record_));
+    record_.reset();
+  }
+
+ private:
+  SessionStore& store_;
+  DeviceAddress address_;
+  std::optional<SessionRecord> record_;
+  bool from_store_ = false;
+};
+
 namespace {
 
-// Tries `session` and folds its error into `outcome`: a duplicate anywhere
-// wins over "does not decrypt", so a replay stays a replay.
+// The outcome of trying the eligible sessions of a record in turn. A
+// duplicate anywhere wins over "does not decrypt", so a replay stays a replay.
 struct Attempt {
   std::optional<SecretBytes> plaintext;
   bool duplicate = false;
-  bool tried = false;
 };
 
 void Try(Session& session, ByteSpan message, RandomSource& rng, Attempt& attempt) {
-  attempt.tried = true;
+  // Decrypt leaves a session unchanged when it fails.
   Result<SecretBytes> result = session.Decrypt(message, rng);
   if (result.ok()) {
     attempt.plaintext.emplace(std::move(result).value());
@@ -32,22 +83,27 @@ void Try(Session& session, ByteSpan message, RandomSource& rng, Attempt& attempt
 }  // namespace
 
 Result<std::vector<Bytes>> SessionCipher::EncryptToAll(std::span<const Recipient> recipients) {
-  // State not committed yet: every record is loaded (or started) and advanced
-  // in memory; nothing is stored until every recipient has encrypted.
+  for (const Recipient& recipient : recipients) {
+    if (recipient.plaintext.size() > kMaxPlaintextSize) {
+      return Status::InvalidArgument("plaintext is too large");
+    }
+  }
+  // State not committed yet: every record is borrowed (or started) and
+  // checked before any session advances; nothing is stored until every
+  // recipient has encrypted.
   struct Pending {
-    SessionRecord record;
+    Loan loan;
     bool new_session = false;
     IdentityPublicKey identity;
+    SecretBytes snapshot;  // The borrowed record as it was, to undo a failed send.
   };
   std::map<DeviceAddress, Pending> pending;
   for (const Recipient& recipient : recipients) {
     if (pending.count(recipient.address)) continue;
-    SB_ASSIGN_OR_RETURN(std::optional<SessionRecord> stored,
-                        sessions_.LoadSession(recipient.address));
-    Pending entry;
-    if (stored && stored->has_current()) {
-      entry.record = std::move(*stored);
-      entry.identity = entry.record.current().remote_identity();
+    Pending entry{Loan(sessions_, recipient.address), false, IdentityPublicKey(), SecretBytes()};
+    SB_RETURN_IF_ERROR(entry.loan.Load());
+    if (entry.loan.has_current()) {
+      entry.identity = entry.loan.record().current().remote_identity();
     } else {
       if (recipient.bundle == nullptr) {
         return Status::InvalidState("no session with a device and no prekey bundle for it");
@@ -62,7 +118,9 @@ Result<std::vector<Bytes>> SessionCipher::EncryptToAll(std::span<const Recipient
     if (entry.new_session) {
       SB_ASSIGN_OR_RETURN(Session session,
                           Session::Initiate(identities_.LocalIdentity(), *recipient.bundle, rng_));
-      entry.record.Promote(std::move(session));
+      entry.loan.record().Promote(std::move(session));
+    } else {
+      entry.snapshot = entry.loan.record().Serialize();
     }
     pending.emplace(recipient.address, std::move(entry));
   }
@@ -70,19 +128,29 @@ Result<std::vector<Bytes>> SessionCipher::EncryptToAll(std::span<const Recipient
   std::vector<Bytes> ciphertexts;
   ciphertexts.reserve(recipients.size());
   for (const Recipient& recipient : recipients) {
-    Session& session = pending.at(recipient.address).record.current();
-    SB_ASSIGN_OR_RETURN(Bytes ciphertext, session.Encrypt(recipient.plaintext, rng_));
-    ciphertexts.push_back(std::move(ciphertext));
+    Session& session = pending.at(recipient.address).loan.record().current();
+    Result<Bytes> ciphertext = session.Encrypt(recipient.plaintext, rng_);
+    if (!ciphertext.ok()) {
+      // Undo the sessions advanced so far: give back what was borrowed.
+      for (auto& [address, entry] : pending) {
+        if (entry.new_session) continue;
+        Result<SessionRecord> restored = SessionRecord::Deserialize(entry.snapshot.span());
+        if (!restored.ok()) std::abort();  // It was serialized just above.
+        entry.loan.Return(std::move(restored).value());
+      }
+      return ciphertext.status();
+    }
+    ciphertexts.push_back(std::move(ciphertext).value());
   }
 
   // Commit.
-  for (auto& [address, entry] : pending) {
-    SB_RETURN_IF_ERROR(sessions_.StoreSession(address, entry.record));
-  }
+  for (auto& [address, entry] : pending) SB_RETURN_IF_ERROR(entry.loan.Commit());
   for (auto& [address, entry] : pending) {
     if (!entry.new_session) continue;
+    // For sending, a change was noticed when the caller recorded the key it
+    // fetched; saving it here only records a first contact's key.
     SB_ASSIGN_OR_RETURN(IdentityChange change, identities_.SaveIdentity(address, entry.identity));
-    static_cast<void>(change);  // Sending: a change was noticed when the bundle was trusted.
+    static_cast<void>(change);
   }
   return ciphertexts;
 }
@@ -96,8 +164,9 @@ Result<Bytes> SessionCipher::Encrypt(const DeviceAddress& address, ByteSpan plai
 }
 
 Result<bool> SessionCipher::HasSession(const DeviceAddress& address) {
-  SB_ASSIGN_OR_RETURN(std::optional<SessionRecord> record, sessions_.LoadSession(address));
-  return record.has_value() && record->has_current();
+  Loan loan(sessions_, address);
+  SB_RETURN_IF_ERROR(loan.Load());
+  return loan.has_current();
 }
 
 Result<SessionCipher::Decrypted> SessionCipher::Decrypt(const DeviceAddress& sender,
@@ -108,7 +177,8 @@ Result<SessionCipher::Decrypted> SessionCipher::Decrypt(const DeviceAddress& sen
     SB_ASSIGN_OR_RETURN(InitialMessage parsed, ParseInitialMessage(message));
     initial = parsed.header;
   }
-  SB_ASSIGN_OR_RETURN(std::optional<SessionRecord> record, sessions_.LoadSession(sender));
+  Loan loan(sessions_, sender);
+  SB_RETURN_IF_ERROR(loan.Load());
   // An initial message is for the session its base key started; a ratchet
   // message for whichever stored session's header keys open it.
   auto eligible = [&](const Session& session) {
@@ -116,41 +186,40 @@ Result<SessionCipher::Decrypted> SessionCipher::Decrypt(const DeviceAddress& sen
   };
   if (initial) {
     bool known = false;
-    if (record && record->has_current()) {
-      known = eligible(record->current());
-      for (size_t i = 0; i < record->previous_count(); ++i) {
-        known = known || eligible(record->previous(i));
+    if (loan.has_current()) {
+      SessionRecord& record = loan.record();
+      known = eligible(record.current());
+      for (size_t i = 0; i < record.previous_count(); ++i) {
+        known = known || eligible(record.previous(i));
       }
     }
-    if (!known) return StartSession(sender, message, *initial, std::move(record));
+    if (!known) return StartSession(sender, message, *initial, loan);
   }
-  if (!record || !record->has_current()) {
-    return Status::InvalidMessage("no session with the sender");
-  }
+  if (!loan.has_current()) return Status::InvalidMessage("no session with the sender");
 
-  // Decrypt leaves a session unchanged when it fails, so trying each in turn
-  // is safe; only the winner's record is stored.
+  SessionRecord& record = loan.record();
   Attempt attempt;
-  if (eligible(record->current())) Try(record->current(), message, rng_, attempt);
+  if (eligible(record.current())) Try(record.current(), message, rng_, attempt);
   size_t winner = 0;  // 0: current; i + 1: previous(i).
-  for (size_t i = 0; !attempt.plaintext && i < record->previous_count(); ++i) {
-    if (!eligible(record->previous(i))) continue;
-    Try(record->previous(i), message, rng_, attempt);
+  for (size_t i = 0; !attempt.plaintext && i < record.previous_count(); ++i) {
+    if (!eligible(record.previous(i))) continue;
+    Try(record.previous(i), message, rng_, attempt);
     if (attempt.plaintext) winner = i + 1;
   }
   if (!attempt.plaintext) {
     if (attempt.duplicate) return Status::DuplicateMessage("message was already decrypted");
     return Status::InvalidMessage("message does not decrypt");
   }
-  if (winner > 0) record->PromotePrevious(winner - 1);
-  SB_RETURN_IF_ERROR(sessions_.StoreSession(sender, *record));
+  // Commit: the session that decrypted becomes current.
+  if (winner > 0) record.PromotePrevious(winner - 1);
+  SB_RETURN_IF_ERROR(loan.Commit());
   return Decrypted{std::move(*attempt.plaintext), false, IdentityChange::kUnchanged};
 }
 
 Result<SessionCipher::Decrypted> SessionCipher::StartSession(const DeviceAddress& sender,
                                                              ByteSpan message,
                                                              const InitialHeader& header,
-                                                             std::optional<SessionRecord> record) {
+                                                             Loan& loan) {
   SB_ASSIGN_OR_RETURN(bool trusted, identities_.IsTrustedIdentity(sender, header.initiator_identity,
                                                                   IdentityDirection::kReceiving));
   if (!trusted) return Status::UntrustedIdentity("the sender's identity key is not trusted");
@@ -173,10 +242,9 @@ Result<SessionCipher::Decrypted> SessionCipher::StartSession(const DeviceAddress
     return Status::InvalidMessage("message does not decrypt");
   }
 
-  // Commit.
-  SessionRecord updated = record ? std::move(*record) : SessionRecord();
-  updated.Promote(std::move(accepted->session));
-  SB_RETURN_IF_ERROR(sessions_.StoreSession(sender, updated));
+  // Commit: the new session becomes current; the one it replaces is kept.
+  loan.record().Promote(std::move(accepted->session));
+  SB_RETURN_IF_ERROR(loan.Commit());
   if (one_time_prekey) SB_RETURN_IF_ERROR(prekeys_.RemoveOneTimePreKey(one_time_prekey->id));
   SB_ASSIGN_OR_RETURN(IdentityChange change,
                       identities_.SaveIdentity(sender, header.initiator_identity));

@@ -96,11 +96,20 @@ class SessionCipherTest : public ::testing::Test {
   ::testing::AssertionResult Receives(Party& at, const Party& from, const Bytes& message,
                                       std::string_view expected) {
     auto got = at.cipher->Decrypt(from.address(), message);
+    if (at.sessions.outstanding_loans() != 0) {
+      return ::testing::AssertionFailure() << "a borrowed session record was not given back";
+    }
     if (!got.ok()) return ::testing::AssertionFailure() << got.status().ToString();
     if (AsString(got->plaintext) != expected) {
       return ::testing::AssertionFailure() << "got \"" << AsString(got->plaintext) << "\"";
     }
     return ::testing::AssertionSuccess();
+  }
+
+  // Every record a cipher borrowed was given back (session_cipher.h).
+  void TearDown() override {
+    EXPECT_EQ(alice_.sessions.outstanding_loans(), 0);
+    EXPECT_EQ(bob_.sessions.outstanding_loans(), 0);
   }
 
   // Alice starts, Bob answers: a session both sides use.
@@ -233,6 +242,7 @@ TEST_F(SessionCipherTest, SimultaneousFirstContactConvergesThroughThePreviousSes
     auto record = bob_.sessions.LoadSession(alice_.address()).value();
     ASSERT_TRUE(record.has_value());
     EXPECT_EQ(record->previous_count(), 1u) << "Bob's own session was kept as previous";
+    bob_.sessions.ReleaseSession(alice_.address(), std::move(*record));
   }
   // Alice writes on her current session (the one Bob started): Bob's
   // current session is Alice's, so this opens on his previous one.
@@ -253,6 +263,8 @@ TEST_F(SessionCipherTest, SimultaneousFirstContactConvergesThroughThePreviousSes
   ASSERT_TRUE(alice_record && bob_record);
   EXPECT_EQ(alice_record->current().base_key(), bob_record->current().base_key())
       << "both sides use the same session";
+  alice_.sessions.ReleaseSession(bob_.address(), std::move(*alice_record));
+  bob_.sessions.ReleaseSession(alice_.address(), std::move(*bob_record));
 }
 
 TEST_F(SessionCipherTest, ReplayedRatchetMessageIsADuplicateAndChangesNothing) {
@@ -355,6 +367,58 @@ TEST_F(SessionCipherTest, EncryptToAllIsAllOrNothing) {
   EXPECT_TRUE(Receives(carol, alice_, (*sent)[1], "to carol"));
   EXPECT_TRUE(Receives(bob_, alice_, (*sent)[2], "to bob again"))
       << "a device listed twice advances its one session twice";
+}
+
+// A plaintext over the limit anywhere in a send refuses the whole send
+// before any session advances.
+TEST_F(SessionCipherTest, OversizedPlaintextRefusesTheWholeSend) {
+  ASSERT_NO_FATAL_FAILURE(Establish());
+  const auto before = alice_.sessions.RawRecord(bob_.address());
+  const std::string huge(kMaxPlaintextSize + 1, 'x');
+  const SessionCipher::Recipient recipients[] = {
+      {bob_.address(), AsBytes("fine"), nullptr},
+      {bob_.address(), AsBytes(huge), nullptr},
+  };
+  auto refused = alice_.cipher->EncryptToAll(recipients);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(alice_.sessions.RawRecord(bob_.address()), before);
+}
+
+// A device whose stored session cannot send (a state no library version
+// writes: its sending chain is gone) fails the send after other devices'
+// sessions already advanced in memory: they are restored and given back
+// unchanged, so nothing of the send is stored.
+TEST_F(SessionCipherTest, FailureAfterOtherSessionsAdvancedRestoresThem) {
+  Party carol("carol", rng_);
+  ASSERT_NO_FATAL_FAILURE(Establish());
+  PreKeyBundle carol_bundle = carol.Bundle();
+  ASSERT_TRUE(alice_.cipher->Encrypt(carol.address(), AsBytes("hi carol"), &carol_bundle).ok());
+  // Clear the sending chain and header key of Alice's session with Carol
+  // (session.h state v1: flags at byte 1; cks at 194, hks at 258), inside
+  // the record (version, count, length: 6 bytes before the state).
+  crypto::Bytes record = *alice_.sessions.RawRecord(carol.address());
+  constexpr size_t kState = 6, kFlagHasCks = 1 << 2, kFlagHasHks = 1 << 4;
+  record[kState + 1] &= static_cast<uint8_t>(~(kFlagHasCks | kFlagHasHks));
+  std::fill(record.begin() + kState + 194, record.begin() + kState + 226, 0);
+  std::fill(record.begin() + kState + 258, record.begin() + kState + 290, 0);
+  alice_.sessions.PutRawRecord(carol.address(), record);
+  ASSERT_TRUE(SessionRecord::Deserialize(record).ok()) << "a well-formed state";
+
+  const auto bob_before = alice_.sessions.RawRecord(bob_.address());
+  const SessionCipher::Recipient recipients[] = {
+      {bob_.address(), AsBytes("to bob"), nullptr},
+      {carol.address(), AsBytes("to carol"), nullptr},
+  };
+  auto refused = alice_.cipher->EncryptToAll(recipients);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidState);
+  EXPECT_EQ(alice_.sessions.RawRecord(bob_.address()), bob_before) << "Bob's chain restored";
+  EXPECT_EQ(alice_.sessions.RawRecord(carol.address()), record);
+  EXPECT_EQ(alice_.sessions.outstanding_loans(), 0);
+  // And Bob's session still works from where it was.
+  Bytes next = Send(alice_, bob_, "after the failed send", false);
+  EXPECT_TRUE(Receives(bob_, alice_, next, "after the failed send"));
 }
 
 // Bob reinstalls under a new identity key. Alice learns the new key (as the

@@ -112,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       crypto::PreKeyBundle bundle = to.Bundle();
       auto ciphertext = from.cipher.Encrypt(to.address(), AsSpan(text), &bundle);
       FUZZ_CHECK(ciphertext.ok());
+      FUZZ_CHECK(from.sessions.outstanding_loans() == 0);
       queue.push_back(Message{std::move(ciphertext).value(), text, false});
       continue;
     }
@@ -124,6 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (tampered) bytes[(step * 131 + op) % bytes.size()] ^= static_cast<uint8_t>(1 + (op >> 4));
     const std::optional<crypto::Bytes> before = to.sessions.RawRecord(from.address());
     auto decrypted = to.cipher.Decrypt(from.address(), bytes);
+    FUZZ_CHECK(to.sessions.outstanding_loans() == 0);
     if (decrypted.ok()) {
       FUZZ_CHECK(!tampered);
       FUZZ_CHECK(!message.decrypted);

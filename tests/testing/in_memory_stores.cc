@@ -37,14 +37,26 @@ Result<std::optional<crypto::SessionRecord>> InMemorySessionStore::LoadSession(
   if (found == records_.end()) return std::optional<crypto::SessionRecord>();
   SB_ASSIGN_OR_RETURN(crypto::SessionRecord record,
                       crypto::SessionRecord::Deserialize(found->second.span()));
+  ++outstanding_;
   return std::optional<crypto::SessionRecord>(std::move(record));
 }
 
 Status InMemorySessionStore::StoreSession(const DeviceAddress& address,
-                                          const crypto::SessionRecord& record) {
+                                          crypto::SessionRecord record) {
+  if (records_.count(address)) --outstanding_;  // It was lent out first.
   SB_RETURN_IF_ERROR(BeforeWrite());
   records_[address] = record.Serialize();
   return Status::Ok();
+}
+
+void InMemorySessionStore::ReleaseSession(const DeviceAddress& address,
+                                          crypto::SessionRecord record) {
+  --outstanding_;
+  // The stored bytes are the truth: a record given back must not differ.
+  if (!records_.count(address) ||
+      !crypto::ConstantTimeEquals(record.Serialize().span(), records_.at(address).span())) {
+    std::abort();  // A cipher bug: it changed a record and did not store it.
+  }
 }
 
 std::optional<crypto::Bytes> InMemorySessionStore::RawRecord(const DeviceAddress& address) const {

@@ -2,9 +2,9 @@
 // (securebase/crypto/protocol_stores.h), for tests and fuzz targets only.
 //
 // Sessions are kept serialized, as a persistent store keeps them, so a test
-// sees exactly what a reload would see and a cipher can never hold on to a
-// stored object. Every store counts its writes and can be told to fail the
-// next read or write (kStorageFailure), to play a failing disk.
+// sees exactly what a reload would see; the session store also counts the
+// records it lent out, so tests can check each is given back. Every store counts its writes and can
+// be told to fail the next read or write (kStorageFailure), to play a failing disk.
 #ifndef SECUREBASE_TESTS_TESTING_IN_MEMORY_STORES_H_
 #define SECUREBASE_TESTS_TESTING_IN_MEMORY_STORES_H_
 
@@ -42,15 +42,25 @@ class InMemorySessionStore final : public crypto::SessionStore, public StoreFaul
   crypto::Result<std::optional<crypto::SessionRecord>> LoadSession(
       const crypto::DeviceAddress& address) override;
   crypto::Status StoreSession(const crypto::DeviceAddress& address,
-                              const crypto::SessionRecord& record) override;
+                              crypto::SessionRecord record) override;
+  void ReleaseSession(const crypto::DeviceAddress& address, crypto::SessionRecord record) override;
+
+  // Records handed out by LoadSession and not yet given back: zero after
+  // every cipher call (session_cipher.h promises it).
+  int outstanding_loans() const { return outstanding_; }
 
   // The stored bytes of a record (nullopt when absent), to check that a
   // refused message left it byte for byte unchanged.
   std::optional<crypto::Bytes> RawRecord(const crypto::DeviceAddress& address) const;
   void Delete(const crypto::DeviceAddress& address) { records_.erase(address); }
+  // Stores bytes as they are (a crafted or damaged record).
+  void PutRawRecord(const crypto::DeviceAddress& address, crypto::ByteSpan bytes) {
+    records_[address] = crypto::SecretBytes::CopyOf(bytes);
+  }
 
  private:
   std::map<crypto::DeviceAddress, crypto::SecretBytes> records_;
+  int outstanding_ = 0;
 };
 
 class InMemoryPreKeyStore final : public crypto::PreKeyStore, public StoreFaults {

@@ -4,8 +4,8 @@
 //
 // The cipher reads through these interfaces and writes through them only once
 // a message has authenticated (or every recipient of a send has encrypted).
-// It calls no store from more than one thread and keeps no reference to a
-// loaded value. Making a cipher call's writes atomic (one transaction around
+// It calls no store from more than one thread and keeps nothing it loaded
+// beyond the call. Making a cipher call's writes atomic (one transaction around
 // the call) is the caller's job: the cipher never writes before everything
 // that could fail has succeeded, but several stores may be written in turn.
 //
@@ -37,13 +37,23 @@ struct DeviceAddress {
 };
 
 // Sessions with other devices (and with this account's own other devices).
+//
+// Records are lent, not copied: the cipher gives every record LoadSession
+// handed it back exactly once, through StoreSession when it changed or
+// ReleaseSession when it did not, before the cipher call returns. So a store
+// may keep records in memory (deserializing a session is costly) and move
+// them out and back in, instead of copying them for every message.
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
-  // The stored record, or nullopt when there is no session with `address`.
+  // The record of `address`, or nullopt when there is no session with it.
   virtual Result<std::optional<SessionRecord>> LoadSession(const DeviceAddress& address) = 0;
-  // Replaces the record of `address`. `record` always holds a current session.
-  virtual Status StoreSession(const DeviceAddress& address, const SessionRecord& record) = 0;
+  // Takes `record` (which holds a current session) as the record of
+  // `address`. A store that keeps its records only in memory must not fail
+  // here; one that writes through keeps the record it had on failure.
+  virtual Status StoreSession(const DeviceAddress& address, SessionRecord record) = 0;
+  // Takes back a record LoadSession handed out, unchanged.
+  virtual void ReleaseSession(const DeviceAddress& address, SessionRecord record) = 0;
 };
 
 // This device's own prekeys: the signed prekeys it still holds the private

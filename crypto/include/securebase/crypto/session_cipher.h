@@ -97,8 +97,9 @@ class SessionCipher {
   Result<bool> HasSession(const DeviceAddress& address);
 
  private:
+  class Loan;  // A record borrowed from the session store.
   Result<Decrypted> StartSession(const DeviceAddress& sender, ByteSpan message,
-                                 const InitialHeader& header, std::optional<SessionRecord> record);
+                                 const InitialHeader& header, Loan& loan);
 
   SessionStore& sessions_;
   PreKeyStore& prekeys_;
