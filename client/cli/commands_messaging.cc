@@ -48,9 +48,9 @@ int RunSend(Context& ctx) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   }
   const std::string reply_to = ctx.args().Get("reply-to").value_or("");
-  if (std::string invalid = client::ValidateContent(client::TextMessage{text, reply_to});
-      !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(client::TextMessage{text, reply_to});
+      !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
@@ -64,8 +64,8 @@ int RunCheckIn(Context& ctx) {
   client::CheckIn check_in;
   std::string error;
   if (!BuildCheckIn(ctx.args(), check_in, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(check_in); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(check_in); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
@@ -82,8 +82,8 @@ int RunReflect(Context& ctx) {
   client::Reflection reflection;
   std::string error;
   if (!BuildReflection(ctx.args(), reflection, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(reflection); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(reflection); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
@@ -97,8 +97,8 @@ int RunAssign(Context& ctx) {
   client::Exercise exercise;
   std::string error;
   if (!BuildExercise(ctx.args(), exercise, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(exercise); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(exercise); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);

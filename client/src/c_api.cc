@@ -43,6 +43,8 @@ static_assert(SB_ERR_VAULT_BUSY == static_cast<int>(ErrorCode::kVaultBusy));
 static_assert(SB_ERR_IDENTITY_CHANGED == static_cast<int>(ErrorCode::kIdentityChanged));
 static_assert(SB_ERR_INVALID_INVITE == static_cast<int>(ErrorCode::kInvalidInvite));
 static_assert(SB_ERR_INTERNAL == static_cast<int>(ErrorCode::kInternal));
+static_assert(SB_ERR_INVALID_SERVER_RESPONSE ==
+              static_cast<int>(ErrorCode::kInvalidServerResponse));
 static_assert(SB_ROLE_CLIENT == static_cast<int>(client::Role::kClient));
 static_assert(SB_ROLE_THERAPIST == static_cast<int>(client::Role::kTherapist));
 
@@ -71,7 +73,7 @@ sb_error Fail(sb_error code, std::string message) {
 
 sb_error Fail(const client::Status& status) {
   const int code = static_cast<int>(status.code());
-  if (status.ok() || code < SB_OK || code > SB_ERR_INTERNAL) {
+  if (status.ok() || code < SB_OK || code > SB_ERR_INVALID_SERVER_RESPONSE) {
     return Fail(SB_ERR_INTERNAL, "Unexpected error code from the client library.");
   }
   return Fail(static_cast<sb_error>(code), status.message());
@@ -163,10 +165,11 @@ const char* sb_error_name(sb_error code) {
                                            "vault_busy",
                                            "identity_changed",
                                            "invalid_invite",
-                                           "internal"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == SB_ERR_INTERNAL + 1);
+                                           "internal",
+                                           "invalid_server_response"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == SB_ERR_INVALID_SERVER_RESPONSE + 1);
   const int64_t value = RawEnum(code);
-  if (value < SB_OK || value > SB_ERR_INTERNAL) return "unknown";
+  if (value < SB_OK || value > SB_ERR_INVALID_SERVER_RESPONSE) return "unknown";
   return kNames[value];
 }
 

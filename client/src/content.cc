@@ -409,11 +409,14 @@ const char* ContentTypeName(const ContentBody& body) {
   return std::visit(Namer{}, body);
 }
 
-std::string ValidateContent(const ContentBody& body) {
-  if (body.valueless_by_exception()) return "The content is empty.";
+Status ValidateContent(const ContentBody& body) {
+  if (body.valueless_by_exception()) {
+    return Status(ErrorCode::kInvalidArgument, "The content is empty.");
+  }
   std::string error;
   std::visit(Validator{error}, body);
-  return error;
+  if (error.empty()) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument, std::move(error));
 }
 
 }  // namespace securebase::client

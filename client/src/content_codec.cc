@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "util.h"
+#include "securebase/crypto/encoding.h"
 
 namespace securebase::client {
 namespace {
@@ -11,8 +11,10 @@ namespace pb = content::v1;
 
 // Ids are hex in the public structs and raw bytes on the wire; a malformed
 // hex id is rejected by ValidateContent before encoding.
-std::string IdToWire(const std::string& hex) { return FromHex(hex).value_or(std::string()); }
-std::string IdFromWire(const std::string& bytes) { return ToHex(bytes); }
+std::string IdToWire(const std::string& hex) {
+  return crypto::FromHex(hex).value_or(std::string());
+}
+std::string IdFromWire(const std::string& bytes) { return crypto::ToHex(bytes); }
 
 void EncodeEmotions(const std::vector<Emotion>& in,
                     google::protobuf::RepeatedPtrField<pb::Emotion>* out) {
@@ -71,10 +73,18 @@ std::optional<CheckIn> DecodeCheckIn(const pb::CheckIn& m) {
 
 void EncodeReflection(const Reflection& r, pb::Reflection* m) {
   switch (r.kind) {
-    case ReflectionKind::kFree: m->set_kind(pb::REFLECTION_FREE); break;
-    case ReflectionKind::kThoughtRecord: m->set_kind(pb::REFLECTION_THOUGHT_RECORD); break;
-    case ReflectionKind::kMentalisation: m->set_kind(pb::REFLECTION_MENTALISATION); break;
-    case ReflectionKind::kCommunication: m->set_kind(pb::REFLECTION_COMMUNICATION); break;
+    case ReflectionKind::kFree:
+      m->set_kind(pb::REFLECTION_FREE);
+      break;
+    case ReflectionKind::kThoughtRecord:
+      m->set_kind(pb::REFLECTION_THOUGHT_RECORD);
+      break;
+    case ReflectionKind::kMentalisation:
+      m->set_kind(pb::REFLECTION_MENTALISATION);
+      break;
+    case ReflectionKind::kCommunication:
+      m->set_kind(pb::REFLECTION_COMMUNICATION);
+      break;
   }
   m->set_prompt(r.prompt);
   m->set_body(r.body);
@@ -111,20 +121,32 @@ void EncodeReflection(const Reflection& r, pb::Reflection* m) {
 std::optional<Reflection> DecodeReflection(const pb::Reflection& m) {
   Reflection r;
   switch (m.kind()) {
-    case pb::REFLECTION_FREE: r.kind = ReflectionKind::kFree; break;
-    case pb::REFLECTION_THOUGHT_RECORD: r.kind = ReflectionKind::kThoughtRecord; break;
-    case pb::REFLECTION_MENTALISATION: r.kind = ReflectionKind::kMentalisation; break;
-    case pb::REFLECTION_COMMUNICATION: r.kind = ReflectionKind::kCommunication; break;
-    default: return std::nullopt;
+    case pb::REFLECTION_FREE:
+      r.kind = ReflectionKind::kFree;
+      break;
+    case pb::REFLECTION_THOUGHT_RECORD:
+      r.kind = ReflectionKind::kThoughtRecord;
+      break;
+    case pb::REFLECTION_MENTALISATION:
+      r.kind = ReflectionKind::kMentalisation;
+      break;
+    case pb::REFLECTION_COMMUNICATION:
+      r.kind = ReflectionKind::kCommunication;
+      break;
+    default:
+      return std::nullopt;
   }
   r.prompt = m.prompt();
   r.body = m.body();
   if (m.has_thought_record()) {
     const pb::ThoughtRecord& p = m.thought_record();
-    r.thought_record = ThoughtRecord{p.situation(),        p.automatic_thought(),
+    r.thought_record = ThoughtRecord{p.situation(),
+                                     p.automatic_thought(),
                                      DecodeEmotions(p.emotions_before()),
-                                     p.evidence_for(),     p.evidence_against(),
-                                     p.balanced_thought(), DecodeEmotions(p.emotions_after())};
+                                     p.evidence_for(),
+                                     p.evidence_against(),
+                                     p.balanced_thought(),
+                                     DecodeEmotions(p.emotions_after())};
   } else if (m.has_mentalisation()) {
     const pb::Mentalisation& p = m.mentalisation();
     r.mentalisation = Mentalisation{p.my_feelings(),   p.my_needs(),       p.other_felt(),
@@ -235,10 +257,36 @@ ContentBody DecodeBody(const pb::Content& content) {
       break;
   }
   if (!std::holds_alternative<InvalidContent>(body)) {
-    std::string problem = ValidateContent(body);
-    if (!problem.empty()) body = InvalidContent{"received content is invalid: " + problem};
+    Status problem = ValidateContent(body);
+    if (!problem.ok()) body = InvalidContent{"received content is invalid: " + problem.message()};
   }
   return body;
+}
+
+ContentBody DecodeStoredContent(const std::string& serialized) {
+  pb::Content content;
+  if (!content.ParseFromString(serialized)) {
+    return InvalidContent{"the stored item does not parse"};
+  }
+  return DecodeBody(content);
+}
+
+bool WantsDeliveredReceipt(const ContentBody& body) {
+  return std::holds_alternative<TextMessage>(body) || std::holds_alternative<CheckIn>(body) ||
+         std::holds_alternative<Reflection>(body) || std::holds_alternative<Exercise>(body);
+}
+
+Status CheckSendable(Role role, const ContentBody& body) {
+  if (std::holds_alternative<Exercise>(body) && role != Role::kTherapist) {
+    return Status(ErrorCode::kPermissionDenied, "only therapists assign exercises");
+  }
+  if (std::holds_alternative<Receipt>(body) || std::holds_alternative<Profile>(body) ||
+      std::holds_alternative<Availability>(body) || std::holds_alternative<InvalidContent>(body)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  std::string("a ") + ContentTypeName(body) +
+                      " is sent by the library itself, not through Send");
+  }
+  return Status::Ok();
 }
 
 }  // namespace securebase::client

@@ -11,9 +11,9 @@ class CExampleTest : public E2eTest {};
 TEST_F(CExampleTest, RoundTripThroughTheCApi) {
   ASSERT_FALSE(CRoundTripBinary().empty()) << "the c_roundtrip example was not built";
   it::CommandResult r;
-  ASSERT_TRUE(it::RunCommand({CRoundTripBinary(), "--fast-kdf", server_address(),
-                              Home("c-therapist"), Home("c-client")},
-                             std::chrono::seconds(60), &r));
+  ASSERT_TRUE(it::RunCommand(
+      {CRoundTripBinary(), "--fast-kdf", server_address(), Home("c-therapist"), Home("c-client")},
+      std::chrono::seconds(60), &r));
   ASSERT_FALSE(r.timed_out) << r.stdout_text << r.stderr_text;
   ASSERT_EQ(r.term_signal, 0) << r.stderr_text;
   ASSERT_EQ(r.exit_code, 0) << "stdout:\n" << r.stdout_text << "\nstderr:\n" << r.stderr_text;
@@ -46,9 +46,9 @@ TEST_F(CExampleTest, RoundTripThroughTheCApi) {
 
   // Run on existing homes: refused (both homes must be new), no crash.
   it::CommandResult again;
-  ASSERT_TRUE(it::RunCommand({CRoundTripBinary(), "--fast-kdf", server_address(),
-                              Home("c-therapist"), Home("c-client")},
-                             std::chrono::seconds(60), &again));
+  ASSERT_TRUE(it::RunCommand(
+      {CRoundTripBinary(), "--fast-kdf", server_address(), Home("c-therapist"), Home("c-client")},
+      std::chrono::seconds(60), &again));
   EXPECT_EQ(again.term_signal, 0);
   EXPECT_NE(again.exit_code, 0);
 }

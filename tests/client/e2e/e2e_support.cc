@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <google/protobuf/util/json_util.h>
 #include <netinet/in.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,10 +18,6 @@
 #include <iostream>
 #include <random>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
 
 #include "securebase/crypto/random.h"
 
@@ -447,7 +446,8 @@ struct Differ {
     if (a.mentalisation) {
       const auto &x = *a.mentalisation, &y = *b.mentalisation;
       if (!Eq(x.my_feelings, y.my_feelings, "my_feelings") ||
-          !Eq(x.my_needs, y.my_needs, "my_needs") || !Eq(x.other_felt, y.other_felt, "other_felt") ||
+          !Eq(x.my_needs, y.my_needs, "my_needs") ||
+          !Eq(x.other_felt, y.other_felt, "other_felt") ||
           !Eq(x.other_thought, y.other_thought, "other_thought") ||
           !Eq(x.other_intended, y.other_intended, "other_intended") ||
           !Eq(x.other_readings, y.other_readings, "other_readings")) {
@@ -513,8 +513,8 @@ bool SameContent(const sc::ContentBody& a, const sc::ContentBody& b, std::string
                                          const sc::ContentBody& actual) {
   std::string why;
   if (SameContent(expected, actual, &why)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "content differs: " << why << " (expected "
-                                       << sc::ContentTypeName(expected) << ")";
+  return ::testing::AssertionFailure()
+         << "content differs: " << why << " (expected " << sc::ContentTypeName(expected) << ")";
 }
 
 std::string DescribeHistory(const std::vector<sc::HistoryItem>& items) {
@@ -679,7 +679,7 @@ void E2eTest::TearDown() {
   temp_.reset();
 }
 
-sc::ClientOptions E2eTest::Options(const std::string& home) const {
+sc::ClientOptions E2eTest::Options(const std::string& home) {
   sc::ClientOptions options;
   options.home = home;
   options.server_address = address_;
@@ -687,7 +687,18 @@ sc::ClientOptions E2eTest::Options(const std::string& home) const {
   options.rpc_timeout = kClientRpcTimeout;
   options.lock_timeout = std::chrono::milliseconds(20000);
   options.passphrase_cost = sc::PassphraseCost::kMinimumForTests;
+  options.faults = &faults_;
   return options;
+}
+
+void TestFaults::Set(std::function<bool(sc::FaultPoint)> fail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_ = std::move(fail);
+}
+
+bool TestFaults::ShouldFail(sc::FaultPoint point) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fail_ && fail_(point);
 }
 
 std::unique_ptr<sc::Client> E2eTest::Create(sc::Role role, const std::string& name,

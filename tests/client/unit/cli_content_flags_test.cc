@@ -80,7 +80,7 @@ TEST(BuildCheckIn, AllOptions) {
   EXPECT_EQ(c.questionnaires[0].questionnaire, client::Questionnaire::kPhq9);
   EXPECT_EQ(c.questionnaires[1].questionnaire, client::Questionnaire::kGad7);
   EXPECT_EQ(c.exercise_id, "0123456789abcdef0123456789abcdef");
-  EXPECT_TRUE(client::ValidateContent(c).empty());
+  EXPECT_TRUE(client::ValidateContent(c).ok());
 }
 
 TEST(BuildCheckIn, MinimalAndErrors) {
@@ -135,7 +135,7 @@ TEST(BuildReflection, ThoughtRecordFields) {
   EXPECT_EQ(r.thought_record->evidence_against, "e2");
   EXPECT_EQ(r.thought_record->balanced_thought, "bt");
   ASSERT_EQ(r.thought_record->emotions_after.size(), 1u);
-  EXPECT_TRUE(client::ValidateContent(r).empty());
+  EXPECT_TRUE(client::ValidateContent(r).ok());
 }
 
 TEST(BuildReflection, MentalisationAndCommunicationFields) {

@@ -12,11 +12,13 @@ namespace {
 
 constexpr char kId[] = "0123456789abcdef0123456789ABCDEF";
 
-bool Valid(const ContentBody& body) { return ValidateContent(body).empty(); }
+bool Valid(const ContentBody& body) { return ValidateContent(body).ok(); }
 
 // The error names the field.
 void ExpectInvalid(const ContentBody& body, std::string_view field) {
-  const std::string error = ValidateContent(body);
+  const Status status = ValidateContent(body);
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument) << "expected an error about " << field;
+  const std::string& error = status.message();
   EXPECT_FALSE(error.empty()) << "expected an error about " << field;
   EXPECT_NE(error.find(field), std::string::npos) << error;
 }
@@ -40,7 +42,7 @@ TEST(ValidateText, Utf8AfterAsciiRuns) {
     ExpectInvalid(TextMessage{"x" + ascii + "\xC3", ""}, "UTF-8");
     ExpectInvalid(TextMessage{ascii + "\xE2\x82" + ascii + "x", ""}, "UTF-8");
     ExpectInvalid(TextMessage{ascii + "\xFF" + ascii + "x", ""}, "UTF-8");
-    ExpectInvalid(TextMessage{ascii + "\xC0\xAF" + ascii + "x", ""}, "UTF-8");  // Overlong.
+    ExpectInvalid(TextMessage{ascii + "\xC0\xAF" + ascii + "x", ""}, "UTF-8");      // Overlong.
     ExpectInvalid(TextMessage{ascii + "\xED\xA0\x80" + ascii + "x", ""}, "UTF-8");  // Surrogate.
   }
 }
@@ -301,9 +303,9 @@ TEST(ValidateInvalid, IsNeverSendable) { EXPECT_FALSE(Valid(InvalidContent{"rece
 TEST(ValidateContent, ErrorsNeverQuoteTheContent) {
   CheckIn c = GoodCheckIn();
   c.note = "my private note " + std::string(16 * 1024, 'x');
-  EXPECT_EQ(ValidateContent(c).find("private"), std::string::npos);
+  EXPECT_EQ(ValidateContent(c).message().find("private"), std::string::npos);
   Exercise e{"secret title", "", "nope", Recurrence::kNone, ""};
-  EXPECT_EQ(ValidateContent(e).find("nope"), std::string::npos);
+  EXPECT_EQ(ValidateContent(e).message().find("nope"), std::string::npos);
 }
 
 }  // namespace

@@ -11,6 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "securebase/client/export.h"
+#include "securebase/client/status.h"
+
 namespace securebase::client {
 
 struct TextMessage {
@@ -73,9 +76,9 @@ struct Reflection {
   ReflectionKind kind = ReflectionKind::kFree;
   std::string prompt;
   std::string body;
-  std::optional<ThoughtRecord> thought_record;           // Only with kThoughtRecord.
-  std::optional<Mentalisation> mentalisation;            // Only with kMentalisation.
-  std::optional<CommunicationPractice> communication;    // Only with kCommunication.
+  std::optional<ThoughtRecord> thought_record;         // Only with kThoughtRecord.
+  std::optional<Mentalisation> mentalisation;          // Only with kMentalisation.
+  std::optional<CommunicationPractice> communication;  // Only with kCommunication.
   std::string exercise_id;
 };
 
@@ -116,10 +119,11 @@ using ContentBody = std::variant<TextMessage, CheckIn, Reflection, Exercise, Ava
 
 // "text", "check-in", "reflection", "exercise", "availability", "receipt",
 // "profile", "invalid".
-const char* ContentTypeName(const ContentBody& body);
+SECUREBASE_EXPORT const char* ContentTypeName(const ContentBody& body);
 
-// Empty string when valid, else a sentence naming the offending field.
-std::string ValidateContent(const ContentBody& body);
+// OK when valid, else kInvalidArgument with a sentence naming the offending
+// field (never quoting the content).
+SECUREBASE_EXPORT Status ValidateContent(const ContentBody& body);
 
 }  // namespace securebase::client
 

@@ -52,8 +52,9 @@ typedef enum sb_error {
   SB_ERR_VAULT_BUSY = 11,         /* Another process kept the vault locked too long. */
   SB_ERR_IDENTITY_CHANGED = 12,   /* A verified contact's key changed: sends wait for sb_trust. */
   SB_ERR_INVALID_INVITE = 13,     /* Malformed invite code, or its key pin does not match. */
-  SB_ERR_INTERNAL = 14,           /* A bug or an unexpected server answer. */
-  SB_ERROR_MAX_ENUM = 0x7FFFFFFF  /* Not a code: keeps the enum 32 bits wide. */
+  SB_ERR_INTERNAL = 14,           /* A bug in the library (please report it). */
+  SB_ERR_INVALID_SERVER_RESPONSE = 15, /* The server answered something malformed. */
+  SB_ERROR_MAX_ENUM = 0x7FFFFFFF       /* Not a code: keeps the enum 32 bits wide. */
 } sb_error;
 
 typedef enum sb_role {

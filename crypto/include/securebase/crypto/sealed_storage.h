@@ -51,6 +51,7 @@ class VaultKey {
 
  private:
   friend class VaultKeyAccess;
+  friend class RecordSealer;
   explicit VaultKey(SecureBuffer key) : key_(std::move(key)) {}
   SecureBuffer key_;
 };
