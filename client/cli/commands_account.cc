@@ -6,6 +6,7 @@
 #include "app.h"
 #include "files.h"
 #include "format.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::cli {
 namespace {
@@ -143,7 +144,10 @@ int RunAvailability(Context& ctx) {
   client::Availability availability;
   availability.text = ctx.args().Get("text").value_or("");
   if (!ctx.args().Has("text")) return ctx.UsageError("availability needs --text TEXT");
-  availability.emergency_guidance = ctx.args().Get("emergency").value_or(kDefaultEmergencyGuidance);
+  availability.emergency_guidance =
+      ctx.args()
+          .Get("emergency")
+          .value_or(std::string(client::CrisisResources().emergency_guidance));
   if (client::Status invalid = client::ValidateContent(availability); !invalid.ok()) {
     return ctx.UsageError(invalid.message());
   }

@@ -3,7 +3,8 @@
 #include <utility>
 
 #include "account.h"
-#include "content_codec.h"
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "json_writer.h"
 #include "securebase/crypto/encoding.h"
 

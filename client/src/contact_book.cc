@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "content_codec.h"
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "invite_code.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/crypto/safety_number.h"

@@ -2,7 +2,8 @@
 
 #include <utility>
 
-#include "content_codec.h"
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "records.h"
 #include "securebase/crypto/encoding.h"
 

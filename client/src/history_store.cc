@@ -1,6 +1,7 @@
 #include "history_store.h"
 
-#include "content_codec.h"
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "records.h"
 #include "securebase/crypto/encoding.h"
 

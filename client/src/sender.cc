@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "content_codec.h"
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/v1/content.pb.h"
 

@@ -181,6 +181,8 @@ std::vector<Json> AsList(const Json& value);
 sc::TextMessage MakeText(const std::string& marker);
 sc::CheckIn MakeCheckIn(const std::string& marker);
 sc::Reflection MakeFreeReflection(const std::string& marker);
+// A reflection of `kind` with every field of its schema filled.
+sc::Reflection MakeStructuredReflection(const std::string& kind, const std::string& marker);
 sc::Reflection MakeThoughtRecord(const std::string& marker);
 sc::Reflection MakeMentalisation(const std::string& marker);
 sc::Reflection MakeCommunication(const std::string& marker);
