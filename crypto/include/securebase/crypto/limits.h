@@ -73,6 +73,11 @@ inline constexpr uint64_t kSignedPreKeyGraceSeconds = 35 * 24 * 3600;
 // Largest vault record accepted by OpenRecord.
 inline constexpr size_t kMaxSealedRecordSize = 64 * 1024 * 1024;
 
+// Sessions a SessionRecord keeps besides the current one (the ones it
+// replaced, for simultaneous first contact; see session_record.h). Each one
+// kept is one more trial decryption for a message no session knows.
+inline constexpr size_t kMaxPreviousSessions = 1;
+
 }  // namespace securebase::crypto
 
 #endif  // SECUREBASE_CRYPTO_LIMITS_H_

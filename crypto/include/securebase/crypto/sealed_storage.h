@@ -70,6 +70,7 @@ class VaultKey {
 
  private:
   friend class VaultKeyAccess;
+  friend class RecordSealer;
   explicit VaultKey(SecureBuffer key) : key_(std::move(key)) { key_.MakeReadOnly(); }
   SecureBuffer key_;
 };

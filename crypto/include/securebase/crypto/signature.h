@@ -83,6 +83,7 @@ struct DeviceAddress {
   UserId user_id;
   uint32_t device_id = 0;
   friend bool operator==(const DeviceAddress&, const DeviceAddress&) = default;
+  friend auto operator<=>(const DeviceAddress&, const DeviceAddress&) = default;
 };
 
 enum class SignatureContext : uint8_t {
