@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "device_address.h"
+
 namespace securebase::client {
 namespace {
 
@@ -46,8 +48,10 @@ Role ClientCore::role() const {
 }
 
 Status ClientCore::Transact(const std::function<Status(Stores&)>& body) {
+  SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress local_device,
+                      AddressOf(own_user_id(), own_device_id()));
   return vault_->Transact([&](VaultTransaction& txn) -> Status {
-    Stores stores(txn, own_user_id(), identity_, rng_);
+    Stores stores(txn, own_user_id(), local_device, identity_, rng_);
     SB_RETURN_IF_ERROR(body(stores));
     stores.Flush();
     return Status::Ok();

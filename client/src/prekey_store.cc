@@ -10,6 +10,7 @@ namespace {
 
 std::string SignedPreKeyName(uint32_t id) { return "spk/" + std::to_string(id); }
 std::string OneTimePreKeyName(uint32_t id) { return "otk/" + std::to_string(id); }
+std::string UsedBaseKeysName(uint32_t id) { return "spk-used/" + std::to_string(id); }
 
 // Wipes the private half a protobuf carrier holds.
 void Wipe(records::PreKey& record) {
@@ -62,6 +63,40 @@ crypto::Result<std::optional<crypto::OneTimePreKey>> VaultPreKeyStore::LoadOneTi
 crypto::Status VaultPreKeyStore::RemoveOneTimePreKey(uint32_t id) {
   txn_.Delete(OneTimePreKeyName(id));
   return crypto::Status::Ok();
+}
+
+Result<records::UsedBaseKeys*> VaultPreKeyStore::UsedBaseKeys(uint32_t signed_prekey_id) {
+  auto cached = used_.find(signed_prekey_id);
+  if (cached != used_.end()) return &cached->second;
+  SB_ASSIGN_OR_RETURN(std::optional<records::UsedBaseKeys> loaded,
+                      LoadRecord<records::UsedBaseKeys>(txn_, UsedBaseKeysName(signed_prekey_id)));
+  return &(used_[signed_prekey_id] = std::move(loaded).value_or(records::UsedBaseKeys()));
+}
+
+crypto::Result<bool> VaultPreKeyStore::IsBaseKeyUsed(uint32_t signed_prekey_id,
+                                                     const crypto::DhPublicKey& base_key) {
+  Result<records::UsedBaseKeys*> used = UsedBaseKeys(signed_prekey_id);
+  if (!used.ok()) return errors_.Record(used.status());
+  const std::string_view key = crypto::AsStringView(base_key.span());
+  for (const std::string& seen : (*used)->base_keys()) {
+    if (seen == key) return true;
+  }
+  return false;
+}
+
+crypto::Status VaultPreKeyStore::MarkBaseKeyUsed(uint32_t signed_prekey_id,
+                                                 const crypto::DhPublicKey& base_key) {
+  Result<records::UsedBaseKeys*> used = UsedBaseKeys(signed_prekey_id);
+  if (!used.ok()) return errors_.Record(used.status());
+  (*used)->add_base_keys(std::string(crypto::AsStringView(base_key.span())));
+  StoreRecord(txn_, UsedBaseKeysName(signed_prekey_id), **used);
+  return crypto::Status::Ok();
+}
+
+void VaultPreKeyStore::RemoveSignedPreKey(uint32_t id) {
+  txn_.Delete(SignedPreKeyName(id));
+  txn_.Delete(UsedBaseKeysName(id));
+  used_.erase(id);
 }
 
 void VaultPreKeyStore::StoreSignedPreKey(const crypto::SignedPreKey& key) {

@@ -28,9 +28,15 @@ namespace securebase::client {
 
 class Stores {
  public:
+  // `local_device` is this device (the session cipher's own address).
   Stores(VaultTransaction& txn, const std::string& own_user_id,
-         const crypto::IdentityKeyPair& identity, crypto::RandomSource& rng)
-      : txn_(txn), own_user_id_(own_user_id), identity_(identity), rng_(rng) {}
+         const crypto::DeviceAddress& local_device, const crypto::IdentityKeyPair& identity,
+         crypto::RandomSource& rng)
+      : txn_(txn),
+        own_user_id_(own_user_id),
+        local_device_(local_device),
+        identity_(identity),
+        rng_(rng) {}
   Stores(const Stores&) = delete;
   Stores& operator=(const Stores&) = delete;
 
@@ -43,7 +49,7 @@ class Stores {
   HistoryStore& history() { return Lazy(history_, txn_); }
   OutboxStore& outbox() { return Lazy(outbox_, txn_); }
   crypto::SessionCipher& cipher() {
-    if (!cipher_) cipher_.emplace(sessions(), prekeys(), contacts(), rng_);
+    if (!cipher_) cipher_.emplace(sessions(), prekeys(), contacts(), local_device_, rng_);
     return *cipher_;
   }
 
@@ -62,6 +68,7 @@ class Stores {
 
   VaultTransaction& txn_;
   const std::string& own_user_id_;
+  const crypto::DeviceAddress local_device_;
   const crypto::IdentityKeyPair& identity_;
   crypto::RandomSource& rng_;
   StoreErrors errors_;

@@ -64,10 +64,13 @@ class SessionCipher::Loan {
 namespace {
 
 // The outcome of trying the eligible sessions of a record in turn. A
-// duplicate anywhere wins over "does not decrypt", so a replay stays a replay.
+// duplicate anywhere wins over "can no longer be decrypted", which wins over
+// "does not decrypt": a replay stays a replay, and a message really sent in a
+// stored session is never reported as junk.
 struct Attempt {
   std::optional<SecretBytes> plaintext;
   bool duplicate = false;
+  bool undecryptable = false;
 };
 
 void Try(Session& session, ByteSpan message, RandomSource& rng, Attempt& attempt) {
@@ -77,6 +80,8 @@ void Try(Session& session, ByteSpan message, RandomSource& rng, Attempt& attempt
     attempt.plaintext.emplace(std::move(result).value());
   } else if (result.status().code() == ErrorCode::kDuplicateMessage) {
     attempt.duplicate = true;
+  } else if (result.status().code() == ErrorCode::kUndecryptableMessage) {
+    attempt.undecryptable = true;
   }
 }
 
@@ -117,7 +122,8 @@ Result<std::vector<Bytes>> SessionCipher::EncryptToAll(std::span<const Recipient
     if (!trusted) return Status::UntrustedIdentity("the device's identity key is not trusted");
     if (entry.new_session) {
       SB_ASSIGN_OR_RETURN(Session session,
-                          Session::Initiate(identities_.LocalIdentity(), *recipient.bundle, rng_));
+                          Session::Initiate(identities_.LocalIdentity(), local_device_,
+                                            *recipient.bundle, recipient.address, rng_));
       entry.loan.record().Promote(std::move(session));
     } else {
       entry.snapshot = entry.loan.record().Serialize();
@@ -208,12 +214,16 @@ Result<SessionCipher::Decrypted> SessionCipher::Decrypt(const DeviceAddress& sen
   }
   if (!attempt.plaintext) {
     if (attempt.duplicate) return Status::DuplicateMessage("message was already decrypted");
+    if (attempt.undecryptable) {
+      return Status::UndecryptableMessage("message of this session can no longer be decrypted");
+    }
     return Status::InvalidMessage("message does not decrypt");
   }
   // Commit: the session that decrypted becomes current.
   if (winner > 0) record.PromotePrevious(winner - 1);
+  const IdentityPublicKey remote = record.current().remote_identity();
   SB_RETURN_IF_ERROR(loan.Commit());
-  return Decrypted{std::move(*attempt.plaintext), false, IdentityChange::kUnchanged};
+  return Decrypted{std::move(*attempt.plaintext), false, IdentityChange::kUnchanged, remote};
 }
 
 Result<SessionCipher::Decrypted> SessionCipher::StartSession(const DeviceAddress& sender,
@@ -223,6 +233,11 @@ Result<SessionCipher::Decrypted> SessionCipher::StartSession(const DeviceAddress
   SB_ASSIGN_OR_RETURN(bool trusted, identities_.IsTrustedIdentity(sender, header.initiator_identity,
                                                                   IdentityDirection::kReceiving));
   if (!trusted) return Status::UntrustedIdentity("the sender's identity key is not trusted");
+  // A first message accepted before, whose session is no longer stored (two
+  // newer ones replaced it): a replay, with or without a one-time prekey.
+  SB_ASSIGN_OR_RETURN(bool replayed,
+                      prekeys_.IsBaseKeyUsed(header.signed_prekey_id, header.base_key));
+  if (replayed) return Status::DuplicateMessage("a first message that was accepted before");
   SB_ASSIGN_OR_RETURN(std::optional<SignedPreKey> signed_prekey,
                       prekeys_.LoadSignedPreKey(header.signed_prekey_id));
   std::optional<OneTimePreKey> one_time_prekey;
@@ -246,9 +261,10 @@ Result<SessionCipher::Decrypted> SessionCipher::StartSession(const DeviceAddress
   loan.record().Promote(std::move(accepted->session));
   SB_RETURN_IF_ERROR(loan.Commit());
   if (one_time_prekey) SB_RETURN_IF_ERROR(prekeys_.RemoveOneTimePreKey(one_time_prekey->id));
+  SB_RETURN_IF_ERROR(prekeys_.MarkBaseKeyUsed(header.signed_prekey_id, header.base_key));
   SB_ASSIGN_OR_RETURN(IdentityChange change,
                       identities_.SaveIdentity(sender, header.initiator_identity));
-  return Decrypted{std::move(accepted->plaintext), true, change};
+  return Decrypted{std::move(accepted->plaintext), true, change, header.initiator_identity};
 }
 
 }  // namespace securebase::crypto

@@ -47,10 +47,10 @@ struct Party {
       : user(NamedUser(user_id)),
         rng(rng_in),
         identity(IdentityKeyPair::Generate(rng)),
-        signed_prekey(SignedPreKey::Generate(identity, 1, rng)),
+        signed_prekey(SignedPreKey::GenerateForDevice(identity, address(), 1, rng)),
         identities(std::make_unique<InMemoryIdentityStore>(
             IdentityKeyPair::FromSeed(identity.ExportSeed().span()).value(), user, policy)),
-        cipher(std::make_unique<SessionCipher>(sessions, prekeys, *identities, rng)) {
+        cipher(std::make_unique<SessionCipher>(sessions, prekeys, *identities, address(), rng)) {
     prekeys.AddSignedPreKey(signed_prekey);
     for (uint32_t id = 1; id <= 3; ++id) prekeys.AddOneTimePreKey(OneTimePreKey::Generate(id, rng));
   }
@@ -69,7 +69,9 @@ struct Party {
         }
       }
     }
-    return MakePreKeyBundle(identity, signed_prekey, otk ? &*otk : nullptr);
+    PreKeyBundle bundle = MakePreKeyBundle(identity, signed_prekey, otk ? &*otk : nullptr);
+    bundle.device = address();
+    return bundle;
   }
 
   UserId user;
@@ -208,8 +210,9 @@ TEST_F(SessionCipherTest, RepeatedFirstMessageIsADuplicateOnItsSession) {
 }
 
 // Once the session a first message started is gone from the record (two
-// newer sessions replaced it), a replay of that message finds its one-time
-// prekey used up and is refused, not shown again.
+// newer sessions replaced it), a replay of that message is recognised by its
+// base key (the replay cache) and refused as a duplicate: dropped, not shown
+// again.
 TEST_F(SessionCipherTest, OldFirstMessageReplayedAfterItsSessionWasDroppedIsRefused) {
   PreKeyBundle bundle = bob_.Bundle();
   Bytes first = alice_.cipher->Encrypt(bob_.address(), AsBytes("original"), &bundle).value();
@@ -222,8 +225,50 @@ TEST_F(SessionCipherTest, OldFirstMessageReplayedAfterItsSessionWasDroppedIsRefu
   const auto before = bob_.sessions.RawRecord(alice_.address());
   auto replayed = bob_.cipher->Decrypt(alice_.address(), first);
   ASSERT_FALSE(replayed.ok());
-  EXPECT_EQ(replayed.status().code(), ErrorCode::kInvalidMessage);
+  EXPECT_EQ(replayed.status().code(), ErrorCode::kDuplicateMessage);
   EXPECT_EQ(bob_.sessions.RawRecord(alice_.address()), before);
+}
+
+// The same replay when the first message used no one-time prekey (a server
+// stripped it from the bundle, so nothing was used up): only the replay cache
+// stops it from starting a session again.
+TEST_F(SessionCipherTest, ReplayOfAFirstMessageWithoutAOneTimePreKeyIsRefused) {
+  PreKeyBundle bundle = bob_.Bundle(/*with_one_time=*/false);
+  Bytes first = alice_.cipher->Encrypt(bob_.address(), AsBytes("original"), &bundle).value();
+  ASSERT_TRUE(Receives(bob_, alice_, first, "original"));
+  EXPECT_EQ(bob_.prekeys.used_base_keys(bob_.signed_prekey.id), 1u);
+  for (int i = 0; i < static_cast<int>(kMaxPreviousSessions) + 1; ++i) {
+    alice_.sessions.Delete(bob_.address());
+    Bytes fresh = Send(alice_, bob_, "fresh " + std::to_string(i));
+    ASSERT_TRUE(Receives(bob_, alice_, fresh, "fresh " + std::to_string(i)));
+  }
+  const auto before = bob_.sessions.RawRecord(alice_.address());
+  const int writes = bob_.sessions.writes() + bob_.prekeys.writes();
+  auto replayed = bob_.cipher->Decrypt(alice_.address(), first);
+  ASSERT_FALSE(replayed.ok()) << "a replayed first message started a session again";
+  EXPECT_EQ(replayed.status().code(), ErrorCode::kDuplicateMessage);
+  EXPECT_EQ(bob_.sessions.RawRecord(alice_.address()), before);
+  EXPECT_EQ(bob_.sessions.writes() + bob_.prekeys.writes(), writes);
+
+  // Once the signed prekey and its cache are gone (rotation, after the grace
+  // period), the message names a prekey the device no longer has.
+  bob_.prekeys.RemoveSignedPreKey(bob_.signed_prekey.id);
+  auto later = bob_.cipher->Decrypt(alice_.address(), first);
+  ASSERT_FALSE(later.ok());
+  EXPECT_EQ(later.status().code(), ErrorCode::kInvalidMessage);
+}
+
+// A refused first message leaves no trace in the replay cache: the genuine
+// message is accepted afterwards.
+TEST_F(SessionCipherTest, RefusedFirstMessageIsNotRecordedAsUsed) {
+  PreKeyBundle bundle = bob_.Bundle();
+  Bytes first = alice_.cipher->Encrypt(bob_.address(), AsBytes("hello"), &bundle).value();
+  Bytes tampered = first;
+  tampered.back() ^= 0x01;
+  ASSERT_FALSE(bob_.cipher->Decrypt(alice_.address(), tampered).ok());
+  EXPECT_EQ(bob_.prekeys.used_base_keys(bob_.signed_prekey.id), 0u);
+  EXPECT_TRUE(Receives(bob_, alice_, first, "hello"));
+  EXPECT_EQ(bob_.prekeys.used_base_keys(bob_.signed_prekey.id), 1u);
 }
 
 // Both sides start a session at the same moment. Each accepts the other's
@@ -335,6 +380,87 @@ TEST_F(SessionCipherTest, BundleWithABadSignatureIsRefused) {
   EXPECT_EQ(refused.status().code(), ErrorCode::kBadSignature);
   EXPECT_FALSE(alice_.sessions.RawRecord(bob_.address()).has_value());
   EXPECT_FALSE(alice_.identities->Known(NamedUser("bob")).has_value());
+}
+
+// A bundle signed with the deprecated v1 signature binds no device, so a
+// server could present it as any device's: refused.
+TEST_F(SessionCipherTest, BundleWithoutADeviceBoundSignatureIsRefused) {
+  const SignedPreKey v1 = SignedPreKey::Generate(bob_.identity, 9, rng_);
+  PreKeyBundle bundle = MakePreKeyBundle(bob_.identity, v1, nullptr);
+  auto refused = alice_.cipher->Encrypt(bob_.address(), AsBytes("x"), &bundle);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kBadSignature);
+  EXPECT_FALSE(alice_.sessions.RawRecord(bob_.address()).has_value());
+}
+
+// A server that replays one device's bundle as the bundle of a device it
+// invented: the signature names the real device, so it is refused.
+TEST_F(SessionCipherTest, BundleReplayedAsAnotherDeviceIsRefused) {
+  PreKeyBundle bundle = bob_.Bundle();
+  bundle.device.reset();  // Whatever the bundle claims, the recipient's address decides.
+  const DeviceAddress invented{bob_.user, 7};
+  auto refused = alice_.cipher->Encrypt(invented, AsBytes("x"), &bundle);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kBadSignature);
+  EXPECT_FALSE(alice_.sessions.RawRecord(invented).has_value());
+}
+
+// Two devices of one account (one identity key) hold a session with each
+// other, both ways; neither may start one with itself.
+TEST_F(SessionCipherTest, DevicesOfOneAccountHoldSessionsWithEachOther) {
+  const DeviceAddress second_address{alice_.user, 2};
+  InMemorySessionStore sessions;
+  InMemoryPreKeyStore prekeys;
+  InMemoryIdentityStore identities(
+      IdentityKeyPair::FromSeed(alice_.identity.ExportSeed().span()).value(), alice_.user);
+  SessionCipher second(sessions, prekeys, identities, second_address, rng_);
+  const SignedPreKey spk = SignedPreKey::GenerateForDevice(alice_.identity, second_address, 4, rng_);
+  prekeys.AddSignedPreKey(spk);
+  PreKeyBundle bundle = MakePreKeyBundle(alice_.identity, spk, nullptr);
+
+  auto to_second = alice_.cipher->Encrypt(second_address, AsBytes("sent transcript"), &bundle);
+  ASSERT_TRUE(to_second.ok()) << to_second.status().ToString();
+  auto got = second.Decrypt(alice_.address(), *to_second);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(AsString(got->plaintext), "sent transcript");
+  EXPECT_EQ(got->identity, IdentityChange::kUnchanged);
+  EXPECT_EQ(got->remote_identity, alice_.identity.public_key());
+  auto back = second.Encrypt(alice_.address(), AsBytes("read up to here"));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  auto at_first = alice_.cipher->Decrypt(second_address, *back);
+  ASSERT_TRUE(at_first.ok()) << at_first.status().ToString();
+  EXPECT_EQ(AsString(at_first->plaintext), "read up to here");
+
+  PreKeyBundle own = alice_.Bundle();
+  auto self = alice_.cipher->Encrypt(alice_.address(), AsBytes("x"), &own);
+  ASSERT_FALSE(self.ok());
+  EXPECT_EQ(self.status().code(), ErrorCode::kInvalidArgument);
+}
+
+// A message really sent in the session whose keys are gone (here: further
+// ahead than one chain may skip) is reported as undecryptable, not as junk
+// and not as a duplicate, and changes nothing.
+TEST_F(SessionCipherTest, MessageTooFarAheadIsUndecryptableNotInvalid) {
+  ASSERT_NO_FATAL_FAILURE(Establish());
+  Bytes last;
+  for (uint32_t i = 0; i <= kMaxSkipPerChain + 1; ++i) last = Send(alice_, bob_, "m", false);
+  const auto before = bob_.sessions.RawRecord(alice_.address());
+  auto refused = bob_.cipher->Decrypt(alice_.address(), last);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kUndecryptableMessage);
+  EXPECT_EQ(bob_.sessions.RawRecord(alice_.address()), before);
+}
+
+TEST_F(SessionCipherTest, DecryptedNamesTheKeyOfTheSessionThatDecrypted) {
+  Bytes first = Send(alice_, bob_, "one");
+  auto got = bob_.cipher->Decrypt(alice_.address(), first);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->remote_identity, alice_.identity.public_key());
+  Bytes second = Send(alice_, bob_, "two", false);
+  got = bob_.cipher->Decrypt(alice_.address(), second);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->new_session);
+  EXPECT_EQ(got->remote_identity, alice_.identity.public_key());
 }
 
 // A send to several devices is all or nothing: one bad bundle, and no

@@ -49,9 +49,9 @@ struct Party {
       : user(NamedUser(user_id)),
         rng(seed),
         identity(crypto::IdentityKeyPair::Generate(rng)),
-        signed_prekey(crypto::SignedPreKey::Generate(identity, 1, rng)),
+        signed_prekey(crypto::SignedPreKey::GenerateForDevice(identity, address(), 1, rng)),
         identities(crypto::IdentityKeyPair::FromSeed(identity.ExportSeed().span()).value(), user),
-        cipher(sessions, prekeys, identities, rng) {
+        cipher(sessions, prekeys, identities, address(), rng) {
     prekeys.AddSignedPreKey(signed_prekey);
     for (uint32_t id = 1; id <= kOneTimePreKeys; ++id) {
       prekeys.AddOneTimePreKey(crypto::OneTimePreKey::Generate(id, rng));
@@ -65,7 +65,10 @@ struct Party {
       if (prekeys.HasOneTimePreKey(next_otk)) otk = prekeys.LoadOneTimePreKey(next_otk).value();
       ++next_otk;
     }
-    return crypto::MakePreKeyBundle(identity, signed_prekey, otk ? &*otk : nullptr);
+    crypto::PreKeyBundle bundle =
+        crypto::MakePreKeyBundle(identity, signed_prekey, otk ? &*otk : nullptr);
+    bundle.device = address();
+    return bundle;
   }
 
   crypto::DeviceAddress address() const { return {user, 1}; }

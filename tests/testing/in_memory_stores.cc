@@ -96,6 +96,30 @@ Status InMemoryPreKeyStore::RemoveOneTimePreKey(uint32_t id) {
   return Status::Ok();
 }
 
+Result<bool> InMemoryPreKeyStore::IsBaseKeyUsed(uint32_t signed_prekey_id,
+                                                const crypto::DhPublicKey& base_key) {
+  SB_RETURN_IF_ERROR(BeforeRead());
+  auto found = used_base_keys_.find(signed_prekey_id);
+  return found != used_base_keys_.end() && found->second.count(base_key) != 0;
+}
+
+Status InMemoryPreKeyStore::MarkBaseKeyUsed(uint32_t signed_prekey_id,
+                                            const crypto::DhPublicKey& base_key) {
+  SB_RETURN_IF_ERROR(BeforeWrite());
+  used_base_keys_[signed_prekey_id].insert(base_key);
+  return Status::Ok();
+}
+
+void InMemoryPreKeyStore::RemoveSignedPreKey(uint32_t id) {
+  signed_.erase(id);
+  used_base_keys_.erase(id);
+}
+
+size_t InMemoryPreKeyStore::used_base_keys(uint32_t signed_prekey_id) const {
+  auto found = used_base_keys_.find(signed_prekey_id);
+  return found == used_base_keys_.end() ? 0 : found->second.size();
+}
+
 // --- identities --------------------------------------------------------------
 
 crypto::UserId NamedUser(std::string_view name) {

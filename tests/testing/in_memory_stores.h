@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -74,10 +75,19 @@ class InMemoryPreKeyStore final : public crypto::PreKeyStore, public StoreFaults
   crypto::Result<std::optional<crypto::SignedPreKey>> LoadSignedPreKey(uint32_t id) override;
   crypto::Result<std::optional<crypto::OneTimePreKey>> LoadOneTimePreKey(uint32_t id) override;
   crypto::Status RemoveOneTimePreKey(uint32_t id) override;
+  crypto::Result<bool> IsBaseKeyUsed(uint32_t signed_prekey_id,
+                                     const crypto::DhPublicKey& base_key) override;
+  crypto::Status MarkBaseKeyUsed(uint32_t signed_prekey_id,
+                                 const crypto::DhPublicKey& base_key) override;
+  // Drops a signed prekey with its replay cache (as rotation does after the
+  // grace period).
+  void RemoveSignedPreKey(uint32_t id);
+  size_t used_base_keys(uint32_t signed_prekey_id) const;
 
  private:
   std::map<uint32_t, crypto::SignedPreKey> signed_;
   std::map<uint32_t, crypto::OneTimePreKey> one_time_;
+  std::map<uint32_t, std::set<crypto::DhPublicKey>> used_base_keys_;
 };
 
 // A test account id spelled from a short name ("alice"): its bytes, zero

@@ -16,7 +16,10 @@ HMAC chains, the safety number and the fingerprint:
   - the first three messages each way, decrypted: the initial-message prefix,
     the encrypted headers (XChaCha20-Poly1305 under the header keys), the root
     and symmetric-key chains and the padded bodies;
-  - the safety numbers and the identity fingerprint.
+  - the safety numbers and the identity fingerprint;
+  - an invite's subkeys (libsodium's KDF: keyed BLAKE2b with the subkey id as
+    salt and the context as personalisation) and the client's invite proof
+    (HMAC-SHA256 over "SecureBase/v2/invite-proof" and the statement).
 
 Nothing here imports or calls SecureBase code. Exit status 0 if every check
 passes, 1 otherwise (each failure is printed).
@@ -44,6 +47,8 @@ X3DH_INFO = b"SecureBase/v1/x3dh"
 ROOT_INFO = b"SecureBase/v1/ratchet-root"
 SAFETY_LABEL = b"SecureBase/v1/safety-number"
 FINGERPRINT_LABEL = b"SecureBase/v1/identity-fingerprint"
+INVITE_KDF_CONTEXT = b"SBinvit2"
+INVITE_PROOF_LABEL = b"SecureBase/v2/invite-proof"
 NONCE = 24
 TAG = 16
 INITIAL_PREFIX = 2 + 1 + 32 + 32 + 4 + 1 + 4
@@ -266,6 +271,22 @@ def main(path):
         check("safety number %d" % n, number == v["safety_%d_number" % n], number)
     fingerprint = hashlib.blake2b(v["bob_identity_public"], digest_size=32, key=FINGERPRINT_LABEL).digest()
     check("identity fingerprint", fingerprint == v["bob_identity_fingerprint"])
+
+    # Invite subkeys: crypto_kdf_derive_from_key is BLAKE2b(key = invite key,
+    # salt = LE64(subkey id) || 8 zero bytes, personal = context || 8 zero
+    # bytes) over nothing.
+    def kdf(subkey_id, size):
+        return hashlib.blake2b(b"", digest_size=size, key=v["invite_key"],
+                               salt=struct.pack("<Q", subkey_id) + bytes(8),
+                               person=INVITE_KDF_CONTEXT + bytes(8)).digest()
+
+    check("invite profile key (subkey 1)", kdf(1, 32) == v["invite_profile_key"])
+    check("invite proof key (subkey 2)", kdf(2, 32) == v["invite_proof_key"])
+    check("invite id (subkey 3)", kdf(3, 16) == v["invite_id"])
+    statement = (INVITE_PROOF_LABEL + b"\x00\x01" + v["bob_user_id"] + v["bob_identity_public"] +
+                 v["alice_user_id"] + v["alice_identity_public"])
+    proof = hmac.new(v["invite_proof_key"], statement, hashlib.sha256).digest()
+    check("invite proof (HMAC-SHA256 over the statement)", proof == v["invite_proof"])
 
     print("%d checks failed" % len(failures) if failures else "all checks passed")
     return 1 if failures else 0

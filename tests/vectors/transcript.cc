@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/invite_proof.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/safety_number.h"
 #include "securebase/crypto/session.h"
@@ -140,6 +141,19 @@ std::vector<std::pair<std::string, std::string>> BuildTranscript() {
   }
   const crypto::IdentityFingerprint fingerprint = crypto::FingerprintIdentity(bob.public_key());
   put("bob_identity_fingerprint", ToHex(ByteSpan(fingerprint.data(), fingerprint.size())));
+
+  // An invite from Bob (therapist) redeemed by Alice (client): the subkeys of
+  // the invite key and Alice's proof of her identity key.
+  const crypto::InviteKey invite_key = crypto::InviteKey::Generate(rng);
+  const crypto::InviteKeys invite = crypto::DeriveInviteKeys(invite_key);
+  const crypto::InviteProof proof = crypto::MakeInviteProof(
+      invite.proof_key, crypto::InviteProofStatement{bob_device.user_id, bob.public_key(),
+                                                     alice_device.user_id, alice.public_key()});
+  put("invite_key", ToHex(invite_key.bytes()));
+  put("invite_profile_key", ToHex(invite.profile_key.bytes()));
+  put("invite_proof_key", ToHex(invite.proof_key.bytes()));
+  put("invite_id", ToHex(invite.invite_id.span()));
+  put("invite_proof", ToHex(ByteSpan(proof.data(), proof.size())));
   return out;
 }
 

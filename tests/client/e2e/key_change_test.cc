@@ -190,7 +190,8 @@ TEST_F(KeyChangeTest, RekeyedTherapistIsWarnedHeldAndDeliveredAfterTrust) {
     ASSERT_SB_OK(vault);
     ASSERT_SB_OK((*vault)->Transact([&](sc::VaultTransaction& txn) -> sc::Status {
       // The record owners of the library (client/src/stores.h).
-      sc::Stores stores(txn, therapist_raw_id_, new_identity, crypto::SystemRandom());
+      sc::Stores stores(txn, therapist_raw_id_, sc::AddressOf(therapist_raw_id_, therapist_device_).value(),
+                        new_identity, crypto::SystemRandom());
       SB_ASSIGN_OR_RETURN(records::Account account, stores.account().LoadExisting());
       account.set_identity_seed(ToString(new_identity.ExportSeed().span()));
       account.set_signed_prekey_id(new_spk_id);

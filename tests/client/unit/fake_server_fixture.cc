@@ -32,7 +32,8 @@ BarePeer::BarePeer(FakeServer& server, Role role)
       crypto::IdentityKeyPair::FromSeed(identity_->ExportSeed().span()).value(),
       AddressOf(user_id_, 0).value().user_id);
   device.cipher = std::make_unique<crypto::SessionCipher>(
-      *device.sessions, *device.prekeys, *device.identities, crypto::SystemRandom());
+      *device.sessions, *device.prekeys, *device.identities, AddressOf(user_id_, 1).value(),
+      crypto::SystemRandom());
 }
 
 std::string BarePeer::user_id_hex() const { return crypto::ToHex(user_id_); }
@@ -59,8 +60,8 @@ BarePeer::Device& BarePeer::NewDevice(uint32_t id, const crypto::IdentityKeyPair
     device.identities = std::make_unique<securebase::testing::InMemoryIdentityStore>(
         crypto::IdentityKeyPair::FromSeed(identity_->ExportSeed().span()).value(),
         AddressOf(user_id_, 0).value().user_id);
-    device.cipher = std::make_unique<crypto::SessionCipher>(*device.sessions, *device.prekeys,
-                                                            *device.identities, rng);
+    device.cipher = std::make_unique<crypto::SessionCipher>(
+        *device.sessions, *device.prekeys, *device.identities, AddressOf(user_id_, id).value(), rng);
   }
   return device;
 }

@@ -49,7 +49,10 @@ class SessionStore {
 };
 
 // This device's own prekeys: the signed prekeys it still holds the private
-// halves of, and the pool of one-time prekeys it published.
+// halves of, the pool of one-time prekeys it published, and the replay cache
+// of the base keys of first messages accepted under each signed prekey
+// (session.h, ParseInitialMessage). The cache of a signed prekey lives as
+// long as its private key and is deleted with it.
 class PreKeyStore {
  public:
   virtual ~PreKeyStore() = default;
@@ -58,6 +61,11 @@ class PreKeyStore {
   // Called once the first message that used the key has decrypted. Removing
   // an id that is not there is not an error.
   virtual Status RemoveOneTimePreKey(uint32_t id) = 0;
+  // Whether a first message with `base_key` started a session under signed
+  // prekey `signed_prekey_id` before.
+  virtual Result<bool> IsBaseKeyUsed(uint32_t signed_prekey_id, const DhPublicKey& base_key) = 0;
+  // Records that one did; called once its session was stored.
+  virtual Status MarkBaseKeyUsed(uint32_t signed_prekey_id, const DhPublicKey& base_key) = 0;
 };
 
 enum class IdentityDirection {

@@ -4,12 +4,19 @@
 // session_cipher.rs / session_management.rs):
 //
 //   - encrypting uses the device's current session, or starts one by X3DH
-//     from the device's prekey bundle when there is none (a bundle whose
-//     signed-prekey signature does not verify is refused);
+//     from the device's prekey bundle when there is none; the bundle's
+//     signed prekey must carry the identity key's device-bound signature
+//     for exactly that device (x3dh.h), so a server cannot present one
+//     device's prekey as another's. A bundle under the local identity key is
+//     another device of the local account (sessions between one account's
+//     devices), never the local device itself;
 //   - decrypting a first message whose base key no stored session knows
 //     starts a new session (responder X3DH) from the signed and one-time
-//     prekeys its header names; the one-time prekey is removed only after
-//     the message decrypted;
+//     prekeys its header names, unless the prekey store has accepted that
+//     base key under that signed prekey before (a replayed first message:
+//     refused as a duplicate, whether or not it used a one-time prekey); the
+//     one-time prekey is removed, and the base key recorded, only after the
+//     message decrypted;
 //   - any other message is tried on the current session, then on the
 //     previous ones (simultaneous first contact); the session that decrypts
 //     becomes current;
@@ -23,7 +30,10 @@
 // What a caller must do with a decrypt error: drop the message silently only
 // for kDuplicateMessage (a replay or a redelivery of what was already shown);
 // every other code means the message cannot be decrypted, and the user should
-// be told so. New codes will only ever be of the second kind.
+// be told so: kUndecryptableMessage when it was really sent in a stored
+// session but its keys are gone (session.h), kInvalidMessage when nothing
+// shows it came from the peer at all. New codes will only ever be of the
+// second kind.
 //
 // Thread-safety: none. A cipher is used by one thread; it keeps references to
 // its stores and random source, which must outlive it.
@@ -43,9 +53,15 @@ namespace securebase::crypto {
 
 class SessionCipher {
  public:
+  // `local_device` is the device this cipher encrypts and decrypts for: its
+  // own address, which device-bound X3DH binds (x3dh.h).
   SessionCipher(SessionStore& sessions, PreKeyStore& prekeys, IdentityStore& identities,
-                RandomSource& rng)
-      : sessions_(sessions), prekeys_(prekeys), identities_(identities), rng_(rng) {}
+                const DeviceAddress& local_device, RandomSource& rng)
+      : sessions_(sessions),
+        prekeys_(prekeys),
+        identities_(identities),
+        local_device_(local_device),
+        rng_(rng) {}
 
   struct Recipient {
     DeviceAddress address;
@@ -61,10 +77,11 @@ class SessionCipher {
   //   kInvalidState      no session with a device and no bundle for it;
   //   kUntrustedIdentity the identity store does not trust the device's key
   //                      (the bundle's, or the stored session's) for sending;
-  //   kBadSignature      a bundle's signed prekey signature does not verify;
-  //   kInvalidArgument   a bundle with invalid keys or the local identity key
-  //                      where the store does not allow it, or a plaintext
-  //                      over kMaxPlaintextSize;
+  //   kBadSignature      a bundle's signed prekey does not carry the
+  //                      device-bound signature for its recipient's address;
+  //   kInvalidArgument   a bundle with invalid keys, a recipient that is the
+  //                      local device itself, or a plaintext over
+  //                      kMaxPlaintextSize;
   //   store errors, passed on.
   // On success the advanced (or new) sessions are stored, and the identity
   // key of every new session is saved.
@@ -81,15 +98,23 @@ class SessionCipher {
     // What saving the sender's identity key found (kUnchanged unless
     // new_session).
     IdentityChange identity = IdentityChange::kUnchanged;
+    // The identity key of the session that decrypted: what the message is
+    // authenticated under. A caller that keeps a changed key untrusted until
+    // the user accepts it (protocol_stores.h) compares it with the key it
+    // trusts before it shows the message as the peer's.
+    IdentityPublicKey remote_identity;
   };
 
   // Decrypts a message from `sender`. Errors (nothing written on any):
-  //   kDuplicateMessage  already decrypted: drop it silently;
-  //   kUntrustedIdentity a first message under a key the identity store does
-  //                      not trust for receiving;
-  //   kInvalidMessage    malformed, tampered, for no stored session, naming a
-  //                      prekey this device no longer has (a replay of an old
-  //                      first message), or too far ahead;
+  //   kDuplicateMessage      already decrypted, or a first message whose base
+  //                          key was accepted before (a replay): drop it
+  //                          silently;
+  //   kUntrustedIdentity     a first message under a key the identity store
+  //                          does not trust for receiving;
+  //   kUndecryptableMessage  sent in a stored session, but its key was
+  //                          evicted or it is too far ahead (session.h);
+  //   kInvalidMessage        malformed, tampered, for no stored session, or
+  //                          naming a prekey this device no longer has;
   //   store errors, passed on.
   Result<Decrypted> Decrypt(const DeviceAddress& sender, ByteSpan message);
 
@@ -104,6 +129,7 @@ class SessionCipher {
   SessionStore& sessions_;
   PreKeyStore& prekeys_;
   IdentityStore& identities_;
+  const DeviceAddress local_device_;
   RandomSource& rng_;
 };
 
