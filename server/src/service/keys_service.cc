@@ -31,23 +31,46 @@ Status KeysService::DoUpload(grpc::CallbackServerContext& context,
                              const v1::UploadPreKeysRequest& request,
                              v1::UploadPreKeysResponse& response) {
   SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
-  if (!request.has_signed_prekey() && request.one_time_prekeys_size() == 0) {
-    return Status::InvalidArgument("nothing to upload: set signed_prekey or one_time_prekeys");
+  if (!request.has_signed_prekey() && request.one_time_prekeys_size() == 0 &&
+      request.device_binding().empty()) {
+    return Status::InvalidArgument(
+        "nothing to upload: set signed_prekey, one_time_prekeys or device_binding");
   }
   std::optional<v1::SignedPreKey> signed_prekey;
-  if (request.has_signed_prekey()) {
+  const MailboxAddress device = caller.address();
+  if (request.has_signed_prekey() || !request.device_binding().empty()) {
     SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
-    SBS_RETURN_IF_ERROR(
-        CheckSignedPreKey("signed_prekey", request.signed_prekey(), account.identity_key()));
-    signed_prekey = request.signed_prekey();
+    if (request.has_signed_prekey()) {
+      SBS_RETURN_IF_ERROR(CheckSignedPreKey("signed_prekey", request.signed_prekey(),
+                                            account.identity_key(), &device));
+      signed_prekey = request.signed_prekey();
+    }
+    if (!request.device_binding().empty()) {
+      SBS_ASSIGN_OR_RETURN(v1::DeviceRecord record,
+                           services_.store.GetDevice(device.user_id, device.device_id));
+      SBS_RETURN_IF_ERROR(CheckDeviceBinding("device_binding", request.device_binding(),
+                                             account.identity_key(), device,
+                                             record.device_auth_key()));
+    }
   }
   SBS_RETURN_IF_ERROR(
       CheckOneTimePreKeys("one_time_prekeys", request.one_time_prekeys(), services_.limits));
   std::vector<v1::OneTimePreKey> prekeys(request.one_time_prekeys().begin(),
                                          request.one_time_prekeys().end());
-  SBS_ASSIGN_OR_RETURN(uint32_t count,
-                       services_.store.UploadPreKeys(caller.address(), signed_prekey, prekeys,
-                                                     services_.limits.max_prekeys_per_device));
+  uint32_t count = 0;
+  if (signed_prekey.has_value() || !prekeys.empty()) {
+    SBS_ASSIGN_OR_RETURN(count,
+                         services_.store.UploadPreKeys(device, signed_prekey, prekeys,
+                                                       services_.limits.max_prekeys_per_device));
+  } else {
+    SBS_ASSIGN_OR_RETURN(count, services_.store.CountPreKeys(device));
+  }
+  // After the prekeys, so a refused upload stores no binding either. (Only a
+  // storage failure between the two writes leaves the prekeys without it;
+  // the client sends both again.)
+  if (!request.device_binding().empty()) {
+    SBS_RETURN_IF_ERROR(services_.store.SetDeviceBinding(device, request.device_binding()));
+  }
   response.set_one_time_prekey_count(count);
   return Status::Ok();
 }
@@ -87,6 +110,7 @@ Status KeysService::DoBundles(grpc::CallbackServerContext& context,
     v1::DeviceBundle* bundle = response.add_devices();
     bundle->set_device_id(device.device_id);
     *bundle->mutable_signed_prekey() = std::move(device.signed_prekey);
+    bundle->set_device_binding(std::move(device.device_binding));
     if (device.one_time_prekey.has_value()) {
       *bundle->mutable_one_time_prekey() = std::move(*device.one_time_prekey);
     }

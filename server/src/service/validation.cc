@@ -2,6 +2,8 @@
 
 #include <unordered_set>
 
+#include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/signature.h"
 
 namespace securebase::server {
@@ -36,15 +38,42 @@ Status CheckDeviceId(std::string_view field, uint32_t device_id) {
 }
 
 Status CheckSignedPreKey(std::string_view field, const v1::SignedPreKey& prekey,
-                         const std::string& identity_key) {
+                         const std::string& identity_key, const MailboxAddress* device) {
   std::string name(field);
   SBS_RETURN_IF_ERROR(CheckSize(name + ".public_key", prekey.public_key(), kPublicKeySize));
   SBS_RETURN_IF_ERROR(CheckSize(name + ".signature", prekey.signature(), kSignatureSize));
-  if (!crypto::VerifySignedPreKey(Fixed<crypto::IdentityPublicKey>(identity_key), prekey.key_id(),
-                                  Fixed<crypto::DhPublicKey>(prekey.public_key()),
-                                  Fixed<crypto::Signature>(prekey.signature()))
-           .ok()) {
-    return Status::InvalidArgument(name + ".signature does not verify with the identity key");
+  const auto identity = Fixed<crypto::IdentityPublicKey>(identity_key);
+  const auto key = Fixed<crypto::DhPublicKey>(prekey.public_key());
+  const auto signature = Fixed<crypto::Signature>(prekey.signature());
+  if (crypto::VerifySignedPreKey(identity, prekey.key_id(), key, signature).ok()) {
+    return Status::Ok();
+  }
+  if (device != nullptr) {
+    const crypto::DeviceAddress address{Fixed<crypto::UserId>(device->user_id),
+                                        device->device_id};
+    if (crypto::VerifyDeviceSignedPreKey(identity, address, prekey.key_id(), key, signature)
+            .ok()) {
+      return Status::Ok();
+    }
+  }
+  return Status::InvalidArgument(name + ".signature does not verify with the identity key");
+}
+
+Status CheckDeviceBinding(std::string_view field, const std::string& binding,
+                          const std::string& identity_key, const MailboxAddress& device,
+                          const std::string& device_auth_key) {
+  const std::string name(field);
+  SBS_RETURN_IF_ERROR(CheckSize(name, binding, crypto::kDeviceBindingSize));
+  auto verified =
+      crypto::ParseAndVerifyDeviceBinding(Fixed<crypto::IdentityPublicKey>(identity_key),
+                                          Span(binding));
+  if (!verified.ok()) {
+    return Status::InvalidArgument(name + " is not a device binding signed by the identity key");
+  }
+  const crypto::DeviceAddress expected{Fixed<crypto::UserId>(device.user_id), device.device_id};
+  if (!(verified->device == expected) ||
+      crypto::AsStringView(verified->device_auth_key.span()) != device_auth_key) {
+    return Status::InvalidArgument(name + " does not bind the calling device and its auth key");
   }
   return Status::Ok();
 }

@@ -18,9 +18,17 @@ Status CheckSize(std::string_view field, const std::string& value, size_t size);
 Status CheckUserId(std::string_view field, const std::string& value);
 Status CheckDeviceId(std::string_view field, uint32_t device_id);
 
-// The signed prekey's sizes and its signature by `identity_key`.
+// The signed prekey's sizes and its signature by `identity_key`: the v1
+// signature, or (when `device` is given) the device-bound one for `device`.
 Status CheckSignedPreKey(std::string_view field, const v1::SignedPreKey& prekey,
-                         const std::string& identity_key);
+                         const std::string& identity_key,
+                         const MailboxAddress* device = nullptr);
+
+// A device binding record (crypto/.../device_binding.h) for exactly `device`
+// and its `device_auth_key`, signed by `identity_key`.
+Status CheckDeviceBinding(std::string_view field, const std::string& binding,
+                          const std::string& identity_key, const MailboxAddress& device,
+                          const std::string& device_auth_key);
 
 // Sizes, no repeated ids, and at most limits.max_prekeys_per_upload
 // (kResourceExhausted).

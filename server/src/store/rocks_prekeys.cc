@@ -56,6 +56,22 @@ Result<uint32_t> RocksStore::UploadPreKeys(const MailboxAddress& device,
   return static_cast<uint32_t>(after);
 }
 
+Status RocksStore::SetDeviceBinding(const MailboxAddress& device, const std::string& binding) {
+  std::lock_guard<std::mutex> lock(user_mu_.For(device.user_id));
+  SBS_ASSIGN_OR_RETURN(v1::DeviceRecord record, GetDevice(device.user_id, device.device_id));
+  if (record.device_binding() == binding) return Status::Ok();
+  record.set_device_binding(binding);
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kDevices), keys::Device(device.user_id, device.device_id),
+            record.SerializeAsString());
+  v1::AuditRecord audit;
+  audit.set_event("device_binding_set");
+  audit.set_user_id(device.user_id);
+  audit.set_device_id(device.device_id);
+  AddAudit(batch, std::move(audit));
+  return Write(batch, /*sync=*/true);
+}
+
 Result<uint32_t> RocksStore::CountPreKeys(const MailboxAddress& device) {
   return CountPrefix(Cf::kPreKeys, keys::PreKeyDevicePrefix(device.user_id, device.device_id));
 }
@@ -71,6 +87,7 @@ Result<ClaimedBundles> RocksStore::ClaimPreKeyBundles(const UserId& user_id) {
     ClaimedBundle bundle;
     bundle.device_id = device.device_id();
     bundle.signed_prekey = device.signed_prekey();
+    bundle.device_binding = device.device_binding();
     std::string prefix = keys::PreKeyDevicePrefix(user_id, device.device_id());
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kPreKeys)));

@@ -102,6 +102,7 @@ class RocksStore final : public Store {
                                  const std::vector<v1::OneTimePreKey>& one_time_prekeys,
                                  uint32_t max_pool) override;
   Result<uint32_t> CountPreKeys(const MailboxAddress& device) override;
+  Status SetDeviceBinding(const MailboxAddress& device, const std::string& binding) override;
   Result<ClaimedBundles> ClaimPreKeyBundles(const UserId& user_id) override;
 
   // LinkStore

@@ -87,6 +87,7 @@ struct ClaimedBundle {
   uint32_t device_id = 0;
   v1::SignedPreKey signed_prekey;
   std::optional<v1::OneTimePreKey> one_time_prekey;  // Unset: pool was empty.
+  std::string device_binding;                        // Empty: none uploaded.
 };
 
 struct ClaimedBundles {
@@ -108,6 +109,10 @@ class PreKeyStore {
                                          uint32_t max_pool) = 0;
 
   virtual Result<uint32_t> CountPreKeys(const MailboxAddress& device) = 0;
+
+  // Replaces the device's binding record (checked by the caller). kNotFound:
+  // no such device.
+  virtual Status SetDeviceBinding(const MailboxAddress& device, const std::string& binding) = 0;
 
   // Atomically removes and returns one one-time prekey (the lowest id) of
   // every device of `user_id`: no key is ever returned twice, even to
