@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "grpc_server_api.h"
+#include "prekey_rotation.h"
 #include "securebase/crypto/encoding.h"
 
 namespace securebase::client {
@@ -60,7 +61,10 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
       Vault::Create(options.home, passphrase, options.passphrase_cost, options.lock_timeout, rng));
   crypto::IdentityKeyPair identity = crypto::IdentityKeyPair::Generate(rng);
   crypto::DeviceAuthKeyPair device_key = crypto::DeviceAuthKeyPair::Generate(rng);
-  crypto::SignedPreKey signed_prekey = crypto::SignedPreKey::Generate(identity, 1, rng);
+  // Registration needs a signed prekey before the account's user id exists, so
+  // this one cannot be device-bound: peers refuse it, and it is never kept.
+  // The first device-bound one (PrepareDeviceKeys) replaces it right after.
+  crypto::SignedPreKey registration_prekey = crypto::SignedPreKey::Generate(identity, 1, rng);
   std::vector<crypto::OneTimePreKey> one_time;
   for (uint32_t id = 1; id <= options.prekey_batch; ++id) {
     one_time.push_back(crypto::OneTimePreKey::Generate(id, rng));
@@ -72,7 +76,7 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
   request.device_auth_key = std::string(AsStringView(device_key.public_key().span()));
   request.device_binding_signature = std::string(
       AsStringView(crypto::SignDeviceBinding(identity, device_key.public_key()).span()));
-  request.signed_prekey = ToWire(signed_prekey);
+  request.signed_prekey = ToWire(registration_prekey);
   for (const auto& key : one_time) request.one_time_prekeys.push_back(ToWire(key));
   request.registration_token = std::string(registration_token);
   Result<Registration> registered = server.Register(request);
@@ -87,7 +91,6 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
   account.set_user_id(registered->user_id);
   account.set_device_id(registered->device_id);
   account.set_display_name(std::string(display_name));
-  account.set_signed_prekey_id(signed_prekey.id);
   account.set_next_one_time_prekey_id(options.prekey_batch + 1);
   records::Contact self;
   self.set_user_id(registered->user_id);
@@ -101,11 +104,16 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
     stores.account().Store(stored);
     WipeSeeds(stored);
     stores.contacts().CreateSelf(self);
-    stores.prekeys().StoreSignedPreKey(signed_prekey);
+    PrepareDeviceKeys(*core, stores);
     for (const auto& key : one_time) stores.prekeys().StoreOneTimePreKey(key);
     return Status::Ok();
   }));
   SB_RETURN_IF_ERROR(core->HoldIfExclusive());
+  // Publishes the device-bound signed prekey and the binding. If the server
+  // is gone again already, the first sync does it: peers cannot start a
+  // session with this device before then, and nothing is lost.
+  MaintainSignedPreKeys(*core, Rotation::kIfDue).IgnoreError();
+  core->PersistTokenIfChanged();
   return core;
 }
 
@@ -161,7 +169,9 @@ Status ReplenishPreKeys(ClientCore& core) {
     core.set_account(std::move(account));
     return Status::Ok();
   }));
-  return core.server().UploadPreKeys(upload);
+  PreKeyUpload request;
+  request.one_time_prekeys = std::move(upload);
+  return core.server().UploadPreKeys(request);
 }
 
 }  // namespace securebase::client

@@ -46,7 +46,7 @@ ClientImpl::ClientImpl(std::unique_ptr<ClientCore> core)
     : core_(std::move(core)),
       sender_(*core_),
       contacts_(*core_, sender_),
-      receiver_(*core_, sender_, contacts_),
+      receiver_(*core_, sender_),
       syncer_(*core_, sender_, contacts_, receiver_) {}
 
 std::string ClientImpl::user_id() const { return crypto::ToHex(core_->own_user_id()); }
@@ -111,7 +111,10 @@ Result<std::vector<HistoryItem>> ClientImpl::History(std::string_view peer) {
   SB_RETURN_IF_ERROR(core_->Transact([&](Stores& stores) -> Status {
     SB_ASSIGN_OR_RETURN(auto entries, stores.history().Read(user_id));
     items.reserve(entries.size());
-    for (const auto& [index, entry] : entries) items.push_back(ToHistoryItem(entry, user_id));
+    for (const auto& [index, entry] : entries) {
+      // Quarantined: arrived under a key change not accepted yet.
+      if (!entry.quarantined()) items.push_back(ToHistoryItem(entry, user_id));
+    }
     return Status::Ok();
   }));
   return items;
@@ -125,7 +128,7 @@ Status ClientImpl::MarkRead(std::string_view peer) {
     SB_ASSIGN_OR_RETURN(auto entries, stores.history().Read(user_id));
     for (auto& [index, entry] : entries) {
       if (entry.outgoing() || entry.state() == static_cast<uint32_t>(DeliveryState::kRead) ||
-          !entry.invalid_reason().empty()) {
+          !entry.invalid_reason().empty() || entry.quarantined()) {
         continue;
       }
       entry.set_state(static_cast<uint32_t>(DeliveryState::kRead));

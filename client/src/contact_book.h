@@ -30,8 +30,14 @@ class ContactBook {
   Result<std::vector<Contact>> List();
   Result<Contact> Find(std::string_view peer);
   Result<std::string> SafetyNumber(std::string_view peer);
+  // The user compared safety numbers: accepts a pending key change (as
+  // Trust) and marks the contact verified. The only way `verified` is set
+  // after a link was made.
   Status Verify(std::string_view peer);
-  // Clears the key change (held messages are sent by the caller's flush).
+  // Accepts a pending key change: the new key becomes the contact's, sessions
+  // under the old one are dropped, and the messages that arrived under the
+  // new one (quarantined) are shown. Leaves `verified` as the change left it
+  // (cleared). Held messages are sent by the caller's flush.
   Status Trust(const std::string& user_id);
   // Tells the server, then marks the contact unlinked.
   Status EndLink(const std::string& user_id);
@@ -39,6 +45,10 @@ class ContactBook {
  private:
   // Runs `change` on the stored contact `user_id` in one transaction.
   Status Update(const std::string& user_id, const std::function<Status(records::Contact&)>& change);
+  Status AcceptKey(const std::string& user_id, bool verified);
+  // Deletes the contact's sessions that are not under its accepted key, and
+  // drops those devices from its list.
+  static Status ForgetSessions(Stores& stores, records::Contact& contact);
 
   ClientCore& core_;
   Sender& sender_;

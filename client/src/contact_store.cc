@@ -27,6 +27,23 @@ std::string NameOf(const records::Contact& contact) {
              : contact.display_name();
 }
 
+bool IsAcceptedKey(const records::Contact& contact, const crypto::IdentityPublicKey& key) {
+  return SameKey(contact, key);
+}
+
+const std::string& CurrentKey(const records::Contact& contact) {
+  return contact.pending_identity_key().empty() ? contact.identity_key()
+                                                : contact.pending_identity_key();
+}
+
+void AcceptKeyChange(records::Contact& contact) {
+  if (!contact.pending_identity_key().empty()) {
+    contact.set_identity_key(contact.pending_identity_key());
+    contact.clear_pending_identity_key();
+  }
+  contact.set_identity_changed(false);
+}
+
 Contact ToPublicContact(const records::Contact& record) {
   Contact contact;
   contact.user_id = crypto::ToHex(record.user_id());
@@ -121,6 +138,18 @@ Result<records::Contact*> ContactStore::Add(records::Contact contact) {
   return added;
 }
 
+Status ContactStore::Remove(const std::string& user_id) {
+  SB_ASSIGN_OR_RETURN(records::Contacts * all, All());
+  auto* list = all->mutable_contacts();
+  for (int i = 0; i < list->size(); ++i) {
+    if (list->Get(i).user_id() == user_id) {
+      list->DeleteSubrange(i, 1);
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
 void ContactStore::Flush() {
   if (contacts_ && contacts_changed_) StoreRecord(txn_, kContactsRecord, *contacts_);
   if (self_ && self_changed_) StoreRecord(txn_, kSelfRecord, *self_);
@@ -136,8 +165,10 @@ crypto::Result<bool> ContactStore::IsTrustedIdentity(const crypto::DeviceAddress
   if (!found.ok()) return errors_.Record(found.status());
   const records::Contact* contact = *found;
   if (contact == nullptr) return false;  // Not a contact.
-  if (!SameKey(*contact, key)) return direction == crypto::IdentityDirection::kReceiving;
-  return direction == crypto::IdentityDirection::kReceiving || !SendsHeld(*contact);
+  // Receiving: let a first message through whatever its key, so that a
+  // change is recorded and the message kept (quarantined, not shown).
+  if (direction == crypto::IdentityDirection::kReceiving) return true;
+  return SameKey(*contact, key) && !SendsHeld(*contact);
 }
 
 crypto::Result<crypto::IdentityChange> ContactStore::SaveIdentity(
@@ -147,11 +178,20 @@ crypto::Result<crypto::IdentityChange> ContactStore::SaveIdentity(
   Result<records::Contact*> found = Get(user);
   if (!found.ok()) return errors_.Record(found.status());
   records::Contact& contact = **found;
+  const std::string_view bytes = crypto::AsStringView(key.span());
   if (SameKey(contact, key)) return crypto::IdentityChange::kUnchanged;
-  const bool first = contact.identity_key().empty();
-  contact.set_identity_key(std::string(crypto::AsStringView(key.span())));
-  if (first) return crypto::IdentityChange::kNew;
+  if (contact.identity_key().empty()) {
+    contact.set_identity_key(std::string(bytes));
+    return crypto::IdentityChange::kNew;
+  }
+  // A change, recorded once: the accepted key stays until the user accepts
+  // the new one, and verification no longer holds.
+  if (contact.identity_changed() && contact.pending_identity_key() == bytes) {
+    return crypto::IdentityChange::kUnchanged;
+  }
+  contact.set_pending_identity_key(std::string(bytes));
   contact.set_identity_changed(true);
+  contact.set_verified(false);
   return crypto::IdentityChange::kReplaced;
 }
 

@@ -8,13 +8,17 @@
 //
 // Trust policy (the one place it is written):
 //   - our own devices are trusted exactly under our own identity key;
-//   - a peer's key is trusted for sending when it is the contact's known key
-//     and the contact's sends are not held: sends are held while a verified
-//     contact's key change is not trusted (SendsHeld);
-//   - for receiving, a first message under a new key is let through: the
-//     change is recorded (identity_changed, a warning) and, for a verified
-//     contact, sends wait for Trust();
-//   - senders that are not contacts are not trusted.
+//   - a contact's accepted key (identity_key) is the one pinned by the
+//     invite, or compared (Verify), or accepted after a change (Trust);
+//   - any other key is a change: it is recorded as pending_identity_key,
+//     clears `verified` (only Verify sets it again), and until the user
+//     accepts it nothing is encrypted to the contact (SendsHeld) and nothing
+//     that arrives under it is shown as the contact's (receiver.cc keeps it
+//     quarantined, and Trust or Verify releases it);
+//   - for receiving, a first message under a new key is let through so that
+//     the change can be recorded and the message kept (not shown);
+//   - senders that are not contacts are not trusted (a therapist's new
+//     client becomes a contact only with an invite proof: introduction.h).
 #ifndef SECUREBASE_CLIENT_SRC_CONTACT_STORE_H_
 #define SECUREBASE_CLIENT_SRC_CONTACT_STORE_H_
 
@@ -31,11 +35,20 @@
 
 namespace securebase::client {
 
-// A verified contact's key changed and the user has not trusted it yet:
+// The contact's key changed and the user has not accepted the change yet:
 // nothing may be encrypted to them.
-inline bool SendsHeld(const records::Contact& contact) {
-  return contact.verified() && contact.identity_changed();
-}
+inline bool SendsHeld(const records::Contact& contact) { return contact.identity_changed(); }
+
+// Whether `key` is the contact's accepted identity key.
+bool IsAcceptedKey(const records::Contact& contact, const crypto::IdentityPublicKey& key);
+
+// The key the contact is known under now: a pending (changed) key, else the
+// accepted one. What a safety number is computed from.
+const std::string& CurrentKey(const records::Contact& contact);
+
+// Accepts the contact's pending key change (Trust, Verify): the pending key
+// becomes the accepted one. `verified` is left for the caller.
+void AcceptKeyChange(records::Contact& contact);
 
 // The contact's display name, or "a contact (1a2b3c4d)" before it is known.
 std::string NameOf(const records::Contact& contact);
@@ -64,6 +77,9 @@ class ContactStore final : public crypto::IdentityStore {
   void CreateSelf(records::Contact self);
   // Adds a new contact (the caller checked there is none with its id).
   Result<records::Contact*> Add(records::Contact contact);
+  // Removes a contact (a therapist's would-be client without an invite
+  // proof). Pointers handed out before are invalid afterwards.
+  Status Remove(const std::string& user_id);
 
   // Writes back the records handed out for change.
   void Flush();

@@ -196,9 +196,13 @@ class GrpcServerApi final : public ServerApi {
     return response.one_time_prekey_count();
   }
 
-  Status UploadPreKeys(const std::vector<OneTimePreKeyWire>& keys) override {
+  Status UploadPreKeys(const PreKeyUpload& upload) override {
     v1::UploadPreKeysRequest request;
-    for (const OneTimePreKeyWire& key : keys) ToWire(key, request.add_one_time_prekeys());
+    if (upload.signed_prekey) ToWire(*upload.signed_prekey, request.mutable_signed_prekey());
+    for (const OneTimePreKeyWire& key : upload.one_time_prekeys) {
+      ToWire(key, request.add_one_time_prekeys());
+    }
+    request.set_device_binding(upload.device_binding);
     v1::UploadPreKeysResponse response;
     return Call("upload prekeys", [&](grpc::ClientContext& context) {
       return keys_->UploadPreKeys(&context, request, &response);
@@ -222,6 +226,7 @@ class GrpcServerApi final : public ServerApi {
         bundle.one_time_prekey = OneTimePreKeyWire{device.one_time_prekey().key_id(),
                                                    device.one_time_prekey().public_key()};
       }
+      bundle.device_binding = device.device_binding();
       bundles.devices.push_back(std::move(bundle));
     }
     return bundles;

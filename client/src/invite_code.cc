@@ -8,11 +8,13 @@ namespace securebase::client {
 using crypto::AsBytes;
 namespace {
 
-constexpr std::string_view kPrefix = "sb1-";
-constexpr uint8_t kVersion = 1;
 constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";  // RFC 4648 base32.
-constexpr size_t kPayloadSize =
-    1 + kInviteSecretSize + crypto::kSecretBoxKeySize + kInviteKeyPinSize;
+constexpr size_t kKeySize = 32;  // The invite key (v2) or the profile key (v1).
+constexpr size_t kPayloadSize = 1 + kInviteSecretSize + kKeySize + kInviteKeyPinSize;
+
+bool KnownVersion(uint8_t version) {
+  return version == kInviteCodeVersion || version == kLegacyInviteCodeVersion;
+}
 
 std::string Base32(crypto::ByteSpan bytes) {
   std::string out;
@@ -61,13 +63,12 @@ std::optional<crypto::SecretBytes> FromBase32(std::string_view text) {
 
 std::string FormatInviteCode(const InviteCode& code) {
   crypto::SecretBytes payload;
-  const uint8_t version = kVersion;
-  payload.Append(crypto::ByteSpan(&version, 1));
+  payload.Append(crypto::ByteSpan(&code.version, 1));
   payload.Append(AsBytes(code.invite_secret));
-  payload.Append(code.profile_key.span());
+  payload.Append(code.invite_key.span());
   payload.Append(AsBytes(code.key_pin));
   std::string encoded = Base32(payload.span());
-  std::string out(kPrefix);
+  std::string out = "sb" + std::to_string(code.version) + "-";
   for (size_t i = 0; i < encoded.size(); i += 8) {
     if (i > 0) out += '-';
     out += encoded.substr(i, 8);
@@ -83,20 +84,24 @@ std::optional<InviteCode> ParseInviteCode(std::string_view text) {
   }
   // The prefix in any case: phone keyboards capitalise the first letter.
   if (compact.size() < 3 || (compact[0] != 's' && compact[0] != 'S') ||
-      (compact[1] != 'b' && compact[1] != 'B') || compact[2] != '1') {
+      (compact[1] != 'b' && compact[1] != 'B') || compact[2] < '1' || compact[2] > '9') {
+    crypto::SecureWipe(compact.data(), compact.size());
     return std::nullopt;
   }
+  const uint8_t prefix_version = static_cast<uint8_t>(compact[2] - '0');
   auto payload = FromBase32(std::string_view(compact).substr(3));
   crypto::SecureWipe(compact.data(), compact.size());
-  if (!payload || payload->size() != kPayloadSize || payload->data()[0] != kVersion) {
+  if (!payload || payload->size() != kPayloadSize || !KnownVersion(payload->data()[0]) ||
+      payload->data()[0] != prefix_version) {
     return std::nullopt;
   }
   const char* p = reinterpret_cast<const char*>(payload->data()) + 1;
   InviteCode code;
+  code.version = payload->data()[0];
   code.invite_secret.assign(p, kInviteSecretSize);
-  code.profile_key = crypto::SecretBytes::CopyOf(
-      crypto::ByteSpan(payload->data() + 1 + kInviteSecretSize, crypto::kSecretBoxKeySize));
-  code.key_pin.assign(p + kInviteSecretSize + crypto::kSecretBoxKeySize, kInviteKeyPinSize);
+  code.invite_key = crypto::SecretBytes::CopyOf(
+      crypto::ByteSpan(payload->data() + 1 + kInviteSecretSize, kKeySize));
+  code.key_pin.assign(p + kInviteSecretSize + kKeySize, kInviteKeyPinSize);
   return code;
 }
 

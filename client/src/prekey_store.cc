@@ -11,6 +11,7 @@ namespace {
 std::string SignedPreKeyName(uint32_t id) { return "spk/" + std::to_string(id); }
 std::string OneTimePreKeyName(uint32_t id) { return "otk/" + std::to_string(id); }
 std::string UsedBaseKeysName(uint32_t id) { return "spk-used/" + std::to_string(id); }
+constexpr std::string_view kRotationRecord = "signed-prekeys";
 
 // Wipes the private half a protobuf carrier holds.
 void Wipe(records::PreKey& record) {
@@ -97,6 +98,14 @@ void VaultPreKeyStore::RemoveSignedPreKey(uint32_t id) {
   txn_.Delete(SignedPreKeyName(id));
   txn_.Delete(UsedBaseKeysName(id));
   used_.erase(id);
+}
+
+Result<std::optional<records::SignedPreKeys>> VaultPreKeyStore::LoadRotation() {
+  return LoadRecord<records::SignedPreKeys>(txn_, kRotationRecord);
+}
+
+void VaultPreKeyStore::StoreRotation(const records::SignedPreKeys& state) {
+  StoreRecord(txn_, kRotationRecord, state);
 }
 
 void VaultPreKeyStore::StoreSignedPreKey(const crypto::SignedPreKey& key) {

@@ -3,7 +3,8 @@
 //
 // Records: "spk/<id>" and "otk/<id>" (records::PreKey: the private half, and
 // for a signed prekey its signature), and "spk-used/<id>" (records::
-// UsedBaseKeys: the replay cache of signed prekey <id>, deleted with it). The
+// UsedBaseKeys: the replay cache of signed prekey <id>, deleted with it), and
+// "signed-prekeys" (records::SignedPreKeys, the rotation state). The
 // private bytes are wiped from the protobuf carriers after use.
 #ifndef SECUREBASE_CLIENT_SRC_PREKEY_STORE_H_
 #define SECUREBASE_CLIENT_SRC_PREKEY_STORE_H_
@@ -36,6 +37,10 @@ class VaultPreKeyStore final : public crypto::PreKeyStore {
   void StoreOneTimePreKey(const crypto::OneTimePreKey& key);
   // Deletes a signed prekey's private key and its replay cache.
   void RemoveSignedPreKey(uint32_t id);
+
+  // The rotation state (prekey_rotation.h), or nullopt before it was made.
+  Result<std::optional<records::SignedPreKeys>> LoadRotation();
+  void StoreRotation(const records::SignedPreKeys& state);
 
  private:
   Result<records::UsedBaseKeys*> UsedBaseKeys(uint32_t signed_prekey_id);

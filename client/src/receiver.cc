@@ -6,6 +6,7 @@
 #include "content/availability.h"
 #include "content/content_type.h"
 #include "device_address.h"
+#include "introduction.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/v1/content.pb.h"
 
@@ -32,22 +33,45 @@ class Receiver::Page {
   Status Receive(const Envelope& envelope) {
     const std::string& sender = envelope.sender.user_id;
     SB_ASSIGN_OR_RETURN(records::Contact * peer, stores_.contacts().Find(sender));
+    // A sender we do not know may only be a therapist's new client, with its
+    // invite proof (introduction.h).
+    const bool introducing = peer == nullptr;
+    if (introducing) {
+      SB_ASSIGN_OR_RETURN(peer, AdmitNewClient(core_, stores_, envelope));
+    }
     if (peer == nullptr) {
       outcome_.warnings.push_back("a message from someone who is not a contact was discarded");
       return Status::Ok();
     }
     const bool from_self = sender == core_.own_user_id();
-    std::optional<crypto::SecretBytes> plaintext;
-    SB_RETURN_IF_ERROR(Decrypt(envelope, *peer, plaintext));
-    if (!plaintext) return Status::Ok();
+    std::optional<Decrypted> decrypted;
+    SB_RETURN_IF_ERROR(Decrypt(envelope, *peer, introducing, decrypted));
     content::v1::Content content;
-    if (!content.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size())) ||
-        content.message_id().size() != 16) {
+    const bool readable =
+        decrypted &&
+        content.ParseFromArray(decrypted->plaintext.data(),
+                               static_cast<int>(decrypted->plaintext.size())) &&
+        content.message_id().size() == 16;
+    if (introducing) {
+      SB_ASSIGN_OR_RETURN(bool accepted,
+                          SettleNewClient(core_, stores_, envelope, readable ? &content : nullptr));
+      if (!accepted) {
+        outcome_.warnings.push_back(
+            "a message from someone who did not prove an invite of yours was discarded");
+        return Status::Ok();
+      }
+      SB_ASSIGN_OR_RETURN(peer, stores_.contacts().Get(sender));
+    }
+    if (!decrypted) return Status::Ok();
+    if (!readable) {
       if (!from_self) RecordInvalid(*peer, envelope, " has unreadable content");
       return Status::Ok();
     }
+    // Under a changed key the user has not accepted: kept, not shown as the
+    // contact's (contact_store.h's trust policy).
+    const bool quarantined = !from_self && !IsAcceptedKey(*peer, decrypted->identity);
     ContentBody body = DecodeBody(content);
-    return Apply(envelope, *peer, content, std::move(body), *plaintext);
+    return Apply(envelope, *peer, content, std::move(body), decrypted->plaintext, quarantined);
   }
 
   // The receipts this page owes, as outbox entries of its commit.
@@ -83,54 +107,79 @@ class Receiver::Page {
   }
 
  private:
-  // Step 1: the session cipher. Leaves `plaintext` empty for a message that
-  // is dropped (a duplicate) or recorded as undecryptable; only a vault
-  // failure is an error (it aborts the page).
-  Status Decrypt(const Envelope& envelope, records::Contact& peer,
-                 std::optional<crypto::SecretBytes>& plaintext) {
-    // The sender is a contact or this account (the caller checked), so its
-    // user id is one the vault holds: well formed.
+  struct Decrypted {
+    crypto::SecretBytes plaintext;
+    crypto::IdentityPublicKey identity;  // What the message authenticated under.
+  };
+
+  // Step 1: the session cipher. Leaves `decrypted` empty for a message that
+  // is dropped (a duplicate or a replayed first message) or recorded as one
+  // that could not be decrypted; only a vault failure is an error (it aborts
+  // the page). Nothing is recorded for a would-be new client (`introducing`).
+  Status Decrypt(const Envelope& envelope, records::Contact& peer, bool introducing,
+                 std::optional<Decrypted>& decrypted) {
+    // The sender is a contact, this account or an admitted new client, so
+    // its user id is well formed.
     SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress from,
                         AddressOf(envelope.sender.user_id, envelope.sender.device_id));
-    auto decrypted = stores_.cipher().Decrypt(from, crypto::AsBytes(envelope.ciphertext));
-    if (!decrypted.ok()) {
-      switch (decrypted.status().code()) {
+    auto result = stores_.cipher().Decrypt(from, crypto::AsBytes(envelope.ciphertext));
+    if (!result.ok()) {
+      // Not shown for our own devices (a forged "transcript" is no news), nor
+      // for someone who is not a contact.
+      const bool show = envelope.sender.user_id != core_.own_user_id() && !introducing;
+      switch (result.status().code()) {
         case crypto::ErrorCode::kDuplicateMessage:
           return Status::Ok();  // Already shown; a replay changes nothing.
         case crypto::ErrorCode::kStorageFailure:
-          return stores_.errors().FromCipher(decrypted.status());
-        default:
-          // Not shown for our own devices: a forged "transcript" is no news.
-          if (envelope.sender.user_id != core_.own_user_id()) {
-            RecordInvalid(peer, envelope, " could not be decrypted");
+          return stores_.errors().FromCipher(result.status());
+        case crypto::ErrorCode::kUndecryptableMessage:
+          // Really sent in the session, but its keys are gone: never dropped
+          // silently (crypto session.h).
+          if (show) {
+            RecordInvalid(peer, envelope,
+                          " could not be decrypted: it arrived too late or too far out of order "
+                          "(ask them to send it again)");
           }
+          return Status::Ok();
+        default:
+          if (show) RecordInvalid(peer, envelope, " could not be decrypted");
           return Status::Ok();
       }
     }
     AddDevice(peer, from.device_id);
-    if (decrypted->identity == crypto::IdentityChange::kReplaced) {
-      // A new identity key, proven by a message that decrypts under it: the
-      // peer's other devices' sessions were under the old key.
-      for (uint32_t other : peer.device_ids()) {
-        if (other != from.device_id) stores_.sessions().Delete({from.user_id, other});
-      }
-      peer.clear_device_ids();
-      peer.add_device_ids(from.device_id);
-      outcome_.warnings.push_back(NameOf(peer) + "'s safety number has changed" +
-                                  (SendsHeld(peer) ? "; messages to them wait until you trust "
-                                                     "the new one (`securebase trust`)"
-                                                   : ""));
+    if (result->identity == crypto::IdentityChange::kReplaced) {
+      // The sessions under the accepted key stay until the user accepts the
+      // new one (Trust drops them then).
+      outcome_.warnings.push_back(NameOf(peer) +
+                                  "'s safety number has changed. What arrives under the new one "
+                                  "is kept but not shown, and messages to them wait, until you "
+                                  "compare it again and accept it (`securebase trust`)");
     }
-    plaintext.emplace(std::move(decrypted->plaintext));
+    decrypted.emplace(Decrypted{std::move(result->plaintext), result->remote_identity});
     return Status::Ok();
   }
 
-  // Step 3: what the content does.
+  // Step 3: what the content does. Under a key the user has not accepted
+  // (`quarantined`), nothing changes the contact (name, availability,
+  // receipts) and what a person wrote is kept out of sight until Trust.
   Status Apply(const Envelope& envelope, records::Contact& peer, content::v1::Content& content,
-               ContentBody body, const crypto::SecretBytes& plaintext) {
+               ContentBody body, const crypto::SecretBytes& plaintext, bool quarantined) {
     records::HistoryEntry entry = IncomingEntry(envelope);
     entry.set_message_id(content.message_id());
     entry.set_sent_at_unix_ms(content.sent_at_unix_ms());
+    if (quarantined) {
+      if (std::holds_alternative<Receipt>(body) || std::holds_alternative<Profile>(body) ||
+          std::holds_alternative<Availability>(body)) {
+        return Status::Ok();
+      }
+      entry.set_quarantined(true);
+      entry.set_content(std::string(crypto::AsStringView(plaintext.span())));
+      stores_.history().Append(peer, entry);
+      outcome_.warnings.push_back("a message from " + NameOf(peer) +
+                                  " arrived under their new safety number; it is shown once you "
+                                  "compare it and accept it (`securebase trust`)");
+      return Status::Ok();
+    }
     if (envelope.sender.user_id == core_.own_user_id()) {
       // A copy of what our other device sent to a contact.
       SB_ASSIGN_OR_RETURN(records::Contact * recipient,
@@ -211,43 +260,26 @@ class Receiver::Page {
 
 Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes,
                                           const std::vector<uint64_t>& remove_from_outbox) {
-  const std::string& own = core_.own_user_id();
-  bool refreshed = false;
-  for (;;) {
-    bool needs_refresh = false;
-    PageOutcome outcome;
-    SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
-      outcome = PageOutcome();
-      if (!refreshed) {
-        for (const Envelope& envelope : envelopes) {
-          SB_ASSIGN_OR_RETURN(const records::Contact* known,
-                              stores.contacts().Peek(envelope.sender.user_id));
-          if (known == nullptr && envelope.sender.user_id != own) {
-            needs_refresh = true;
-            return Status::Ok();  // Nothing written yet.
-          }
-        }
-      }
-      SB_ASSIGN_OR_RETURN(uint64_t cursor, stores.history().Cursor());
-      Page page(core_, sender_, stores, outcome);
-      for (const Envelope& envelope : envelopes) {
-        outcome.last_seq = std::max(outcome.last_seq, envelope.seq);
-        if (envelope.seq <= cursor) continue;  // Committed before a crash.
-        cursor = envelope.seq;
-        SB_RETURN_IF_ERROR(page.Receive(envelope));
-      }
-      if (core_.Fault(FaultPoint::kAfterDecryptBeforeCommit)) {
-        return Status(ErrorCode::kInternal, "interrupted before the vault commit");
-      }
-      stores.history().SetCursor(cursor);
-      SB_RETURN_IF_ERROR(page.QueueReceipts());
-      for (uint64_t sent : remove_from_outbox) stores.outbox().Remove(sent);
-      return Status::Ok();
-    }));
-    if (!needs_refresh) return outcome;
-    SB_RETURN_IF_ERROR(contacts_.RefreshLinks());
-    refreshed = true;
-  }
+  PageOutcome outcome;
+  SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
+    outcome = PageOutcome();
+    SB_ASSIGN_OR_RETURN(uint64_t cursor, stores.history().Cursor());
+    Page page(core_, sender_, stores, outcome);
+    for (const Envelope& envelope : envelopes) {
+      outcome.last_seq = std::max(outcome.last_seq, envelope.seq);
+      if (envelope.seq <= cursor) continue;  // Committed before a crash.
+      cursor = envelope.seq;
+      SB_RETURN_IF_ERROR(page.Receive(envelope));
+    }
+    if (core_.Fault(FaultPoint::kAfterDecryptBeforeCommit)) {
+      return Status(ErrorCode::kInternal, "interrupted before the vault commit");
+    }
+    stores.history().SetCursor(cursor);
+    SB_RETURN_IF_ERROR(page.QueueReceipts());
+    for (uint64_t sent : remove_from_outbox) stores.outbox().Remove(sent);
+    return Status::Ok();
+  }));
+  return outcome;
 }
 
 }  // namespace securebase::client

@@ -9,7 +9,11 @@
 // acknowledged. A crash before the commit re-processes the page (nothing was
 // advanced on disk); after it, the envelopes at or below the cursor are
 // skipped and acknowledged. A message that does not decrypt becomes an
-// "invalid" item, leaves its session as it was and costs no other message.
+// "invalid" item saying so (for one that was really sent in the session but
+// whose keys are gone, that it could not be decrypted), leaves its session as
+// it was and costs no other message; only a replay is dropped silently. A
+// message under a contact's changed key that the user has not accepted is
+// kept quarantined: not shown, until Trust or Verify accepts the key.
 #ifndef SECUREBASE_CLIENT_SRC_RECEIVER_H_
 #define SECUREBASE_CLIENT_SRC_RECEIVER_H_
 
@@ -19,7 +23,6 @@
 #include <vector>
 
 #include "client_core.h"
-#include "contact_book.h"
 #include "sender.h"
 
 namespace securebase::client {
@@ -36,13 +39,13 @@ struct PageOutcome {
 
 class Receiver {
  public:
-  Receiver(ClientCore& core, Sender& sender, ContactBook& contacts)
-      : core_(core), sender_(sender), contacts_(contacts) {}
+  Receiver(ClientCore& core, Sender& sender) : core_(core), sender_(sender) {}
 
   // Processes and commits one page. The outbox entries listed in
   // `remove_from_outbox` (receipts already sent) are removed in the same
-  // commit. Senders the vault does not know yet (a client who just accepted
-  // an invite) are learned from the server's link list first.
+  // commit. A sender the vault does not know becomes a contact only as a
+  // therapist's new client with its invite proof (introduction.h); the
+  // server's link list never makes one.
   Result<PageOutcome> ProcessPage(const std::vector<Envelope>& envelopes,
                                   const std::vector<uint64_t>& remove_from_outbox);
 
@@ -51,7 +54,6 @@ class Receiver {
 
   ClientCore& core_;
   Sender& sender_;
-  ContactBook& contacts_;
 };
 
 }  // namespace securebase::client

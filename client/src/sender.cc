@@ -6,6 +6,7 @@
 #include "content/availability.h"
 #include "content/content_type.h"
 #include "device_address.h"
+#include "device_list.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/v1/content.pb.h"
 
@@ -32,26 +33,6 @@ void AddDevice(records::Contact& contact, uint32_t device) {
   if (std::find(ids.begin(), ids.end(), device) == ids.end()) ids.Add(device);
 }
 
-Result<crypto::PreKeyBundle> ToCryptoBundle(const crypto::IdentityPublicKey& identity,
-                                            const DeviceBundle& device) {
-  const Status malformed(ErrorCode::kInvalidServerResponse,
-                         "the server sent a malformed prekey bundle");
-  crypto::PreKeyBundle bundle;
-  bundle.identity_key = identity;
-  bundle.signed_prekey_id = device.signed_prekey.key_id;
-  auto spk = crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey.public_key));
-  auto sig = crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey.signature));
-  if (!spk.ok() || !sig.ok()) return malformed;
-  bundle.signed_prekey = *spk;
-  bundle.signed_prekey_signature = *sig;
-  if (device.one_time_prekey) {
-    auto otk = crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.one_time_prekey->public_key));
-    if (!otk.ok()) return malformed;
-    bundle.one_time_prekey = crypto::OneTimePreKeyPublic{device.one_time_prekey->key_id, *otk};
-  }
-  return bundle;
-}
-
 // The content of `entry` with `sent_to_user_id` set: what our own other
 // devices get, so they can file it in the right conversation.
 std::string Transcript(const records::OutboxEntry& entry) {
@@ -66,8 +47,10 @@ std::string Transcript(const records::OutboxEntry& entry) {
 struct Sender::Bundles {
   std::string user_id;
   crypto::IdentityPublicKey identity_key;
+  // Only the devices the identity key vouches for (device_list.h).
   std::map<uint32_t, crypto::PreKeyBundle> devices;
-  bool held = false;  // A verified contact's key changed: do not send.
+  std::set<uint32_t> refused;  // Listed by the server, not vouched for.
+  bool held = false;           // A contact's key change is not trusted yet: do not send.
 };
 
 Result<Sender::Bundles> Sender::FetchBundles(const std::string& user_id) {
@@ -79,9 +62,10 @@ Result<Sender::Bundles> Sender::FetchBundles(const std::string& user_id) {
     return Status(ErrorCode::kInvalidServerResponse, "the server sent a malformed identity key");
   }
   fetched.identity_key = *key;
-  for (const DeviceBundle& device : response.devices) {
-    SB_ASSIGN_OR_RETURN(fetched.devices[device.device_id], ToCryptoBundle(*key, device));
-  }
+  CheckedDevices checked = CheckDeviceList(user_id, *key, response);
+  fetched.devices = std::move(checked.bundles);
+  fetched.refused = std::move(checked.refused);
+  if (user_id == core_.own_user_id()) fetched.devices.erase(core_.own_device_id());
   if (user_id == core_.own_user_id()) {
     if (!(fetched.identity_key == core_.identity().public_key())) {
       return Status(ErrorCode::kInvalidServerResponse,
@@ -92,16 +76,11 @@ Result<Sender::Bundles> Sender::FetchBundles(const std::string& user_id) {
   SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
     SB_ASSIGN_OR_RETURN(records::Contact * peer, stores.contacts().Get(user_id));
     SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress account, AddressOf(user_id, 0));
+    // A key other than the accepted one is recorded as a pending change
+    // (which clears `verified`); sends then wait for the user to accept it,
+    // and the old key's sessions stay until then (ContactBook::Trust).
     auto change = stores.contacts().SaveIdentity(account, fetched.identity_key);
     if (!change.ok()) return stores.errors().FromCipher(change.status());
-    if (*change == crypto::IdentityChange::kReplaced) {
-      // The old key's sessions are obsolete; the contact is warned, and a
-      // verified contact's sends wait for Trust().
-      for (uint32_t device : peer->device_ids()) {
-        stores.sessions().Delete(crypto::DeviceAddress{account.user_id, device});
-      }
-      peer->clear_device_ids();
-    }
     fetched.held = SendsHeld(*peer);
     return Status::Ok();
   }));
@@ -185,7 +164,8 @@ std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& pe
 }
 
 Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentBody& body,
-                                 bool record_history) {
+                                 bool record_history,
+                                 const content::v1::InviteProof* introduction) {
   SB_RETURN_IF_ERROR(ValidateContent(body));
   content::v1::Content content;
   const std::string message_id = core_.RandomId();
@@ -193,6 +173,12 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
   content.set_sent_at_unix_ms(core_.Now());
   if (!EncodeBody(body, content)) {
     return Status(ErrorCode::kInvalidArgument, "this content cannot be sent");
+  }
+  if (introduction != nullptr) {
+    if (!content.has_profile()) {
+      return Status(ErrorCode::kInternal, "an invite proof travels only in a profile");
+    }
+    *content.mutable_profile()->mutable_invite_proof() = *introduction;
   }
   const std::string plaintext = content.SerializeAsString();
   const std::string& own = core_.own_user_id();
@@ -214,6 +200,11 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
   if (!held && peer.device_ids().empty()) {
     SB_ASSIGN_OR_RETURN(bundles, FetchBundles(peer_user_id));
     held = bundles->held;
+    if (!held && bundles->devices.empty()) {
+      return Status(ErrorCode::kInvalidServerResponse,
+                    "the server lists no device of this contact that their identity key vouches "
+                    "for (no valid device binding and device-bound prekey); nothing was sent");
+    }
   }
 
   records::OutboxEntry entry;
@@ -223,6 +214,7 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
   entry.set_record_history(record_history);
   entry.set_held(held);
   uint64_t index = 0;
+  std::optional<uint64_t> introduction_queued;
   SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
     SB_ASSIGN_OR_RETURN(records::Contact * current, stores.contacts().Get(peer_user_id));
     SB_ASSIGN_OR_RETURN(records::Contact * self, stores.contacts().Self());
@@ -244,6 +236,7 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
       stores.history().Append(*current, item);
     }
     SB_ASSIGN_OR_RETURN(index, stores.outbox().Add(entry));
+    SB_ASSIGN_OR_RETURN(introduction_queued, QueuedIntroduction(stores, peer_user_id, index));
     return Status::Ok();
   }));
   if (held) {
@@ -254,7 +247,21 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
   if (core_.Fault(FaultPoint::kAfterCommitBeforeSend)) {
     return Status(ErrorCode::kUnavailable, "send interrupted; the message is queued");
   }
-  Status delivered = Deliver(index, std::move(entry));
+  // A new client's introduction still queued (the server was unreachable
+  // when the invite was accepted) goes first: the therapist accepts nothing
+  // from a new client before it (introduction.h).
+  Status delivered = Status::Ok();
+  if (introduction_queued) {
+    std::vector<std::pair<uint64_t, records::OutboxEntry>> entries;
+    SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
+      SB_ASSIGN_OR_RETURN(entries, stores.outbox().ReadAll());
+      return Status::Ok();
+    }));
+    for (auto& [queued, waiting] : entries) {
+      if (queued == *introduction_queued) delivered = Deliver(queued, std::move(waiting));
+    }
+  }
+  if (delivered.ok()) delivered = Deliver(index, std::move(entry));
   core_.PersistTokenIfChanged();
   if (!delivered.ok()) {
     if (delivered.code() == ErrorCode::kUnavailable) {
@@ -287,6 +294,18 @@ Status Sender::RepairDevices(uint64_t index, records::OutboxEntry& entry,
     }
     fetched.emplace(user, std::move(bundles));
   }
+  // Devices the server asks for that their account never vouched for are
+  // not encrypted to; if that leaves nothing to change, asking again would
+  // get the same answer.
+  bool progress = !stale.empty();
+  for (const auto& [user, devices] : missing) {
+    for (uint32_t device : devices) progress |= fetched.at(user).devices.count(device) != 0;
+  }
+  if (!progress) {
+    return Status(ErrorCode::kInvalidServerResponse,
+                  "the server demands a copy for a device the account never vouched for (no "
+                  "valid device binding); nothing was sent to it");
+  }
   return core_.Transact([&](Stores& stores) -> Status {
     records::OutboxEntry updated = entry;
     updated.clear_ciphertexts();
@@ -303,12 +322,15 @@ Status Sender::RepairDevices(uint64_t index, records::OutboxEntry& entry,
     for (const auto& [user, devices] : missing) {
       std::vector<crypto::DeviceAddress> targets;
       for (uint32_t device : devices) {
+        if (fetched.at(user).devices.count(device) == 0) continue;  // Not vouched for.
         // A missing device may still have an old session (e.g. re-registered): start fresh.
         SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress missing_device, AddressOf(user, device));
         stores.sessions().Delete(missing_device);
         targets.push_back(missing_device);
       }
-      SB_RETURN_IF_ERROR(EncryptTo(stores, targets, &fetched.at(user), updated));
+      if (!targets.empty()) {
+        SB_RETURN_IF_ERROR(EncryptTo(stores, targets, &fetched.at(user), updated));
+      }
     }
     stores.outbox().Put(index, updated);
     entry = std::move(updated);
@@ -357,6 +379,21 @@ Status Sender::Deliver(uint64_t index, records::OutboxEntry entry,
   }
   return Status(ErrorCode::kInvalidServerResponse,
                 "the recipient's devices kept changing; try again");
+}
+
+Result<std::optional<uint64_t>> Sender::QueuedIntroduction(Stores& stores,
+                                                          const std::string& peer_user_id,
+                                                          uint64_t before) {
+  SB_ASSIGN_OR_RETURN(auto entries, stores.outbox().ReadAll());
+  for (const auto& [index, entry] : entries) {
+    if (index >= before || entry.held() || entry.recipient_user_id() != peer_user_id) continue;
+    content::v1::Content content;
+    if (content.ParseFromString(entry.content()) && content.has_profile() &&
+        content.profile().has_invite_proof()) {
+      return std::optional<uint64_t>(index);
+    }
+  }
+  return std::optional<uint64_t>();
 }
 
 Status Sender::FlushOutbox(uint32_t* sent) {

@@ -16,6 +16,7 @@
 
 #include "client_core.h"
 #include "securebase/client/content.h"
+#include "securebase/v1/content.pb.h"
 
 namespace securebase::client {
 
@@ -24,10 +25,13 @@ class Sender {
   explicit Sender(ClientCore& core) : core_(core) {}
 
   // Encrypts `body` for `peer_user_id`'s devices and ours, commits it (and,
-  // with `record_history`, an outgoing history item), then sends it. The
-  // errors of Client::Send.
+  // with `record_history`, an outgoing history item), then sends it. With
+  // `introduction` (a profile only), the profile carries that invite proof
+  // (introduction.h); such a profile still queued for the peer is sent
+  // before anything else to them. The errors of Client::Send.
   Result<std::string> Send(const std::string& peer_user_id, const ContentBody& body,
-                           bool record_history);
+                           bool record_history,
+                           const content::v1::InviteProof* introduction = nullptr);
 
   // Queues `body` (a receipt) for `peer` in the outbox of `stores`'
   // transaction, encrypted on the sessions as that transaction holds them:
@@ -76,6 +80,11 @@ class Sender {
                                              const records::Contact& self,
                                              const Bundles* bundles) const;
   Status RepairDevices(uint64_t index, records::OutboxEntry& entry, const DeviceMismatch& mismatch);
+  // The outbox index of an introduction (a profile with an invite proof)
+  // queued for `peer_user_id` before `before`, if any.
+  Result<std::optional<uint64_t>> QueuedIntroduction(Stores& stores,
+                                                     const std::string& peer_user_id,
+                                                     uint64_t before);
 
   ClientCore& core_;
 };

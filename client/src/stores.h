@@ -1,5 +1,6 @@
 // Everything the client keeps in its vault, over one transaction: one owner
-// per record kind (account, contacts, sessions, prekeys, history, outbox),
+// per record kind (account, contacts, sessions, prekeys, history, outbox,
+// a therapist's pending invites),
 // each created on first use, and the session cipher over the three crypto
 // store interfaces they implement. Private to client/.
 //
@@ -15,6 +16,7 @@
 #include "account_store.h"
 #include "contact_store.h"
 #include "history_store.h"
+#include "invite_store.h"
 #include "outbox_store.h"
 #include "prekey_store.h"
 #include "securebase/crypto/keys.h"
@@ -48,6 +50,7 @@ class Stores {
   VaultPreKeyStore& prekeys() { return Lazy(prekeys_, txn_, errors_); }
   HistoryStore& history() { return Lazy(history_, txn_); }
   OutboxStore& outbox() { return Lazy(outbox_, txn_); }
+  InviteStore& invites() { return Lazy(invites_, txn_); }
   crypto::SessionCipher& cipher() {
     if (!cipher_) cipher_.emplace(sessions(), prekeys(), contacts(), local_device_, rng_);
     return *cipher_;
@@ -78,6 +81,7 @@ class Stores {
   std::optional<VaultPreKeyStore> prekeys_;
   std::optional<HistoryStore> history_;
   std::optional<OutboxStore> outbox_;
+  std::optional<InviteStore> invites_;
   std::optional<crypto::SessionCipher> cipher_;
 };
 

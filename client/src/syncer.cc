@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "account.h"
+#include "prekey_rotation.h"
 
 namespace securebase::client {
 namespace {
@@ -71,9 +72,11 @@ Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
     after = page.last_seq;
     if (!fetched.more) break;
   }
-  // Keep enough one-time prekeys for others' first contact; failing here
-  // costs nothing now (first contact works without one).
+  // Keep enough one-time prekeys for others' first contact, and a fresh
+  // signed prekey; failing here costs nothing now (first contact works
+  // without a one-time prekey, and on the current signed prekey).
   ReplenishPreKeys(core_).IgnoreError();
+  MaintainSignedPreKeys(core_, Rotation::kIfDue).IgnoreError();
   core_.PersistTokenIfChanged();
   return result;
 }

@@ -111,10 +111,10 @@ class FakeConnection final : public client::ServerApi {
     return static_cast<uint32_t>(device->one_time_prekeys.size());
   }
 
-  Status UploadPreKeys(const std::vector<client::OneTimePreKeyWire>& keys) override {
+  Status UploadPreKeys(const client::PreKeyUpload& upload) override {
     std::lock_guard<std::mutex> lock(server_.mu_);
     SB_ASSIGN_OR_RETURN(FakeServer::Device * device, Caller(FakeCall::kUploadPreKeys));
-    device->one_time_prekeys.insert(device->one_time_prekeys.end(), keys.begin(), keys.end());
+    FakeServer::Apply(*device, upload);
     return Status::Ok();
   }
 
@@ -131,6 +131,7 @@ class FakeConnection final : public client::ServerApi {
       client::DeviceBundle bundle;
       bundle.device_id = id;
       bundle.signed_prekey = device.signed_prekey;
+      bundle.device_binding = device.device_binding;
       if (!device.one_time_prekeys.empty()) {
         bundle.one_time_prekey = device.one_time_prekeys.front();
         device.one_time_prekeys.pop_front();  // Handed out once.
@@ -387,6 +388,19 @@ uint32_t FakeServer::AddDevice(const std::string& user_id, client::SignedPreKeyW
   device.signed_prekey = std::move(signed_prekey);
   device.one_time_prekeys.assign(one_time_prekeys.begin(), one_time_prekeys.end());
   return id;
+}
+
+void FakeServer::SetDeviceKeys(const std::string& user_id, uint32_t device_id,
+                               const client::PreKeyUpload& upload) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Apply(accounts_.at(user_id).devices.at(device_id), upload);
+}
+
+void FakeServer::Apply(Device& device, const client::PreKeyUpload& upload) {
+  if (upload.signed_prekey) device.signed_prekey = *upload.signed_prekey;
+  device.one_time_prekeys.insert(device.one_time_prekeys.end(), upload.one_time_prekeys.begin(),
+                                 upload.one_time_prekeys.end());
+  if (!upload.device_binding.empty()) device.device_binding = upload.device_binding;
 }
 
 void FakeServer::RemoveDevice(const std::string& user_id, uint32_t device_id) {

@@ -83,6 +83,10 @@ class FakeServer {
   // Adds a device to an account with the given (public) prekeys; returns its id.
   uint32_t AddDevice(const std::string& user_id, client::SignedPreKeyWire signed_prekey,
                      std::vector<client::OneTimePreKeyWire> one_time_prekeys);
+  // Applies `upload` to a device as its own UploadPreKeys would (its signed
+  // prekey, one-time prekeys, binding), without any check.
+  void SetDeviceKeys(const std::string& user_id, uint32_t device_id,
+                     const client::PreKeyUpload& upload);
   void RemoveDevice(const std::string& user_id, uint32_t device_id);
   // Links two accounts as a redeemed invite would.
   void LinkAccounts(const std::string& therapist, const std::string& client_id);
@@ -104,6 +108,7 @@ class FakeServer {
 
   struct Device {
     client::SignedPreKeyWire signed_prekey;
+    std::string device_binding;
     std::deque<client::OneTimePreKeyWire> one_time_prekeys;
     std::deque<client::Envelope> mailbox;
     uint64_t next_seq = 1;
@@ -121,6 +126,7 @@ class FakeServer {
   };
   using Address = std::pair<std::string, uint32_t>;
 
+  static void Apply(Device& device, const client::PreKeyUpload& upload);
   // Under mu_: an injected failure for `call`, or the unreachable status.
   std::optional<client::Status> Failure(FakeCall call);
   Device* FindDevice(const Address& address);

@@ -114,7 +114,7 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
   ASSERT_EQ(code.back(), '\n');
   code.pop_back();
   EXPECT_EQ(code.find_first_of(" \t\n"), std::string::npos) << "stdout: " << invite.stdout_text;
-  EXPECT_EQ(code.rfind("sb1-", 0), 0u) << code;
+  EXPECT_EQ(code.rfind("sb2-", 0), 0u) << code;
   // A client cannot invite; a therapist cannot accept.
   EXPECT_EQ(Cli(c, {"invite"}).exit_code, 1);
   EXPECT_EQ(Cli(t, {"accept", code}).exit_code, 1);
@@ -169,7 +169,8 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
     EXPECT_EQ(Str(list[0], "display_name"), "Sam Client")
         << "the therapist knows the client's name after the next sync";
     EXPECT_EQ(Str(list[0], "role"), "client");
-    EXPECT_FALSE(Bool(list[0], "verified"));
+    EXPECT_TRUE(Bool(list[0], "verified"))
+        << "mutual pinning: the client proved its key with the invite it redeemed";
   }
 
   std::vector<Sent> sent;

@@ -14,6 +14,7 @@
 #include "securebase/crypto/session.h"
 #include "securebase/v1/content.pb.h"
 #include "tests/client/e2e/e2e_support.h"
+#include "tests/client/e2e/raw_peer.h"
 #include "tests/server/integration/harness/grpc_status.h"
 #include "tests/server/integration/harness/test_account.h"
 
@@ -134,31 +135,7 @@ class PreKeysDevicesTest : public E2eTest {
   // A raw therapist and an invite code for it in the library's format, with
   // a sealed profile naming it.
   std::string InviteFromRawTherapist(it::TestAccount& therapist, const std::string& name) {
-    crypto::RandomSource& rng = crypto::SystemRandom();
-    crypto::SecretBoxKey key = crypto::SecretBoxKey::Generate(rng);
-    content::InviteProfile profile;
-    profile.mutable_profile()->set_display_name(name);
-    const std::string plain = profile.SerializeAsString();
-    auto sealed = crypto::SealBox(key, "invite-profile", Bytes(plain), rng);
-    if (!sealed.ok()) {
-      ADD_FAILURE() << "seal";
-      return "";
-    }
-    v1::CreateInviteRequest request;
-    request.set_expires_in_seconds(3600);
-    request.set_sealed_profile(std::string(sealed->begin(), sealed->end()));
-    v1::CreateInviteResponse response;
-    auto ctx = therapist.Context();
-    grpc::Status s = api_->links->CreateInvite(ctx.get(), request, &response);
-    if (!s.ok()) {
-      ADD_FAILURE() << "create invite: " << it::StatusString(s);
-      return "";
-    }
-    sc::InviteCode code;
-    code.invite_secret = response.invite_secret();
-    code.profile_key = crypto::SecretBytes::CopyOf(key.bytes());
-    code.key_pin = sc::KeyPin(therapist.identity().public_key());
-    return sc::FormatInviteCode(code);
+    return RawTherapistInvite(therapist, name);
   }
 
   std::shared_ptr<it::Api> api_;
@@ -263,6 +240,7 @@ TEST_F(PreKeysDevicesTest, FirstContactAfterThePoolWasDrainedThenReplenished) {
 TEST_F(PreKeysDevicesTest, StaleDeviceListsAreRepaired) {
   auto raw = it::TestAccount::Create(api_, v1::ROLE_THERAPIST, 5);
   ASSERT_TRUE(raw);
+  ASSERT_TRUE(PublishDeviceKeys(*raw, 0));
   const std::string code = InviteFromRawTherapist(*raw, "Dr. Raw");
   ASSERT_FALSE(code.empty());
   auto client = Create(sc::Role::kClient, "Lee");
@@ -286,6 +264,7 @@ TEST_F(PreKeysDevicesTest, StaleDeviceListsAreRepaired) {
   // A second device appears.
   size_t second_index = 0;
   ASSERT_GRPC_OK(raw->AddDevice(5, &second_index));
+  ASSERT_TRUE(PublishDeviceKeys(*raw, second_index));
   RawReceiver second(*raw, second_index);
   auto id = client->SendText("Dr. Raw", "to every device");
   ASSERT_SB_OK(id) << "the send must be retried after the device-mismatch answer";

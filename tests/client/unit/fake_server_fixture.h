@@ -68,9 +68,16 @@ class BarePeer {
   std::string user_id_hex() const;
   const crypto::IdentityKeyPair& identity() const { return *identity_; }
 
-  // Adds a device on the server under this peer's identity (or, to play a
-  // lying server, under `signer`'s); returns its id.
+  // Adds a device on the server, its signed prekey and device binding signed
+  // by this peer's identity (or, to play a lying server, by `signer`'s);
+  // returns its id.
   uint32_t AddDevice(const crypto::IdentityKeyPair* signer = nullptr);
+  // As a client: redeems a library therapist's invite code and introduces
+  // itself from device 1 with a profile carrying the invite proof, as the
+  // library does. False (with ADD_FAILURE) if something failed.
+  bool AcceptInvite(const std::string& code, const std::string& name);
+  // As a therapist: an invite code (v2) naming it `name`.
+  std::string CreateInvite(const std::string& name);
   // The contents (serialized content.proto) of everything waiting for
   // `device`, decrypted in order; "" for a message that did not decrypt.
   std::vector<std::string> Receive(uint32_t device);
@@ -79,13 +86,18 @@ class BarePeer {
 
  private:
   struct Device {
+    std::unique_ptr<crypto::DeviceAuthKeyPair> auth;
     std::unique_ptr<securebase::testing::InMemorySessionStore> sessions;
     std::unique_ptr<securebase::testing::InMemoryPreKeyStore> prekeys;
     std::unique_ptr<securebase::testing::InMemoryIdentityStore> identities;
     std::unique_ptr<crypto::SessionCipher> cipher;
   };
-  Device& NewDevice(uint32_t id, const crypto::IdentityKeyPair& signer, SignedPreKeyWire* spk,
-                    std::vector<OneTimePreKeyWire>* otks);
+  Device& NewDevice(uint32_t id, std::vector<OneTimePreKeyWire>* otks);
+  // A device-bound signed prekey and binding for device `id`, signed by
+  // `signer`, published on the fake server.
+  void PublishDeviceKeys(uint32_t id, const crypto::IdentityKeyPair& signer);
+  // A connection acting for device `id`.
+  std::unique_ptr<ServerApi> Connection(uint32_t id);
 
   FakeServer& server_;
   std::unique_ptr<crypto::IdentityKeyPair> identity_;
@@ -103,9 +115,10 @@ class FakeServerTest : public ::testing::Test {
                                  const std::function<void(ClientOptions&)>& tweak = {});
   // Therapist invites, client accepts, therapist syncs.
   void Link(Client& therapist, Client& client);
-  // The fake links a library therapist with a bare client peer; the
-  // therapist syncs and learns it.
-  void LinkBare(Client& therapist, const BarePeer& peer);
+  // A library therapist invites a bare client peer, which redeems the invite
+  // and introduces itself with the invite proof; the therapist syncs and
+  // learns it.
+  void LinkBare(Client& therapist, BarePeer& peer);
   static std::string Raw(const std::string& hex);
 
   // Declared before the clients a test keeps, so they outlive them.

@@ -1,6 +1,7 @@
-// Invite codes (client/src/invite_code.h): the "sb1-" base32 format, its
-// tolerant parsing (case, dashes, spaces), every way a code is refused, and the
-// key pin that verifies the therapist's identity key on first contact.
+// Invite codes (client/src/invite_code.h): the "sb2-" base32 format, its
+// tolerant parsing (case, dashes, spaces), every way a code is refused, the
+// legacy "sb1-" codes that still decode as what they are, and the key pin
+// that verifies the therapist's identity key on first contact.
 #include "client/src/invite_code.h"
 
 #include <gtest/gtest.h>
@@ -19,10 +20,10 @@
 namespace securebase::client {
 namespace {
 
-constexpr size_t kProfileKeySize = crypto::kSecretBoxKeySize;  // 32.
+constexpr size_t kInviteKeySize = 32;  // The invite key (v2) or profile key (v1).
 // 1 version byte + 16 + 32 + 16 = 65 bytes = 520 bits = exactly 104 base32
 // characters, printed as 13 groups of 8.
-constexpr size_t kPayloadSize = 1 + kInviteSecretSize + kProfileKeySize + kInviteKeyPinSize;
+constexpr size_t kPayloadSize = 1 + kInviteSecretSize + kInviteKeySize + kInviteKeyPinSize;
 constexpr size_t kEncodedChars = 104;
 
 std::string RandomString(crypto::RandomSource& rng, size_t size) {
@@ -35,16 +36,17 @@ InviteCode MakeCode(uint64_t seed) {
   testing::DeterministicRandom rng(seed);
   InviteCode code;
   code.invite_secret = RandomString(rng, kInviteSecretSize);
-  const std::string key = RandomString(rng, kProfileKeySize);
-  code.profile_key = crypto::SecretBytes::CopyOf(
+  const std::string key = RandomString(rng, kInviteKeySize);
+  code.invite_key = crypto::SecretBytes::CopyOf(
       crypto::ByteSpan(reinterpret_cast<const uint8_t*>(key.data()), key.size()));
   code.key_pin = RandomString(rng, kInviteKeyPinSize);
   return code;
 }
 
 void ExpectSameCode(const InviteCode& expected, const InviteCode& actual) {
+  EXPECT_EQ(actual.version, expected.version);
   EXPECT_EQ(actual.invite_secret, expected.invite_secret);
-  EXPECT_TRUE(actual.profile_key.Equals(expected.profile_key));
+  EXPECT_TRUE(actual.invite_key.Equals(expected.invite_key));
   EXPECT_EQ(actual.key_pin, expected.key_pin);
 }
 
@@ -70,12 +72,12 @@ std::string Base32(const std::vector<uint8_t>& bytes) {
 std::vector<uint8_t> Payload(uint8_t version, const InviteCode& code) {
   std::vector<uint8_t> out{version};
   out.insert(out.end(), code.invite_secret.begin(), code.invite_secret.end());
-  out.insert(out.end(), code.profile_key.data(), code.profile_key.data() + code.profile_key.size());
+  out.insert(out.end(), code.invite_key.data(), code.invite_key.data() + code.invite_key.size());
   out.insert(out.end(), code.key_pin.begin(), code.key_pin.end());
   return out;
 }
 
-// The formatted code without its "sb1-" prefix and dashes.
+// The formatted code without its "sb2-" prefix and dashes.
 std::string Compact(const std::string& formatted) {
   std::string out;
   for (char c : formatted.substr(4)) {
@@ -97,7 +99,7 @@ TEST(InviteCode, RoundTrip) {
 TEST(InviteCode, FormatIsPrefixAndGroupsOfEight) {
   const std::string text = FormatInviteCode(MakeCode(7));
   ASSERT_EQ(text.size(), 4 + kEncodedChars + 12) << text;
-  EXPECT_EQ(text.substr(0, 4), "sb1-");
+  EXPECT_EQ(text.substr(0, 4), "sb2-");
   const std::string body = text.substr(4);
   for (size_t i = 0; i < body.size(); ++i) {
     if (i % 9 == 8) {
@@ -112,17 +114,17 @@ TEST(InviteCode, FormatIsPrefixAndGroupsOfEight) {
 TEST(InviteCode, KnownAnswerAllZeroFields) {
   InviteCode code;
   code.invite_secret.assign(kInviteSecretSize, '\0');
-  code.profile_key = crypto::SecretBytes(kProfileKeySize);
+  code.invite_key = crypto::SecretBytes(kInviteKeySize);
   code.key_pin.assign(kInviteKeyPinSize, '\0');
-  // 0x01 then 64 zero bytes: 00000 00100 00000 ... = "ae" then 102 'a'.
-  std::string expected = "sb1-ae" + std::string(6, 'a');
+  // 0x02 then 64 zero bytes: 00000 01000 00000 ... = "ai" then 102 'a'.
+  std::string expected = "sb2-ai" + std::string(6, 'a');
   for (int group = 1; group < 13; ++group) expected += "-" + std::string(8, 'a');
   EXPECT_EQ(FormatInviteCode(code), expected);
 }
 
 TEST(InviteCode, MatchesAnIndependentBase32Encoder) {
   const InviteCode code = MakeCode(11);
-  EXPECT_EQ(Compact(FormatInviteCode(code)), Base32(Payload(1, code)));
+  EXPECT_EQ(Compact(FormatInviteCode(code)), Base32(Payload(2, code)));
 }
 
 TEST(InviteCode, ParsingIgnoresCase) {
@@ -150,7 +152,7 @@ TEST(InviteCode, ParsingIgnoresCase) {
 TEST(InviteCode, ParsingIgnoresCaseOfThePrefixToo) {
   const InviteCode code = MakeCode(22);
   const std::string text = FormatInviteCode(code);
-  for (const std::string prefix : {"Sb1", "sB1"}) {
+  for (const std::string prefix : {"Sb2", "sB2"}) {
     const std::string typed = prefix + text.substr(3);
     auto parsed = ParseInviteCode(typed);
     ASSERT_TRUE(parsed.has_value()) << typed;
@@ -164,15 +166,15 @@ TEST(InviteCode, ParsingIgnoresDashesAndSpaces) {
   const std::string compact = Compact(text);
 
   std::vector<std::string> variants;
-  variants.push_back("sb1" + compact);   // No dashes at all.
-  variants.push_back("sb1-" + compact);  // Only the prefix dash.
+  variants.push_back("sb2" + compact);   // No dashes at all.
+  variants.push_back("sb2-" + compact);  // Only the prefix dash.
   std::string spaced = text;
   for (char& c : spaced) {
     if (c == '-') c = ' ';
   }
   variants.push_back(spaced);               // Spaces instead of dashes.
   variants.push_back("  " + text + " \n");  // Surrounding whitespace.
-  std::string scattered = "s-b-1";
+  std::string scattered = "s-b-2";
   for (size_t i = 0; i < compact.size(); ++i) {
     scattered += compact[i];
     if (i % 3 == 0) scattered += "- ";
@@ -188,7 +190,7 @@ TEST(InviteCode, ParsingIgnoresDashesAndSpaces) {
 
 TEST(InviteCode, RejectsAWrongPrefix) {
   const std::string compact = Compact(FormatInviteCode(MakeCode(41)));
-  for (const std::string prefix : {"", "sb2-", "sb0-", "sc1-", "xsb1-", "s1-", "sb-", "sbi-"}) {
+  for (const std::string prefix : {"", "sb1-", "sb3-", "sb0-", "sc2-", "xsb2-", "s2-", "sb-", "sbi-"}) {
     EXPECT_FALSE(ParseInviteCode(prefix + compact).has_value()) << prefix;
   }
 }
@@ -197,13 +199,13 @@ TEST(InviteCode, RejectsAWrongLength) {
   const std::string compact = Compact(FormatInviteCode(MakeCode(51)));
   ASSERT_EQ(compact.size(), kEncodedChars);
   EXPECT_FALSE(ParseInviteCode("").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact.substr(0, kEncodedChars - 1)).has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact.substr(0, kEncodedChars - 8)).has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + "a").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + "aaaaaaaa").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + compact).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact.substr(0, kEncodedChars - 1)).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact.substr(0, kEncodedChars - 8)).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + "a").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + "aaaaaaaa").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + compact).has_value());
 }
 
 TEST(InviteCode, RejectsANonBase32Character) {
@@ -225,36 +227,58 @@ TEST(InviteCode, RejectsNonCanonicalTrailingBits) {
   const InviteCode code = MakeCode(71);
   const std::string compact = Compact(FormatInviteCode(code));
   // 105 characters: 65 bytes and 5 leftover bits, zero or not.
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + "a").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + "b").has_value());
-  EXPECT_FALSE(ParseInviteCode("sb1-" + compact + "7").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + "a").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + "b").has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + compact + "7").has_value());
   // A 66-byte payload ending in non-zero padding bits: 106 characters hold
   // 66 bytes and 2 padding bits.
-  std::vector<uint8_t> longer = Payload(1, code);
+  std::vector<uint8_t> longer = Payload(2, code);
   longer.push_back(0);
   std::string encoded = Base32(longer);
   ASSERT_EQ(encoded.size(), 106u);
-  EXPECT_FALSE(ParseInviteCode("sb1-" + encoded).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + encoded).has_value());
   encoded.back() = 'b';  // Sets a padding bit.
-  EXPECT_FALSE(ParseInviteCode("sb1-" + encoded).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + encoded).has_value());
 }
 
 TEST(InviteCode, RejectsAWrongVersionByte) {
   const InviteCode code = MakeCode(81);
-  ASSERT_TRUE(ParseInviteCode("sb1-" + Base32(Payload(1, code))).has_value());
-  for (int version : {0, 2, 0x81, 0xff}) {
-    const std::string text = "sb1-" + Base32(Payload(static_cast<uint8_t>(version), code));
+  ASSERT_TRUE(ParseInviteCode("sb2-" + Base32(Payload(2, code))).has_value());
+  for (int version : {0, 1, 3, 0x82, 0xff}) {
+    const std::string text = "sb2-" + Base32(Payload(static_cast<uint8_t>(version), code));
     EXPECT_FALSE(ParseInviteCode(text).has_value()) << "version " << version;
   }
+}
+
+// Codes made before mutual pinning still decode, as version 1 (the client
+// then asks for a new invite instead of calling the code mistyped); a prefix
+// that does not match the version byte is refused either way.
+TEST(InviteCode, LegacyVersionOneCodesDecodeAsSuch) {
+  InviteCode legacy = MakeCode(83);
+  legacy.version = kLegacyInviteCodeVersion;
+  const std::string text = FormatInviteCode(legacy);
+  EXPECT_EQ(text.substr(0, 4), "sb1-");
+  EXPECT_EQ(Compact(text), Base32(Payload(1, legacy)));
+  auto parsed = ParseInviteCode(text);
+  ASSERT_TRUE(parsed.has_value()) << text;
+  EXPECT_EQ(parsed->version, kLegacyInviteCodeVersion);
+  ExpectSameCode(legacy, *parsed);
+  auto current = ParseInviteCode(FormatInviteCode(MakeCode(83)));
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->version, kInviteCodeVersion);
+
+  const InviteCode code = MakeCode(84);
+  EXPECT_FALSE(ParseInviteCode("sb1-" + Base32(Payload(2, code))).has_value());
+  EXPECT_FALSE(ParseInviteCode("sb2-" + Base32(Payload(1, code))).has_value());
 }
 
 TEST(InviteCode, ParsedFieldsHaveTheirSizes) {
   auto parsed = ParseInviteCode(FormatInviteCode(MakeCode(91)));
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->invite_secret.size(), kInviteSecretSize);
-  EXPECT_EQ(parsed->profile_key.size(), kProfileKeySize);
+  EXPECT_EQ(parsed->invite_key.size(), kInviteKeySize);
   EXPECT_EQ(parsed->key_pin.size(), kInviteKeyPinSize);
-  EXPECT_EQ(Payload(1, *parsed).size(), kPayloadSize);
+  EXPECT_EQ(Payload(2, *parsed).size(), kPayloadSize);
 }
 
 TEST(KeyPin, IsTheFingerprintPrefix) {

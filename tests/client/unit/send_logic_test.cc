@@ -25,14 +25,15 @@ TEST_F(SendLogicTest, EncryptsToEveryDeviceOfThePeer) {
   auto therapist = Create(Role::kTherapist, "T");
   ASSERT_TRUE(therapist);
   BarePeer peer(server_, Role::kClient);
-  const uint32_t second = peer.AddDevice();
   ASSERT_NO_FATAL_FAILURE(LinkBare(*therapist, peer));
+  const uint32_t second = peer.AddDevice();
+  const size_t stored_before = server_.StoredSends().size();
   auto sent = therapist->SendText(peer.user_id_hex(), "to both devices");
   ASSERT_TRUE(sent.ok()) << Describe(sent);
   EXPECT_EQ(peer.ReceiveTexts(1), std::vector<std::string>{"to both devices"});
   EXPECT_EQ(peer.ReceiveTexts(second), std::vector<std::string>{"to both devices"});
-  ASSERT_EQ(server_.StoredSends().size(), 1u) << "one logical message, one request";
-  EXPECT_EQ(server_.StoredSends()[0].ciphertexts.size(), 2u);
+  ASSERT_EQ(server_.StoredSends().size(), stored_before + 1) << "one logical message, one request";
+  EXPECT_EQ(server_.StoredSends().back().ciphertexts.size(), 2u);
 }
 
 // The peer adds a device and retires one after the first message: the
@@ -93,27 +94,30 @@ TEST_F(SendLogicTest, MismatchNamingAnUnrelatedUserIsRefusedAsAnInvalidServerRes
   EXPECT_EQ(peer.ReceiveTexts(1), std::vector<std::string>{"for the peer only"});
 }
 
-// The server hands out a device whose signed prekey is not signed by the
-// peer's identity key: the client refuses the bundle (kInvalidServerResponse)
-// and writes nothing: no history item, no outbox entry, no session.
+// The server hands out a device whose signed prekey and binding are not
+// signed by the peer's identity key (here: the therapist's only device, at
+// the client's first contact): the client refuses the device; with no device
+// the peer vouches for, the introduction is refused (kInvalidServerResponse)
+// and nothing is written: no history item, no outbox entry, no session.
 TEST_F(SendLogicTest, BundleNotSignedByThePeerIsRefusedAndNothingIsKept) {
-  auto therapist = Create(Role::kTherapist, "T");
-  ASSERT_TRUE(therapist);
-  BarePeer peer(server_, Role::kClient);
-  BarePeer impostor(server_, Role::kClient);
-  server_.RemoveDevice(peer.user_id(), 1);
-  peer.AddDevice(&impostor.identity());  // Signed by the wrong key.
-  ASSERT_NO_FATAL_FAILURE(LinkBare(*therapist, peer));
-  auto sent = therapist->SendText(peer.user_id_hex(), "must not leave");
-  ASSERT_FALSE(sent.ok());
-  EXPECT_EQ(sent.status().code(), ErrorCode::kInvalidServerResponse) << Describe(sent);
+  auto client = Create(Role::kClient, "C");
+  ASSERT_TRUE(client);
+  BarePeer therapist(server_, Role::kTherapist);
+  BarePeer impostor(server_, Role::kTherapist);
+  const std::string code = therapist.CreateInvite("Dr Bare");
+  server_.RemoveDevice(therapist.user_id(), 1);
+  therapist.AddDevice(&impostor.identity());  // Vouched for by the wrong key.
+  auto accepted = client->AcceptInvite(code);
+  ASSERT_FALSE(accepted.ok());
+  EXPECT_EQ(accepted.status().code(), ErrorCode::kInvalidServerResponse) << Describe(accepted);
   EXPECT_TRUE(server_.StoredSends().empty());
-  auto history = therapist->History(peer.user_id_hex());
+  auto history = client->History(therapist.user_id_hex());
   ASSERT_TRUE(history.ok());
   EXPECT_TRUE(history->empty());
-  auto synced = therapist->Sync();
+  auto synced = client->Sync();
   ASSERT_TRUE(synced.ok()) << Describe(synced);
   EXPECT_EQ(synced->outbox_sent, 0u);
+  EXPECT_TRUE(server_.StoredSends().empty());
 }
 
 // The server claims our own account has another identity key (a device of
@@ -210,8 +214,9 @@ TEST_F(SendLogicTest, ChangedKeyOfAVerifiedContactHoldsSendsUntilTrust) {
   auto client = Create(Role::kClient, "C");
   ASSERT_TRUE(client);
   BarePeer therapist(server_, Role::kTherapist);
-  server_.LinkAccounts(therapist.user_id(), Raw(client->user_id()));
-  ASSERT_TRUE(client->Sync().ok());
+  auto linked = client->AcceptInvite(therapist.CreateInvite("Dr Bare"));
+  ASSERT_TRUE(linked.ok()) << Describe(linked);
+  EXPECT_TRUE(linked->verified) << "pinned by the invite";
   ASSERT_TRUE(client->Verify(therapist.user_id_hex()).ok());
   ASSERT_TRUE(client->SendText(therapist.user_id_hex(), "before").ok());
   EXPECT_EQ(therapist.ReceiveTexts(1), std::vector<std::string>{"before"});

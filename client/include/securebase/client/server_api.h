@@ -70,6 +70,17 @@ struct DeviceBundle {
   uint32_t device_id = 0;
   SignedPreKeyWire signed_prekey;
   std::optional<OneTimePreKeyWire> one_time_prekey;  // Each handed out once.
+  // The device's binding record (crypto device_binding.h) as the device
+  // uploaded it; empty if it never did. Clients check it (the server could
+  // invent a device, but not its binding).
+  std::string device_binding;
+};
+
+// What this device publishes about itself (each part optional).
+struct PreKeyUpload {
+  std::optional<SignedPreKeyWire> signed_prekey;  // Replaces the current one.
+  std::vector<OneTimePreKeyWire> one_time_prekeys;  // Added to the pool.
+  std::string device_binding;  // This device's binding record; empty: unchanged.
 };
 
 struct PreKeyBundles {
@@ -156,7 +167,7 @@ class SECUREBASE_EXPORT ServerApi {
 
   // Keys.
   virtual Result<uint32_t> GetPreKeyCount() = 0;
-  virtual Status UploadPreKeys(const std::vector<OneTimePreKeyWire>& one_time_prekeys) = 0;
+  virtual Status UploadPreKeys(const PreKeyUpload& upload) = 0;
   virtual Result<PreKeyBundles> GetPreKeyBundles(const std::string& user_id) = 0;
 
   // Care links.
