@@ -105,11 +105,22 @@ int RunAccept(Context& ctx) {
   }
   auto contact = client->AcceptInvite(ctx.positional(0));
   if (!contact.ok()) return ctx.Fail(contact.status());
-  const std::string name = contact->display_name.empty() ? Printable(contact->user_id)
-                                                         : Printable(contact->display_name);
-  std::cout << "Linked with " << name << " (" << client::RoleName(contact->role)
-            << "). Their key matched the one pinned in the invite.\n";
+  std::cout << "Linked with " << Printable(client::ContactLabel(*contact)) << ", "
+            << client::RoleName(contact->role)
+            << ". Their key matched the one pinned in the invite, and your app proved yours to "
+               "them.\n";
   if (contact->role == Role::kTherapist) PrintNotice(AvailabilityNotice(*contact));
+  return kExitOk;
+}
+
+int RunRotatePreKey(Context& ctx) {
+  int exit_code = kExitOk;
+  auto client = ctx.Open(exit_code);
+  if (!client) return exit_code;
+  const client::Status rotated = client->RotateSignedPreKey();
+  if (!rotated.ok()) return ctx.Fail(rotated);
+  std::cout << "Published a new signed prekey. The previous one is kept for 35 days for "
+               "messages already on their way, then deleted.\n";
   return kExitOk;
 }
 
@@ -239,6 +250,15 @@ std::vector<Command> AccountCommands() {
        0,
        0,
        RunAvailability},
+      {"rotate-prekey",
+       "rotate-prekey",
+       "Make and publish a new signed prekey now (sync does it weekly).",
+       "Others start new conversations with this device from the new one. The replaced\n"
+       "key is deleted 35 days later, with the record of first messages it accepted.\n",
+       {},
+       0,
+       0,
+       RunRotatePreKey},
       {"export",
        "export --out FILE",
        "Write all local history as JSON to FILE (mode 0600).",

@@ -51,9 +51,10 @@ int Watch(Context& ctx, client::Client& client, bool json) {
   PrintNotice("Watching for new messages; Ctrl-C stops.\n");
   const client::Status status = client.Watch(
       [&](const client::HistoryItem& item) {
-        // A profile names its sender from now on.
-        if (const auto* profile = std::get_if<client::Profile>(&item.content)) {
-          names.Set(item.sender_user_id, profile->display_name);
+        // A profile names its sender from now on (with its state).
+        if (std::holds_alternative<client::Profile>(item.content)) {
+          auto contact = client.FindContact(item.sender_user_id);
+          if (contact.ok()) names.Add(*contact);
         }
         PrintItem(item, names, json);
       },

@@ -7,10 +7,11 @@
 namespace securebase::cli {
 namespace {
 
-// The contact's printable name, for confirmations.
+// The contact's printable name with its verification state, for
+// confirmations.
 std::string NameOf(client::Client& client, const std::string& peer) {
   auto contact = client.FindContact(peer);
-  if (contact.ok() && !contact->display_name.empty()) return Printable(contact->display_name);
+  if (contact.ok()) return Printable(client::ContactLabel(*contact));
   return Printable(peer);
 }
 
@@ -24,8 +25,7 @@ int RunSafetyNumber(Context& ctx) {
   auto number = client->SafetyNumber(peer);
   if (!number.ok()) return ctx.Fail(number.status());
   std::cout << *number << '\n' << std::flush;
-  const std::string name =
-      contact->display_name.empty() ? Printable(peer) : Printable(contact->display_name);
+  const std::string name = Printable(client::ContactLabel(*contact));
   if (std::string w = IdentityChangeWarning(*contact); !w.empty()) {
     PrintNotice("securebase: " + w + "\n");
   }
@@ -43,7 +43,7 @@ int RunVerify(Context& ctx) {
   const client::Status status = client->Verify(peer);
   if (!status.ok()) return ctx.Fail(status);
   std::cout << NameOf(*client, peer)
-            << " is verified. You will be warned, and sends will wait, if their key changes.\n";
+            << ". You will be warned, and sends will wait, if their key changes.\n";
   return kExitOk;
 }
 
@@ -60,8 +60,10 @@ int RunTrust(Context& ctx) {
   }
   const client::Status status = client->Trust(peer);
   if (!status.ok()) return ctx.Fail(status);
-  std::cout << "Accepted " << NameOf(*client, peer)
-            << "'s new key. Held messages go out with the next `securebase sync`.\n";
+  std::cout << "Accepted the new key of " << NameOf(*client, peer)
+            << ". What arrived under it is shown now, and held messages go out (with the next "
+               "`securebase sync` if the server is unreachable). Compare safety numbers and run "
+               "`securebase verify` to mark them verified again.\n";
   return kExitOk;
 }
 
@@ -94,7 +96,7 @@ std::vector<Command> TrustCommands() {
       {"verify",
        "verify PEER",
        "Mark a contact verified after comparing safety numbers.",
-       "",
+       "Also accepts a changed key, as `trust` does: only do this after the numbers match.\n",
        {},
        1,
        1,
@@ -102,7 +104,8 @@ std::vector<Command> TrustCommands() {
       {"trust",
        "trust PEER",
        "Accept a contact's changed key (after comparing safety numbers again).",
-       "Messages held because a verified contact's key changed go out at the next sync.\n",
+       "Messages that arrived under the new key are shown, and messages held because of the\n"
+       "change go out. The contact stays unverified until `securebase verify`.\n",
        {},
        1,
        1,

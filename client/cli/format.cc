@@ -154,7 +154,7 @@ struct Renderer {
     }
   }
   void operator()(const client::InvalidContent& i) const {
-    r.headline = "invalid content (not shown)";
+    r.headline = "could not be read";
     r.Add("reason", i.reason);
   }
 };
@@ -233,10 +233,12 @@ std::string LocalTime(int64_t unix_ms) {
   return buf;
 }
 
-void Names::Add(const client::Contact& contact) { Set(contact.user_id, contact.display_name); }
+void Names::Add(const client::Contact& contact) {
+  Set(contact.user_id, client::ContactLabel(contact));
+}
 
-void Names::Set(const std::string& user_id, const std::string& display_name) {
-  if (!display_name.empty()) names_[user_id] = display_name;
+void Names::Set(const std::string& user_id, const std::string& label) {
+  if (!label.empty()) names_[user_id] = label;
 }
 
 std::string Names::Of(const std::string& user_id) const {
@@ -282,12 +284,10 @@ std::string ItemTranscript(const HistoryItem& item, const Names& names) {
 }
 
 std::string ContactLine(const client::Contact& contact) {
-  std::string line = contact.display_name.empty() ? std::string("(name not yet known)")
-                                                  : Printable(contact.display_name);
+  std::string line = Printable(client::ContactLabel(contact));
   line += "  ";
   line += client::RoleName(contact.role);
   line += "  " + Printable(contact.user_id);
-  if (contact.verified) line += "  verified";
   if (contact.identity_changed) line += "  SAFETY NUMBER CHANGED";
   if (contact.sends_held) line += "  sends held";
   if (!contact.linked) line += "  link ended";

@@ -26,13 +26,16 @@ std::string Printable(std::string_view text, Lines lines = Lines::kSingle);
 // "2026-11-28 10:31" in the local time zone.
 std::string LocalTime(int64_t unix_ms);
 
-// Who is who, for "Dr. Rivera → you".
+// Who is who, for "Dr. Rivera (verified) → you": a contact is always named
+// with its verification state (client::ContactLabel), so a look-alike name
+// from an unverified key cannot pass for the verified contact.
 class Names {
  public:
   explicit Names(std::string self_user_id) : self_(std::move(self_user_id)) {}
   void Add(const client::Contact& contact);
-  void Set(const std::string& user_id, const std::string& display_name);
-  // "you", the printable display name, or the first 8 hex digits of the id.
+  // `label` as it is (tests; a name without a contact).
+  void Set(const std::string& user_id, const std::string& label);
+  // "you", the printable label, or the first 8 hex digits of the id.
   std::string Of(const std::string& user_id) const;
 
  private:
@@ -45,7 +48,8 @@ std::string ItemLine(const client::HistoryItem& item, const Names& names);
 // A header line and the content's fields, one per line, indented; ends in '\n'.
 std::string ItemTranscript(const client::HistoryItem& item, const Names& names);
 
-// "Dr. Rivera  therapist  <user id>  verified" (one line).
+// "Dr. Rivera (verified)  therapist  <user id>" (one line), with "SAFETY
+// NUMBER CHANGED", "sends held", "link ended" after it when they apply.
 std::string ContactLine(const client::Contact& contact);
 
 // The therapist's availability notice and the "not for emergencies" guidance

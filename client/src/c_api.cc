@@ -573,4 +573,9 @@ sb_error sb_trust(sb_client* client, const char* peer) {
   return FinishStatus(client->impl->Trust(peer));
 }
 
+sb_error sb_rotate_signed_prekey(sb_client* client) {
+  SB_REQUIRE(client);
+  return FinishStatus(client->impl->RotateSignedPreKey());
+}
+
 }  // extern "C"

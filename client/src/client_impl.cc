@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "account.h"
+#include "prekey_rotation.h"
 #include "content/availability.h"
 #include "content/content_type.h"
 #include "json_writer.h"
@@ -167,6 +168,13 @@ Status ClientImpl::Trust(std::string_view peer) {
   Status flushed = sender_.FlushOutbox(&sent);
   if (!flushed.ok() && flushed.code() != ErrorCode::kUnavailable) return flushed;
   return Status::Ok();
+}
+
+Status ClientImpl::RotateSignedPreKey() {
+  SB_ASSIGN_OR_RETURN(VaultHold hold, core_->Hold());
+  Status rotated = MaintainSignedPreKeys(*core_, Rotation::kNow);
+  core_->PersistTokenIfChanged();
+  return rotated;
 }
 
 Status ClientImpl::EndLink(std::string_view peer) {

@@ -48,6 +48,7 @@ class ClientImpl final : public Client {
   Status Verify(std::string_view peer) override;
   Status Trust(std::string_view peer) override;
   Status EndLink(std::string_view peer) override;
+  Status RotateSignedPreKey() override;
 
  private:
   std::unique_ptr<ClientCore> core_;

@@ -27,6 +27,14 @@ std::string NameOf(const records::Contact& contact) {
              : contact.display_name();
 }
 
+std::string ContactLabel(const Contact& contact) {
+  std::string name = contact.display_name.empty()
+                         ? "a contact (" + contact.user_id.substr(0, 8) + ")"
+                         : contact.display_name;
+  if (contact.identity_changed) return name + " (safety number changed, not verified)";
+  return name + (contact.verified ? " (verified)" : " (not verified)");
+}
+
 bool IsAcceptedKey(const records::Contact& contact, const crypto::IdentityPublicKey& key) {
   return SameKey(contact, key);
 }

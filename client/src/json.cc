@@ -297,6 +297,7 @@ const char* DeliveryStateName(DeliveryState state) {
 void WriteContactMembers(JsonWriter& w, const Contact& contact) {
   w.Member("user_id", contact.user_id);
   w.Member("display_name", contact.display_name);
+  w.Member("label", ContactLabel(contact));
   w.Member("role", SafeRoleName(contact.role));
   w.Member("linked", contact.linked);
   w.Member("verified", contact.verified);

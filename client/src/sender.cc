@@ -7,6 +7,7 @@
 #include "content/content_type.h"
 #include "device_address.h"
 #include "device_list.h"
+#include "session_expiry.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/v1/content.pb.h"
 
@@ -109,6 +110,12 @@ Status Sender::EncryptTo(Stores& stores, const std::vector<crypto::DeviceAddress
   std::string transcript;
   std::vector<crypto::SessionCipher::Recipient> recipients;
   recipients.reserve(targets.size());
+  std::vector<bool> starts(targets.size(), false);  // A session begins with this message.
+  for (size_t i = 0; i < targets.size(); ++i) {
+    auto has = stores.cipher().HasSession(targets[i]);
+    if (!has.ok()) return stores.errors().FromCipher(has.status());
+    starts[i] = !*has;
+  }
   for (const crypto::DeviceAddress& target : targets) {
     const crypto::PreKeyBundle* bundle = nullptr;
     const std::string target_user = RawUserId(target.user_id);
@@ -134,6 +141,9 @@ Status Sender::EncryptTo(Stores& stores, const std::vector<crypto::DeviceAddress
     SB_ASSIGN_OR_RETURN(records::Contact * contact,
                         stores.contacts().Get(RawUserId(targets[i].user_id)));
     AddDevice(*contact, targets[i].device_id);
+    if (starts[i] && RawUserId(targets[i].user_id) != own) {
+      NoteSessionStarted(*contact, targets[i].device_id, core_.Now());
+    }
   }
   return Status::Ok();
 }
@@ -183,11 +193,17 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
   const std::string plaintext = content.SerializeAsString();
   const std::string& own = core_.own_user_id();
 
-  // What do we know about the peer's devices?
+  // What do we know about the peer's devices? (Sessions nobody answered
+  // for too long are dropped first: session_expiry.h.)
   records::Contact peer;
   SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
     SB_ASSIGN_OR_RETURN(const records::Contact* found, stores.contacts().Peek(peer_user_id));
     if (found == nullptr) return Status(ErrorCode::kNotFound, "no such contact");
+    if (HasUnansweredSessions(*found) && peer_user_id != own) {
+      SB_ASSIGN_OR_RETURN(records::Contact * contact, stores.contacts().Get(peer_user_id));
+      SB_RETURN_IF_ERROR(ExpireUnansweredSessions(stores, *contact, core_.Now()).status());
+      found = contact;
+    }
     peer = *found;
     return Status::Ok();
   }));

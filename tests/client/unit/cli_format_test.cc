@@ -56,6 +56,7 @@ Names TestNames() {
   client::Contact c;
   c.user_id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
   c.display_name = "Dr. Rivera";
+  c.verified = true;
   names.Add(c);
   return names;
 }
@@ -65,15 +66,48 @@ TEST(ItemLine, ShowsWhoWhenAndWhat) {
   tzset();
   const std::string line = ItemLine(
       Item(client::TextMessage{"hello\nthere", ""}, client::Direction::kIncoming), TestNames());
-  EXPECT_EQ(line, "[2026-11-28 10:31] Dr. Rivera \xE2\x86\x92 you: hello \xE2\x86\xB5 there");
+  EXPECT_EQ(line,
+            "[2026-11-28 10:31] Dr. Rivera (verified) \xE2\x86\x92 you: hello \xE2\x86\xB5 there");
   client::CheckIn c;
   c.mood = 6;
   c.emotions = {{"anxious", 60}};
   const std::string out = ItemLine(Item(c, client::Direction::kOutgoing), TestNames());
-  EXPECT_EQ(out.find("[2026-11-28 10:31] you \xE2\x86\x92 Dr. Rivera: check-in"), 0u) << out;
+  EXPECT_EQ(out.find("[2026-11-28 10:31] you \xE2\x86\x92 Dr. Rivera (verified): check-in"), 0u)
+      << out;
   EXPECT_NE(out.find("mood: 6/10"), std::string::npos);
   EXPECT_NE(out.find("anxious 60"), std::string::npos);
   EXPECT_EQ(out.find('\n'), std::string::npos);
+}
+
+// A look-alike: a second contact under the same name, not verified (or one
+// whose key changed). Every line that names a contact says which is which.
+TEST(ItemLine, LookAlikeNamesAreToldApartByTheirVerificationState) {
+  Names names("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  client::Contact real;
+  real.user_id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  real.display_name = "Dr Rivera";
+  real.verified = true;
+  client::Contact fake = real;
+  fake.user_id = "cccccccccccccccccccccccccccccccc";
+  fake.verified = false;
+  client::Contact changed = real;
+  changed.user_id = "dddddddddddddddddddddddddddddddd";
+  changed.identity_changed = true;
+  changed.verified = false;
+  for (const client::Contact& c : {real, fake, changed}) names.Add(c);
+  client::HistoryItem item = Item(client::TextMessage{"x", ""}, client::Direction::kIncoming);
+  EXPECT_NE(ItemLine(item, names).find("Dr Rivera (verified) \xE2\x86\x92 you"), std::string::npos);
+  item.sender_user_id = fake.user_id;
+  EXPECT_NE(ItemLine(item, names).find("Dr Rivera (not verified) \xE2\x86\x92 you"),
+            std::string::npos);
+  item.sender_user_id = changed.user_id;
+  EXPECT_NE(ItemLine(item, names).find("Dr Rivera (safety number changed, not verified)"),
+            std::string::npos);
+  EXPECT_EQ(ContactLine(fake).find("Dr Rivera (not verified)"), 0u) << ContactLine(fake);
+  EXPECT_EQ(ContactLine(real).find("Dr Rivera (verified)"), 0u) << ContactLine(real);
+  client::Contact nameless;
+  nameless.user_id = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+  EXPECT_EQ(client::ContactLabel(nameless), "a contact (eeeeeeee) (not verified)");
 }
 
 TEST(ItemLine, UnknownSenderAndHostileNames) {

@@ -588,6 +588,7 @@ TEST(ContactJson, AllFields) {
   c.verified = true;
   EXPECT_EQ(ContactToJson(c),
             R"({"user_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","display_name":"Dr. Rivera",)"
+            R"j("label":"Dr. Rivera (verified)",)j"
             R"("role":"therapist","linked":true,"verified":true,"identity_changed":false,)"
             R"("sends_held":false})");
   c.availability = Availability{"Mon", "112"};
@@ -597,6 +598,7 @@ TEST(ContactJson, AllFields) {
   c.sends_held = true;
   EXPECT_EQ(ContactToJson(c),
             R"({"user_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","display_name":"Dr. Rivera",)"
+            R"j("label":"Dr. Rivera (safety number changed, not verified)",)j"
             R"("role":"client","linked":false,"verified":true,"identity_changed":true,)"
             R"("sends_held":true,"availability":{"text":"Mon","emergency_guidance":"112"}})");
 }

@@ -46,16 +46,32 @@
 
 namespace securebase::client {
 
+// A contact exists only through an invite: the client redeemed the
+// therapist's (the code pins the therapist's key), or the therapist's device
+// checked the new client's proof of holding that code (pinning the client's
+// key). The server's link list never creates one.
 struct Contact {
   std::string user_id;       // Hex.
   std::string display_name;  // Empty until the peer's profile arrives.
   Role role = Role::kClient;
-  bool linked = true;             // False after either side ended the link.
-  bool verified = false;          // Safety number confirmed with Verify().
-  bool identity_changed = false;  // Key changed since last Trust/Verify.
-  bool sends_held = false;        // Verified contact changed key: sends wait for Trust().
+  bool linked = true;  // False after either side ended the link.
+  // Pinned by the invite, or confirmed with Verify(). Any key change clears
+  // it; only Verify() sets it again.
+  bool verified = false;
+  // The key changed and the change was not accepted (Trust or Verify) yet:
+  // messages that arrive under the new key are kept but not shown, and
+  // nothing is sent (sends_held).
+  bool identity_changed = false;
+  bool sends_held = false;  // The key changed: sends wait for Trust() or Verify().
   std::optional<Availability> availability;  // A therapist's notice.
 };
+
+// The contact's display name with its verification state, for every place
+// an app shows who someone is: "Dr Rivera (verified)", "Dr Rivera (not
+// verified)", "Dr Rivera (safety number changed, not verified)"; before the
+// name is known, "a contact (1a2b3c4d)" with the state. A look-alike name is
+// easy to make; a verified state is not.
+SECUREBASE_EXPORT std::string ContactLabel(const Contact& contact);
 
 enum class Direction { kIncoming, kOutgoing };
 // Outgoing: kQueued (in the outbox) -> kSent (server accepted) -> kDelivered ->
@@ -162,14 +178,25 @@ class SECUREBASE_EXPORT Client {
   // Every contact's history, as a JSON document (see docs/CLIENT.md).
   virtual Result<std::string> ExportJson() = 0;
 
-  // 60 digits in 12 groups; the same on both sides.
+  // 60 digits in 12 groups; the same on both sides. While a key change is
+  // pending, the number of the new key (the one to compare before accepting).
   virtual Result<std::string> SafetyNumber(std::string_view peer) = 0;
-  // The user compared safety numbers: mark verified (and clear a change).
+  // The user compared safety numbers: accepts a pending key change (as
+  // Trust) and marks the contact verified.
   virtual Status Verify(std::string_view peer) = 0;
-  // Accept a contact's changed key; held sends go out at the next Sync().
+  // Accepts a contact's changed key: what arrived under it is shown, held
+  // sends go out (now, or at the next Sync() if the server is unreachable).
+  // The contact stays unverified until Verify().
   virtual Status Trust(std::string_view peer) = 0;
   // Ends the care link (either side). The history stays in the vault.
   virtual Status EndLink(std::string_view peer) = 0;
+
+  // Makes a new signed prekey now and publishes it with this device's
+  // binding (Sync does so weekly by itself). The replaced one is kept for the
+  // grace period, so first messages made with it still decrypt, then deleted
+  // with its replay cache. kUnavailable: the new key is kept and published by
+  // the next Sync.
+  virtual Status RotateSignedPreKey() = 0;
 };
 
 // JSON renderings used by the CLI and the C API (stable; see docs/CLIENT.md).

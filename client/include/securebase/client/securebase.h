@@ -62,7 +62,7 @@ typedef enum sb_error {
   SB_ERR_WRONG_PASSPHRASE = 9,    /* The passphrase does not open the vault. */
   SB_ERR_VAULT_CORRUPTED = 10,    /* A vault record does not authenticate or parse. */
   SB_ERR_VAULT_BUSY = 11,         /* Another process kept the vault locked too long. */
-  SB_ERR_IDENTITY_CHANGED = 12,   /* A verified contact's key changed: sends wait for sb_trust. */
+  SB_ERR_IDENTITY_CHANGED = 12,   /* A contact's key changed: sends wait for sb_trust. */
   SB_ERR_INVALID_INVITE = 13,     /* Malformed invite code, or its key pin does not match. */
   SB_ERR_INTERNAL = 14,           /* A bug in the library (please report it). */
   SB_ERR_INVALID_SERVER_RESPONSE = 15, /* The server answered something malformed. */
@@ -299,6 +299,10 @@ SB_API sb_error sb_verify(sb_client* client, const char* peer);
 
 /* Accept `peer`'s changed identity key; held messages go out at the next sync. */
 SB_API sb_error sb_trust(sb_client* client, const char* peer);
+
+/* Make and publish a new signed prekey now (sb_sync does so weekly).
+ * SB_ERR_UNAVAILABLE: kept, and published by the next sb_sync. */
+SB_API sb_error sb_rotate_signed_prekey(sb_client* client);
 
 #ifdef __cplusplus
 } /* extern "C" */

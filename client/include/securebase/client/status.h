@@ -24,7 +24,7 @@ enum class ErrorCode : int {
   kWrongPassphrase = 9,     // The passphrase does not open the vault.
   kVaultCorrupted = 10,     // A vault record does not authenticate or parse.
   kVaultBusy = 11,          // Another process kept the vault locked too long.
-  kIdentityChanged = 12,    // A verified contact's key changed: sends wait for Trust().
+  kIdentityChanged = 12,    // A contact's key changed: sends wait for Trust() or Verify().
   kInvalidInvite = 13,      // Malformed invite code, or its key pin does not match.
   kInternal = 14,           // A bug in this library (please report it).
   // The server answered something malformed or contradictory (a key that
