@@ -51,7 +51,10 @@ struct MitmProxy::Hooks {
   std::function<void(const v1::GetPreKeyBundlesRequest&, v1::GetPreKeyBundlesResponse&)> bundles;
   std::function<SendAction(const v1::SendRequest&)> send;
   std::function<void(const v1::FetchRequest&, v1::FetchResponse&)> fetch;
+  std::function<void(v1::ListLinksResponse&)> links;
   std::vector<CapturedSend> sends;
+  std::vector<std::string> invite_secrets;
+  std::map<std::string, std::string> authorization;
   std::map<std::string, int> calls;
 };
 
@@ -64,7 +67,7 @@ F MitmProxy::Hook(F Hooks::*member) const {
 #define SB_MITM_FORWARD(Service, Method, stub)                                              \
   grpc::Status Method(grpc::ServerContext* context, const v1::Method##Request* request,    \
                       v1::Method##Response* response) override {                          \
-    proxy_.Count(#Service "." #Method);                                                    \
+    proxy_.Count(#Service "." #Method, *context);                                                    \
     return Forward(*context, *request, response, [&](grpc::ClientContext* c, auto& q,      \
                                                      auto* r) {                             \
       return proxy_.stub->Method(c, q, r);                                                 \
@@ -94,7 +97,7 @@ class MitmProxy::KeysService final : public v1::Keys::Service {
   grpc::Status GetPreKeyBundles(grpc::ServerContext* context,
                                 const v1::GetPreKeyBundlesRequest* request,
                                 v1::GetPreKeyBundlesResponse* response) override {
-    proxy_.Count("Keys.GetPreKeyBundles");
+    proxy_.Count("Keys.GetPreKeyBundles", *context);
     grpc::Status status = Forward(*context, *request, response, [&](auto* c, auto& q, auto* r) {
       return proxy_.keys_->GetPreKeyBundles(c, q, r);
     });
@@ -110,10 +113,32 @@ class MitmProxy::KeysService final : public v1::Keys::Service {
 class MitmProxy::LinksService final : public v1::Links::Service {
  public:
   explicit LinksService(MitmProxy& proxy) : proxy_(proxy) {}
-  SB_MITM_FORWARD(Links, CreateInvite, links_)
   SB_MITM_FORWARD(Links, RedeemInvite, links_)
-  SB_MITM_FORWARD(Links, ListLinks, links_)
   SB_MITM_FORWARD(Links, EndLink, links_)
+
+  grpc::Status CreateInvite(grpc::ServerContext* context, const v1::CreateInviteRequest* request,
+                            v1::CreateInviteResponse* response) override {
+    proxy_.Count("Links.CreateInvite", *context);
+    grpc::Status status = Forward(*context, *request, response, [&](auto* c, auto& q, auto* r) {
+      return proxy_.links_->CreateInvite(c, q, r);
+    });
+    if (status.ok()) {
+      std::lock_guard<std::mutex> lock(proxy_.hooks_->mu);
+      proxy_.hooks_->invite_secrets.push_back(response->invite_secret());
+    }
+    return status;
+  }
+
+  grpc::Status ListLinks(grpc::ServerContext* context, const v1::ListLinksRequest* request,
+                         v1::ListLinksResponse* response) override {
+    proxy_.Count("Links.ListLinks", *context);
+    grpc::Status status = Forward(*context, *request, response, [&](auto* c, auto& q, auto* r) {
+      return proxy_.links_->ListLinks(c, q, r);
+    });
+    auto hook = proxy_.Hook(&Hooks::links);
+    if (status.ok() && hook) hook(*response);
+    return status;
+  }
 
  private:
   MitmProxy& proxy_;
@@ -126,7 +151,7 @@ class MitmProxy::MessagesService final : public v1::Messages::Service {
 
   grpc::Status Send(grpc::ServerContext* context, const v1::SendRequest* request,
                     v1::SendResponse* response) override {
-    proxy_.Count("Messages.Send");
+    proxy_.Count("Messages.Send", *context);
     SendAction action = SendAction::kForward;
     if (auto hook = proxy_.Hook(&Hooks::send)) action = hook(*request);
     {
@@ -147,7 +172,7 @@ class MitmProxy::MessagesService final : public v1::Messages::Service {
 
   grpc::Status Fetch(grpc::ServerContext* context, const v1::FetchRequest* request,
                      v1::FetchResponse* response) override {
-    proxy_.Count("Messages.Fetch");
+    proxy_.Count("Messages.Fetch", *context);
     grpc::Status status = Forward(*context, *request, response, [&](auto* c, auto& q, auto* r) {
       return proxy_.messages_->Fetch(c, q, r);
     });
@@ -159,7 +184,7 @@ class MitmProxy::MessagesService final : public v1::Messages::Service {
   // Live delivery, relayed as it comes; ends when either side does.
   grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                          grpc::ServerWriter<v1::Envelope>* writer) override {
-    proxy_.Count("Messages.Subscribe");
+    proxy_.Count("Messages.Subscribe", *context);
     grpc::ClientContext upstream;
     Prepare(upstream, AuthorizationOf(*context));
     upstream.set_deadline(std::chrono::system_clock::time_point::max());
@@ -274,9 +299,27 @@ int MitmProxy::calls(const std::string& method) const {
   return found == hooks_->calls.end() ? 0 : found->second;
 }
 
-void MitmProxy::Count(const std::string& method) {
+void MitmProxy::Count(const std::string& method, const grpc::ServerContext& context) {
   std::lock_guard<std::mutex> lock(hooks_->mu);
   ++hooks_->calls[method];
+  const std::string authorization = AuthorizationOf(context);
+  if (!authorization.empty()) hooks_->authorization[method] = authorization;
+}
+
+void MitmProxy::OnListLinks(std::function<void(v1::ListLinksResponse&)> hook) {
+  std::lock_guard<std::mutex> lock(hooks_->mu);
+  hooks_->links = std::move(hook);
+}
+
+std::vector<std::string> MitmProxy::invite_secrets() const {
+  std::lock_guard<std::mutex> lock(hooks_->mu);
+  return hooks_->invite_secrets;
+}
+
+std::string MitmProxy::last_authorization(const std::string& method) const {
+  std::lock_guard<std::mutex> lock(hooks_->mu);
+  auto found = hooks_->authorization.find(method);
+  return found == hooks_->authorization.end() ? std::string() : found->second;
 }
 
 }  // namespace securebase::e2e

@@ -61,9 +61,16 @@ class MitmProxy {
   void OnSend(std::function<SendAction(const v1::SendRequest&)> hook);
   // Rewrites a Fetch answer (called only when the server answered OK).
   void OnFetch(std::function<void(const v1::FetchRequest&, v1::FetchResponse&)> hook);
+  // Rewrites a ListLinks answer (called only when the server answered OK).
+  void OnListLinks(std::function<void(v1::ListLinksResponse&)> hook);
 
   // --- what went by, and calls of the proxy's own
   std::vector<CapturedSend> sends() const;
+  // The invite secrets of every CreateInvite answer that went by (the server
+  // knows them anyway).
+  std::vector<std::string> invite_secrets() const;
+  // The last "authorization" header seen from each caller, by method name.
+  std::string last_authorization(const std::string& method) const;
   // Sends `request` to the real server under `authorization` (a header that
   // went by), as the device it belongs to.
   grpc::Status SendAs(const std::string& authorization, const v1::SendRequest& request,
@@ -82,7 +89,7 @@ class MitmProxy {
   class MessagesService;
   struct Hooks;
 
-  void Count(const std::string& method);
+  void Count(const std::string& method, const grpc::ServerContext& context);
   // A copy of a hook, taken under the lock (hooks run without it, so they
   // may call the proxy).
   template <typename F>
