@@ -120,6 +120,56 @@ TEST_F(SendLogicTest, BundleNotSignedByThePeerIsRefusedAndNothingIsKept) {
   EXPECT_TRUE(server_.StoredSends().empty());
 }
 
+// The server insists on a copy for a device the peer never vouched for (no
+// binding; its keys are the server's): the client encrypts nothing to it and
+// says the server's answer is invalid; the message stays queued.
+TEST_F(SendLogicTest, MismatchNamingADeviceNobodyVouchedForIsRefused) {
+  auto therapist = Create(Role::kTherapist, "T");
+  ASSERT_TRUE(therapist);
+  BarePeer peer(server_, Role::kClient);
+  ASSERT_NO_FATAL_FAILURE(LinkBare(*therapist, peer));
+  ASSERT_TRUE(therapist->SendText(peer.user_id_hex(), "first").ok());
+  EXPECT_EQ(peer.ReceiveTexts(1), std::vector<std::string>{"first"});
+  const uint32_t invented = server_.AddDevice(peer.user_id(), SignedPreKeyWire{}, {});
+  const size_t stored_before = server_.StoredSends().size();
+  auto sent = therapist->SendText(peer.user_id_hex(), "not for an invented device");
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.status().code(), ErrorCode::kInvalidServerResponse) << Describe(sent);
+  EXPECT_EQ(server_.StoredSends().size(), stored_before);
+  EXPECT_TRUE(server_.Mailbox(peer.user_id(), invented).empty());
+  auto history = therapist->History(peer.user_id_hex());
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->back().state, DeliveryState::kQueued);
+  // Gone again: the queued message goes out to the real device.
+  server_.RemoveDevice(peer.user_id(), invented);
+  auto synced = therapist->Sync();
+  ASSERT_TRUE(synced.ok()) << Describe(synced);
+  EXPECT_EQ(peer.ReceiveTexts(1), std::vector<std::string>{"not for an invented device"});
+}
+
+// The server went away right after the client redeemed the invite: its
+// introduction (the profile with the invite proof) is queued. A message
+// written next does not overtake it: the therapist accepts the client and
+// reads the message.
+TEST_F(SendLogicTest, AQueuedIntroductionGoesOutBeforeTheNextMessage) {
+  auto therapist = Create(Role::kTherapist, "T");
+  auto client = Create(Role::kClient, "C");
+  ASSERT_TRUE(therapist && client);
+  auto code = therapist->CreateInvite(std::chrono::hours(1));
+  ASSERT_TRUE(code.ok());
+  server_.FailNext(FakeCall::kSend, Status(ErrorCode::kUnavailable, "gone for a moment"));
+  auto accepted = client->AcceptInvite(*code);
+  ASSERT_TRUE(accepted.ok()) << Describe(accepted);
+  auto text = client->SendText("T", "hello, it's me");
+  ASSERT_TRUE(text.ok()) << Describe(text);
+  auto synced = therapist->Sync();
+  ASSERT_TRUE(synced.ok()) << Describe(synced);
+  EXPECT_EQ(Texts(synced->new_items), std::vector<std::string>{"hello, it's me"});
+  auto contact = therapist->FindContact(client->user_id());
+  ASSERT_TRUE(contact.ok()) << Describe(contact);
+  EXPECT_TRUE(contact->verified);
+}
+
 // The server claims our own account has another identity key (a device of
 // ours under a key we never had): refused.
 TEST_F(SendLogicTest, OwnAccountUnderAnotherIdentityKeyIsRefused) {
