@@ -8,6 +8,7 @@
 #include <map>
 
 #include "client/src/invite_code.h"
+#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret_box.h"
@@ -337,6 +338,51 @@ TEST_F(PreKeysDevicesTest, StaleDeviceListsAreRepaired) {
   const std::string mailbox = std::string(1, '\x01') + raw->user_id() + Be32(removed);
   EXPECT_EQ(dump.find(std::string("mailboxes") + '\0' + mailbox), std::string::npos)
       << "an envelope was stored for the removed device";
+}
+
+// Signed prekey rotation on demand through the app (`securebase
+// rotate-prekey`), against the real server: a linked peer then gets a new
+// signed prekey, device-bound to the client's device like the first, with
+// the client's device binding.
+TEST_F(PreKeysDevicesTest, RotatePreKeyCommandPublishesANewDeviceBoundPreKey) {
+  if (CliBinary().empty()) GTEST_SKIP() << "no securebase binary in this build";
+  auto raw = it::TestAccount::Create(api_, v1::ROLE_THERAPIST, 5);
+  ASSERT_TRUE(raw);
+  ASSERT_TRUE(PublishDeviceKeys(*raw, 0));
+  auto client = Create(sc::Role::kClient, "Rio");
+  ASSERT_TRUE(client);
+  ASSERT_SB_OK(client->AcceptInvite(InviteFromRawTherapist(*raw, "Dr. Raw")));
+  const std::string client_id = Raw(client->user_id());
+  auto published = [&](v1::GetPreKeyBundlesResponse* bundles) {
+    ASSERT_GRPC_OK(raw->GetPreKeyBundles(client_id, bundles));
+    ASSERT_EQ(bundles->devices_size(), 1);
+    const auto& device = bundles->devices(0);
+    const auto identity =
+        crypto::IdentityPublicKey::FromBytes(Bytes(bundles->identity_key())).value();
+    const crypto::DeviceAddress address{crypto::UserId::FromBytes(Bytes(client_id)).value(),
+                                        device.device_id()};
+    EXPECT_TRUE(crypto::VerifyDeviceSignedPreKey(
+                    identity, address, device.signed_prekey().key_id(),
+                    crypto::DhPublicKey::FromBytes(Bytes(device.signed_prekey().public_key())).value(),
+                    crypto::Signature::FromBytes(Bytes(device.signed_prekey().signature())).value())
+                    .ok());
+    auto binding = crypto::ParseAndVerifyDeviceBinding(identity, Bytes(device.device_binding()));
+    ASSERT_TRUE(binding.ok());
+    EXPECT_EQ(binding->device, address);
+  };
+  v1::GetPreKeyBundlesResponse before;
+  ASSERT_NO_FATAL_FAILURE(published(&before));
+  it::CommandResult r;
+  ASSERT_TRUE(it::RunCommand({CliBinary(), "--home", Home("Rio"), "--server", server_address(),
+                              "--insecure", "rotate-prekey"},
+                             kCliTimeout, &r));
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_NE(r.stdout_text.find("new signed prekey"), std::string::npos) << r.stdout_text;
+  v1::GetPreKeyBundlesResponse after;
+  ASSERT_NO_FATAL_FAILURE(published(&after));
+  EXPECT_NE(after.devices(0).signed_prekey().key_id(), before.devices(0).signed_prekey().key_id());
+  EXPECT_NE(after.devices(0).signed_prekey().public_key(),
+            before.devices(0).signed_prekey().public_key());
 }
 
 }  // namespace
