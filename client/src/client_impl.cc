@@ -3,10 +3,10 @@
 #include <utility>
 
 #include "account.h"
-#include "prekey_rotation.h"
 #include "content/availability.h"
 #include "content/content_type.h"
 #include "json_writer.h"
+#include "prekey_rotation.h"
 #include "securebase/crypto/encoding.h"
 
 namespace securebase::client {

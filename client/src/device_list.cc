@@ -42,7 +42,8 @@ bool Vouched(const crypto::IdentityPublicKey& identity, const crypto::DeviceAddr
 
 }  // namespace
 
-CheckedDevices CheckDeviceList(const std::string& user_id, const crypto::IdentityPublicKey& identity,
+CheckedDevices CheckDeviceList(const std::string& user_id,
+                               const crypto::IdentityPublicKey& identity,
                                const PreKeyBundles& listed) {
   CheckedDevices checked;
   for (const DeviceBundle& device : listed.devices) {

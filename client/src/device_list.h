@@ -37,7 +37,8 @@ struct CheckedDevices {
 // Checks every device of `listed` (the server's answer for `user_id`, 16
 // bytes) against `identity`, the identity key the caller trusts for the
 // account (or, for a changed key, the one it is about to record).
-CheckedDevices CheckDeviceList(const std::string& user_id, const crypto::IdentityPublicKey& identity,
+CheckedDevices CheckDeviceList(const std::string& user_id,
+                               const crypto::IdentityPublicKey& identity,
                                const PreKeyBundles& listed);
 
 }  // namespace securebase::client

@@ -67,13 +67,13 @@ Result<bool> SettleNewClient(ClientCore& core, Stores& stores, const Envelope& e
       auto proof_key = crypto::InviteProofKey::FromBytes(AsBytes(invite->proof_key()));
       std::string* secret = invite->mutable_proof_key();
       crypto::SecureWipe(secret->data(), secret->size());
-      proven = proof_key.ok() &&
-               crypto::VerifyInviteProof(*proof_key,
-                                         crypto::InviteProofStatement{
-                                             *own_id, core.identity().public_key(), *client_id,
-                                             *client_key},
-                                         AsBytes(claim.proof()))
-                   .ok();
+      proven =
+          proof_key.ok() && crypto::VerifyInviteProof(
+                                *proof_key,
+                                crypto::InviteProofStatement{*own_id, core.identity().public_key(),
+                                                             *client_id, *client_key},
+                                AsBytes(claim.proof()))
+                                .ok();
     }
   }
   if (proven) {
@@ -83,7 +83,8 @@ Result<bool> SettleNewClient(ClientCore& core, Stores& stores, const Envelope& e
     stores.invites().Remove(content->profile().invite_proof().invite_id(), now);
     return true;
   }
-  SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress from, AddressOf(sender, envelope.sender.device_id));
+  SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress from,
+                      AddressOf(sender, envelope.sender.device_id));
   stores.sessions().Delete(from);
   SB_RETURN_IF_ERROR(stores.contacts().Remove(sender));
   return false;

@@ -24,9 +24,7 @@ Status InviteStore::Load() {
   return Status::Ok();
 }
 
-void InviteStore::Save() {
-  StoreRecord(txn_, kRecord, *invites_);
-}
+void InviteStore::Save() { StoreRecord(txn_, kRecord, *invites_); }
 
 Status InviteStore::Add(records::PendingInvite invite) {
   SB_RETURN_IF_ERROR(Load());

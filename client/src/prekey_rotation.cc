@@ -26,8 +26,8 @@ crypto::DeviceAddress OwnAddress(ClientCore& core) {
 std::string MakeBinding(ClientCore& core) {
   crypto::DeviceBinding binding{OwnAddress(core), core.device_key().public_key(),
                                 static_cast<uint64_t>(core.Now() / 1000)};
-  const crypto::Bytes record = crypto::SerializeDeviceBinding(
-      crypto::SignDeviceBindingRecord(core.identity(), binding));
+  const crypto::Bytes record =
+      crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(core.identity(), binding));
   return std::string(record.begin(), record.end());
 }
 
@@ -97,9 +97,9 @@ Status MaintainSignedPreKeys(ClientCore& core, Rotation rotation) {
       const std::optional<crypto::SignedPreKey>& key = *loaded;
       if (!key) return Status(ErrorCode::kVaultCorrupted, "the vault lost a new signed prekey");
       upload.emplace();
-      upload->signed_prekey = SignedPreKeyWire{
-          key->id, std::string(AsStringView(key->key.public_key().span())),
-          std::string(AsStringView(key->signature.span()))};
+      upload->signed_prekey =
+          SignedPreKeyWire{key->id, std::string(AsStringView(key->key.public_key().span())),
+                           std::string(AsStringView(key->signature.span()))};
       upload->device_binding = state.device_binding();
       publishing = state.pending_id();
     }

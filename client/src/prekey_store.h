@@ -13,7 +13,6 @@
 #include <optional>
 
 #include "client/src/vault_records.pb.h"
-
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/protocol_stores.h"
 #include "store_errors.h"

@@ -47,11 +47,10 @@ class Receiver::Page {
     std::optional<Decrypted> decrypted;
     SB_RETURN_IF_ERROR(Decrypt(envelope, *peer, introducing, decrypted));
     content::v1::Content content;
-    const bool readable =
-        decrypted &&
-        content.ParseFromArray(decrypted->plaintext.data(),
-                               static_cast<int>(decrypted->plaintext.size())) &&
-        content.message_id().size() == 16;
+    const bool readable = decrypted &&
+                          content.ParseFromArray(decrypted->plaintext.data(),
+                                                 static_cast<int>(decrypted->plaintext.size())) &&
+                          content.message_id().size() == 16;
     if (introducing) {
       SB_ASSIGN_OR_RETURN(bool accepted,
                           SettleNewClient(core_, stores_, envelope, readable ? &content : nullptr));

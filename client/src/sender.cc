@@ -7,9 +7,9 @@
 #include "content/content_type.h"
 #include "device_address.h"
 #include "device_list.h"
-#include "session_expiry.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/v1/content.pb.h"
+#include "session_expiry.h"
 
 namespace securebase::client {
 namespace {
@@ -398,8 +398,8 @@ Status Sender::Deliver(uint64_t index, records::OutboxEntry entry,
 }
 
 Result<std::optional<uint64_t>> Sender::QueuedIntroduction(Stores& stores,
-                                                          const std::string& peer_user_id,
-                                                          uint64_t before) {
+                                                           const std::string& peer_user_id,
+                                                           uint64_t before) {
   SB_ASSIGN_OR_RETURN(auto entries, stores.outbox().ReadAll());
   for (const auto& [index, entry] : entries) {
     if (index >= before || entry.held() || entry.recipient_user_id() != peer_user_id) continue;

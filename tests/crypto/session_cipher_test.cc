@@ -414,7 +414,8 @@ TEST_F(SessionCipherTest, DevicesOfOneAccountHoldSessionsWithEachOther) {
   InMemoryIdentityStore identities(
       IdentityKeyPair::FromSeed(alice_.identity.ExportSeed().span()).value(), alice_.user);
   SessionCipher second(sessions, prekeys, identities, second_address, rng_);
-  const SignedPreKey spk = SignedPreKey::GenerateForDevice(alice_.identity, second_address, 4, rng_);
+  const SignedPreKey spk =
+      SignedPreKey::GenerateForDevice(alice_.identity, second_address, 4, rng_);
   prekeys.AddSignedPreKey(spk);
   PreKeyBundle bundle = MakePreKeyBundle(alice_.identity, spk, nullptr);
 

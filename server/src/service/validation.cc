@@ -49,10 +49,8 @@ Status CheckSignedPreKey(std::string_view field, const v1::SignedPreKey& prekey,
     return Status::Ok();
   }
   if (device != nullptr) {
-    const crypto::DeviceAddress address{Fixed<crypto::UserId>(device->user_id),
-                                        device->device_id};
-    if (crypto::VerifyDeviceSignedPreKey(identity, address, prekey.key_id(), key, signature)
-            .ok()) {
+    const crypto::DeviceAddress address{Fixed<crypto::UserId>(device->user_id), device->device_id};
+    if (crypto::VerifyDeviceSignedPreKey(identity, address, prekey.key_id(), key, signature).ok()) {
       return Status::Ok();
     }
   }
@@ -64,9 +62,8 @@ Status CheckDeviceBinding(std::string_view field, const std::string& binding,
                           const std::string& device_auth_key) {
   const std::string name(field);
   SBS_RETURN_IF_ERROR(CheckSize(name, binding, crypto::kDeviceBindingSize));
-  auto verified =
-      crypto::ParseAndVerifyDeviceBinding(Fixed<crypto::IdentityPublicKey>(identity_key),
-                                          Span(binding));
+  auto verified = crypto::ParseAndVerifyDeviceBinding(
+      Fixed<crypto::IdentityPublicKey>(identity_key), Span(binding));
   if (!verified.ok()) {
     return Status::InvalidArgument(name + " is not a device binding signed by the identity key");
   }

@@ -21,8 +21,7 @@ Status CheckDeviceId(std::string_view field, uint32_t device_id);
 // The signed prekey's sizes and its signature by `identity_key`: the v1
 // signature, or (when `device` is given) the device-bound one for `device`.
 Status CheckSignedPreKey(std::string_view field, const v1::SignedPreKey& prekey,
-                         const std::string& identity_key,
-                         const MailboxAddress* device = nullptr);
+                         const std::string& identity_key, const MailboxAddress* device = nullptr);
 
 // A device binding record (crypto/.../device_binding.h) for exactly `device`
 // and its `device_auth_key`, signed by `identity_key`.

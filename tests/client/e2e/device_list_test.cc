@@ -79,14 +79,15 @@ TEST_F(DeviceListTest, ServerInventedDevicesAreRefusedAndSendsStillGoOut) {
     replayed->set_device_id(77);
     // 78: a prekey and a binding of the server's own making.
     const crypto::DeviceAddress address78{UserIdOf(therapist_id), 78};
-    crypto::SignedPreKey spk = crypto::SignedPreKey::GenerateForDevice(server_key, address78, 9,
-                                                                       crypto::SystemRandom());
+    crypto::SignedPreKey spk =
+        crypto::SignedPreKey::GenerateForDevice(server_key, address78, 9, crypto::SystemRandom());
     v1::DeviceBundle* forged = response.add_devices();
     forged->set_device_id(78);
     forged->mutable_signed_prekey()->set_key_id(9);
     forged->mutable_signed_prekey()->set_public_key(Str(spk.key.public_key().span()));
     forged->mutable_signed_prekey()->set_signature(Str(spk.signature.span()));
-    const crypto::DeviceAuthKeyPair auth = crypto::DeviceAuthKeyPair::Generate(crypto::SystemRandom());
+    const crypto::DeviceAuthKeyPair auth =
+        crypto::DeviceAuthKeyPair::Generate(crypto::SystemRandom());
     const crypto::Bytes binding = crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
         server_key, crypto::DeviceBinding{address78, auth.public_key(), 1'800'000'000}));
     forged->set_device_binding(std::string(binding.begin(), binding.end()));
@@ -210,14 +211,14 @@ class SecondDevice {
     grpc::Status s = api_->messages->Fetch(context.get(), request, &response);
     EXPECT_TRUE(s.ok()) << it::StatusString(s);
     for (const auto& envelope : response.envelopes()) {
-      auto plain = cipher_->Decrypt(
-          crypto::DeviceAddress{UserIdOf(envelope.sender().user_id()),
-                                envelope.sender().device_id()},
-          crypto::AsBytes(envelope.ciphertext()));
+      auto plain = cipher_->Decrypt(crypto::DeviceAddress{UserIdOf(envelope.sender().user_id()),
+                                                          envelope.sender().device_id()},
+                                    crypto::AsBytes(envelope.ciphertext()));
       EXPECT_TRUE(plain.ok()) << plain.status().ToString();
       if (!plain.ok()) continue;
       content::Content c;
-      EXPECT_TRUE(c.ParseFromArray(plain->plaintext.data(), static_cast<int>(plain->plaintext.size())));
+      EXPECT_TRUE(
+          c.ParseFromArray(plain->plaintext.data(), static_cast<int>(plain->plaintext.size())));
       out.push_back(std::move(c));
     }
     if (response.envelopes_size() > 0) {
@@ -256,23 +257,25 @@ class SecondDevice {
           crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles.identity_key())).value();
       bundle.signed_prekey_id = device.signed_prekey().key_id();
       bundle.signed_prekey =
-          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key())).value();
+          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key()))
+              .value();
       bundle.signed_prekey_signature =
           crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey().signature())).value();
       const crypto::DeviceAddress to{UserIdOf(peer), device.device_id()};
       const std::string plain = message.SerializeAsString();
       auto ciphertext = cipher_->Encrypt(to, crypto::AsBytes(plain), &bundle);
       if (!ciphertext.ok()) {
-        return ::testing::AssertionFailure() << "encrypt to the peer: " << ciphertext.status().ToString();
+        return ::testing::AssertionFailure()
+               << "encrypt to the peer: " << ciphertext.status().ToString();
       }
       AddCiphertext(send, peer, device.device_id(), *ciphertext);
     }
     const std::string plain = transcript.SerializeAsString();
-    auto to_first = cipher_->Encrypt(crypto::DeviceAddress{UserIdOf(user_id_), 1},
-                                     crypto::AsBytes(plain));
+    auto to_first =
+        cipher_->Encrypt(crypto::DeviceAddress{UserIdOf(user_id_), 1}, crypto::AsBytes(plain));
     if (!to_first.ok()) {
-      return ::testing::AssertionFailure() << "encrypt to the first device: "
-                                           << to_first.status().ToString();
+      return ::testing::AssertionFailure()
+             << "encrypt to the first device: " << to_first.status().ToString();
     }
     AddCiphertext(send, user_id_, 1, *to_first);
     v1::SendResponse sent;

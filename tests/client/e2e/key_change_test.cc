@@ -25,13 +25,13 @@
 #include "client/src/stores.h"
 #include "client/src/vault.h"
 #include "client/src/vault_records.pb.h"
+#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/random.h"
-#include "securebase/v1/records.pb.h"
-#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/session_cipher.h"
 #include "securebase/v1/content.pb.h"
+#include "securebase/v1/records.pb.h"
 #include "tests/client/e2e/e2e_support.h"
 #include "tests/client/e2e/mitm_proxy.h"
 #include "tests/testing/in_memory_stores.h"
@@ -465,13 +465,14 @@ TEST_F(KeyChangeTest, ServerInjectedFirstMessageIsNotShownAsTheTherapists) {
   bundle.signed_prekey = crypto::DhPublicKey::FromBytes(
                              crypto::AsBytes(bundles->devices(0).signed_prekey().public_key()))
                              .value();
-  bundle.signed_prekey_signature = crypto::Signature::FromBytes(
-                                       crypto::AsBytes(bundles->devices(0).signed_prekey().signature()))
-                                       .value();
+  bundle.signed_prekey_signature =
+      crypto::Signature::FromBytes(crypto::AsBytes(bundles->devices(0).signed_prekey().signature()))
+          .value();
   testing::InMemorySessionStore sessions;
   testing::InMemoryPreKeyStore prekeys;
   testing::InMemoryIdentityStore identities(
-      crypto::IdentityKeyPair::FromSeed(mallory.ExportSeed().span()).value(), UserIdOf(therapist_id));
+      crypto::IdentityKeyPair::FromSeed(mallory.ExportSeed().span()).value(),
+      UserIdOf(therapist_id));
   crypto::SessionCipher forger(sessions, prekeys, identities, forged_from, crypto::SystemRandom());
   auto forge = [&](const content::v1::Content& content) {
     const std::string plain = content.SerializeAsString();

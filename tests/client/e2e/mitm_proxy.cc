@@ -64,14 +64,13 @@ F MitmProxy::Hook(F Hooks::*member) const {
   return (*hooks_).*member;
 }
 
-#define SB_MITM_FORWARD(Service, Method, stub)                                              \
-  grpc::Status Method(grpc::ServerContext* context, const v1::Method##Request* request,    \
-                      v1::Method##Response* response) override {                          \
-    proxy_.Count(#Service "." #Method, *context);                                                    \
-    return Forward(*context, *request, response, [&](grpc::ClientContext* c, auto& q,      \
-                                                     auto* r) {                             \
-      return proxy_.stub->Method(c, q, r);                                                 \
-    });                                                                                    \
+#define SB_MITM_FORWARD(Service, Method, stub)                                                   \
+  grpc::Status Method(grpc::ServerContext* context, const v1::Method##Request* request,          \
+                      v1::Method##Response* response) override {                                 \
+    proxy_.Count(#Service "." #Method, *context);                                                \
+    return Forward(*context, *request, response, [&](grpc::ClientContext* c, auto& q, auto* r) { \
+      return proxy_.stub->Method(c, q, r);                                                       \
+    });                                                                                          \
   }
 
 class MitmProxy::AccountsService final : public v1::Accounts::Service {

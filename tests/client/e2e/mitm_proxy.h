@@ -55,8 +55,8 @@ class MitmProxy {
 
   // --- tampering hooks (null: pass through)
   // Rewrites a GetPreKeyBundles answer (called only when the server answered OK).
-  void OnBundles(std::function<void(const v1::GetPreKeyBundlesRequest&,
-                                    v1::GetPreKeyBundlesResponse&)> hook);
+  void OnBundles(
+      std::function<void(const v1::GetPreKeyBundlesRequest&, v1::GetPreKeyBundlesResponse&)> hook);
   // Decides each Send; every Send is captured either way.
   void OnSend(std::function<SendAction(const v1::SendRequest&)> hook);
   // Rewrites a Fetch answer (called only when the server answered OK).

@@ -46,8 +46,9 @@ class RawWriter {
  public:
   explicit RawWriter(it::TestAccount& account)
       : account_(account),
-        identities_(crypto::IdentityKeyPair::FromSeed(account.identity().ExportSeed().span()).value(),
-                    UserIdOf(account.user_id())),
+        identities_(
+            crypto::IdentityKeyPair::FromSeed(account.identity().ExportSeed().span()).value(),
+            UserIdOf(account.user_id())),
         cipher_(sessions_, prekeys_, identities_, AddressOf(account, 0), crypto::SystemRandom()) {}
 
   // Sends `message` to every device of `peer` (raw user id), starting the
@@ -66,7 +67,8 @@ class RawWriter {
           crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles.identity_key())).value();
       bundle.signed_prekey_id = device.signed_prekey().key_id();
       bundle.signed_prekey =
-          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key())).value();
+          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key()))
+              .value();
       bundle.signed_prekey_signature =
           crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey().signature())).value();
       auto ciphertext = cipher_.Encrypt(crypto::DeviceAddress{UserIdOf(peer), device.device_id()},
@@ -175,7 +177,8 @@ TEST_F(MutualPinningTest, LookAlikeTherapistLinkedByTheServerIsNoContact) {
   ASSERT_SB_OK(synced);
   EXPECT_TRUE(synced->new_items.empty()) << DescribeHistory(synced->new_items);
   bool warned = false;
-  for (const std::string& w : synced->warnings) warned |= w.find("not a contact") != std::string::npos;
+  for (const std::string& w : synced->warnings)
+    warned |= w.find("not a contact") != std::string::npos;
   EXPECT_TRUE(warned);
   auto contacts = client->Contacts();
   ASSERT_SB_OK(contacts);
@@ -273,8 +276,8 @@ TEST_F(MutualPinningTest, LegacyInviteCodesAreRefusedBeforeTheyAreRedeemed) {
   // Not used up: the same invite secret in a current code still links.
   sc::InviteCode current;
   current.invite_secret = response.invite_secret();
-  current.invite_key = crypto::SecretBytes::CopyOf(
-      crypto::InviteKey::Generate(crypto::SystemRandom()).bytes());
+  current.invite_key =
+      crypto::SecretBytes::CopyOf(crypto::InviteKey::Generate(crypto::SystemRandom()).bytes());
   current.key_pin = legacy.key_pin;
   auto linked = client->AcceptInvite(sc::FormatInviteCode(current));
   ASSERT_SB_OK(linked);

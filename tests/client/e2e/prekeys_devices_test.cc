@@ -361,11 +361,12 @@ TEST_F(PreKeysDevicesTest, RotatePreKeyCommandPublishesANewDeviceBoundPreKey) {
         crypto::IdentityPublicKey::FromBytes(Bytes(bundles->identity_key())).value();
     const crypto::DeviceAddress address{crypto::UserId::FromBytes(Bytes(client_id)).value(),
                                         device.device_id()};
-    EXPECT_TRUE(crypto::VerifyDeviceSignedPreKey(
-                    identity, address, device.signed_prekey().key_id(),
-                    crypto::DhPublicKey::FromBytes(Bytes(device.signed_prekey().public_key())).value(),
-                    crypto::Signature::FromBytes(Bytes(device.signed_prekey().signature())).value())
-                    .ok());
+    EXPECT_TRUE(
+        crypto::VerifyDeviceSignedPreKey(
+            identity, address, device.signed_prekey().key_id(),
+            crypto::DhPublicKey::FromBytes(Bytes(device.signed_prekey().public_key())).value(),
+            crypto::Signature::FromBytes(Bytes(device.signed_prekey().signature())).value())
+            .ok());
     auto binding = crypto::ParseAndVerifyDeviceBinding(identity, Bytes(device.device_binding()));
     ASSERT_TRUE(binding.ok());
     EXPECT_EQ(binding->device, address);

@@ -27,8 +27,8 @@ std::string DeviceBindingFor(const it::TestAccount& account, size_t device_index
   const crypto::DeviceBinding binding{AddressOf(account, device_index),
                                       account.device(device_index).auth.public_key(),
                                       1'800'000'000};
-  const crypto::Bytes record = crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
-      signer != nullptr ? *signer : account.identity(), binding));
+  const crypto::Bytes record = crypto::SerializeDeviceBinding(
+      crypto::SignDeviceBindingRecord(signer != nullptr ? *signer : account.identity(), binding));
   return std::string(record.begin(), record.end());
 }
 

@@ -28,8 +28,7 @@ std::string DeviceBindingFor(const integration::TestAccount& account, size_t dev
 // so the device can accept first messages made with it) and the device's
 // binding record, both signed by `signer` (the account's identity key by
 // default; another key plays a server that invents the device).
-::testing::AssertionResult PublishDeviceKeys(integration::TestAccount& account,
-                                             size_t device_index,
+::testing::AssertionResult PublishDeviceKeys(integration::TestAccount& account, size_t device_index,
                                              const crypto::IdentityKeyPair* signer = nullptr);
 
 // An invite of a raw therapist in the library's format (v2), with a sealed

@@ -55,7 +55,8 @@ class ReplayTest : public E2eTest {
     client_.reset();
     auto vault = sc::Vault::Open(Home("Robin"), kPassphrase, std::chrono::seconds(10));
     ASSERT_SB_OK(vault);
-    const crypto::IdentityKeyPair unused = crypto::IdentityKeyPair::Generate(crypto::SystemRandom());
+    const crypto::IdentityKeyPair unused =
+        crypto::IdentityKeyPair::Generate(crypto::SystemRandom());
     ASSERT_SB_OK((*vault)->Transact([&](sc::VaultTransaction& txn) -> sc::Status {
       sc::Stores stores(txn, client_raw_, sc::AddressOf(client_raw_, 1).value(), unused,
                         crypto::SystemRandom());
@@ -84,7 +85,8 @@ class ReplayTest : public E2eTest {
   // The base key of the X3DH header of a captured send's (only) ciphertext.
   static std::string BaseKeyOf(const MitmProxy::CapturedSend& send) {
     if (send.request.ciphertexts_size() != 1) return "";
-    auto initial = crypto::ParseInitialMessage(crypto::AsBytes(send.request.ciphertexts(0).ciphertext()));
+    auto initial =
+        crypto::ParseInitialMessage(crypto::AsBytes(send.request.ciphertexts(0).ciphertext()));
     return initial.ok() ? crypto::ToHex(initial->header.base_key.span()) : "";
   }
 
@@ -119,8 +121,8 @@ class ReplayTest : public E2eTest {
     auto after = therapist_->Sync();
     ASSERT_SB_OK(after);
     EXPECT_EQ(after->envelopes, 1u) << "the replay reached the therapist's device";
-    EXPECT_TRUE(after->new_items.empty())
-        << "a replayed first message was shown\n" << DescribeHistory(after->new_items);
+    EXPECT_TRUE(after->new_items.empty()) << "a replayed first message was shown\n"
+                                          << DescribeHistory(after->new_items);
     auto history = therapist_->History("Robin");
     ASSERT_SB_OK(history);
     EXPECT_EQ(CountId(*history, *first), 1u) << DescribeHistory(*history);

@@ -31,9 +31,8 @@ TEST_F(SessionExpiryTest, UnansweredSessionExpiresAfterThirtyDays) {
   MitmProxy proxy(server().channel());
   ASSERT_TRUE(proxy.Start());
   MovableClock clock;
-  auto therapist = Create(sc::Role::kTherapist, "Dr. Away", [&](sc::ClientOptions& o) {
-    o.server_address = proxy.address();
-  });
+  auto therapist = Create(sc::Role::kTherapist, "Dr. Away",
+                          [&](sc::ClientOptions& o) { o.server_address = proxy.address(); });
   auto client = Create(sc::Role::kClient, "Ari", [&](sc::ClientOptions& o) {
     o.server_address = proxy.address();
     o.clock = &clock;
@@ -47,8 +46,8 @@ TEST_F(SessionExpiryTest, UnansweredSessionExpiresAfterThirtyDays) {
     std::string key = "none";
     for (const auto& send : proxy.sends()) {
       if (send.request.recipient_user_id() != therapist_id) continue;
-      auto initial = crypto::ParseInitialMessage(
-          crypto::AsBytes(send.request.ciphertexts(0).ciphertext()));
+      auto initial =
+          crypto::ParseInitialMessage(crypto::AsBytes(send.request.ciphertexts(0).ciphertext()));
       key = initial.ok() ? crypto::ToHex(initial->header.base_key.span()) : "";
     }
     return key;

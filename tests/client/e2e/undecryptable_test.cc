@@ -26,9 +26,8 @@ class UndecryptableTest : public E2eTest {};
 TEST_F(UndecryptableTest, EvictedMessageIsShownAsNotDecryptable) {
   MitmProxy proxy(server().channel());
   ASSERT_TRUE(proxy.Start());
-  auto therapist = Create(sc::Role::kTherapist, "Dr. Late", [&](sc::ClientOptions& o) {
-    o.server_address = proxy.address();
-  });
+  auto therapist = Create(sc::Role::kTherapist, "Dr. Late",
+                          [&](sc::ClientOptions& o) { o.server_address = proxy.address(); });
   auto client = Create(sc::Role::kClient, "Noa", [&](sc::ClientOptions& o) {
     o.server_address = proxy.address();
     o.vault_access = sc::VaultAccess::kExclusive;  // A thousand sends: keep the vault open.
@@ -75,8 +74,7 @@ TEST_F(UndecryptableTest, EvictedMessageIsShownAsNotDecryptable) {
   const auto* invalid = std::get_if<sc::InvalidContent>(&synced->new_items[2].content);
   ASSERT_NE(invalid, nullptr) << DescribeHistory(synced->new_items);
   EXPECT_NE(invalid->reason.find("Noa"), std::string::npos) << invalid->reason;
-  EXPECT_NE(invalid->reason.find("could not be decrypted: it arrived too late"),
-            std::string::npos)
+  EXPECT_NE(invalid->reason.find("could not be decrypted: it arrived too late"), std::string::npos)
       << invalid->reason;
   auto history = therapist->History("Noa");
   ASSERT_SB_OK(history);
@@ -92,8 +90,7 @@ TEST_F(UndecryptableTest, EvictedMessageIsShownAsNotDecryptable) {
                                kCliTimeout, &r));
     EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
     EXPECT_NE(r.stdout_text.find("could not be read"), std::string::npos) << r.stdout_text;
-    EXPECT_NE(r.stdout_text.find("could not be decrypted: it arrived too late"),
-              std::string::npos)
+    EXPECT_NE(r.stdout_text.find("could not be decrypted: it arrived too late"), std::string::npos)
         << r.stdout_text;
   }
 }

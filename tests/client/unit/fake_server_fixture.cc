@@ -5,10 +5,10 @@
 #include "client/src/device_address.h"
 #include "client/src/invite_code.h"
 #include "securebase/crypto/device_binding.h"
-#include "securebase/crypto/invite_proof.h"
-#include "securebase/crypto/secret_box.h"
 #include "securebase/crypto/encoding.h"
+#include "securebase/crypto/invite_proof.h"
 #include "securebase/crypto/random.h"
+#include "securebase/crypto/secret_box.h"
 #include "securebase/v1/content.pb.h"
 
 namespace securebase::client::testing {
@@ -47,7 +47,8 @@ std::string BarePeer::user_id_hex() const { return crypto::ToHex(user_id_); }
 BarePeer::Device& BarePeer::NewDevice(uint32_t id, std::vector<OneTimePreKeyWire>* otks) {
   Device& device = devices_[id];
   crypto::RandomSource& rng = crypto::SystemRandom();
-  device.auth = std::make_unique<crypto::DeviceAuthKeyPair>(crypto::DeviceAuthKeyPair::Generate(rng));
+  device.auth =
+      std::make_unique<crypto::DeviceAuthKeyPair>(crypto::DeviceAuthKeyPair::Generate(rng));
   device.sessions = std::make_unique<securebase::testing::InMemorySessionStore>();
   device.prekeys = std::make_unique<securebase::testing::InMemoryPreKeyStore>();
   for (int i = 0; i < 3; ++i) {
@@ -60,8 +61,9 @@ BarePeer::Device& BarePeer::NewDevice(uint32_t id, std::vector<OneTimePreKeyWire
     device.identities = std::make_unique<securebase::testing::InMemoryIdentityStore>(
         crypto::IdentityKeyPair::FromSeed(identity_->ExportSeed().span()).value(),
         AddressOf(user_id_, 0).value().user_id);
-    device.cipher = std::make_unique<crypto::SessionCipher>(
-        *device.sessions, *device.prekeys, *device.identities, AddressOf(user_id_, id).value(), rng);
+    device.cipher = std::make_unique<crypto::SessionCipher>(*device.sessions, *device.prekeys,
+                                                            *device.identities,
+                                                            AddressOf(user_id_, id).value(), rng);
   }
   return device;
 }
@@ -73,8 +75,9 @@ void BarePeer::PublishDeviceKeys(uint32_t id, const crypto::IdentityKeyPair& sig
       signer, address, next_prekey_id_++, crypto::SystemRandom());
   device.prekeys->AddSignedPreKey(spk);
   PreKeyUpload upload;
-  upload.signed_prekey = SignedPreKeyWire{spk.id, std::string(AsStringView(spk.key.public_key().span())),
-                                          std::string(AsStringView(spk.signature.span()))};
+  upload.signed_prekey =
+      SignedPreKeyWire{spk.id, std::string(AsStringView(spk.key.public_key().span())),
+                       std::string(AsStringView(spk.signature.span()))};
   const crypto::Bytes binding = crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
       signer, crypto::DeviceBinding{address, device.auth->public_key(), 1'800'000'000}));
   upload.device_binding.assign(binding.begin(), binding.end());
@@ -114,9 +117,9 @@ bool BarePeer::AcceptInvite(const std::string& code_text, const std::string& nam
       crypto::DeriveInviteKeys(crypto::InviteKey::FromBytes(code->invite_key.span()).value());
   std::unique_ptr<ServerApi> connection = Connection(1);
   Result<RedeemedInvite> redeemed = connection->RedeemInvite(code->invite_secret);
-  Result<PreKeyBundles> bundles =
-      redeemed.ok() ? connection->GetPreKeyBundles(redeemed->link.peer_user_id)
-                    : Result<PreKeyBundles>(redeemed.status());
+  Result<PreKeyBundles> bundles = redeemed.ok()
+                                      ? connection->GetPreKeyBundles(redeemed->link.peer_user_id)
+                                      : Result<PreKeyBundles>(redeemed.status());
   if (!bundles.ok() || bundles->devices.empty()) {
     ADD_FAILURE() << "redeem or fetch keys: " << Describe(bundles.status());
     return false;
@@ -133,9 +136,9 @@ bool BarePeer::AcceptInvite(const std::string& code_text, const std::string& nam
   bundle.signed_prekey_signature =
       crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey.signature)).value();
   const crypto::InviteProof proof = crypto::MakeInviteProof(
-      keys.proof_key,
-      crypto::InviteProofStatement{AddressOf(therapist, 0).value().user_id, therapist_key,
-                                   AddressOf(user_id_, 0).value().user_id, identity_->public_key()});
+      keys.proof_key, crypto::InviteProofStatement{
+                          AddressOf(therapist, 0).value().user_id, therapist_key,
+                          AddressOf(user_id_, 0).value().user_id, identity_->public_key()});
   content::v1::Content content;
   content.set_message_id(std::string(16, 'P'));
   content.mutable_profile()->set_display_name(name);
@@ -153,8 +156,9 @@ bool BarePeer::AcceptInvite(const std::string& code_text, const std::string& nam
   SendRequest send;
   send.recipient_user_id = therapist;
   send.client_message_id = std::string(16, 'I');
-  send.ciphertexts.push_back(OutgoingCiphertext{ServerDevice{therapist, device.device_id},
-                                                std::string(ciphertext->begin(), ciphertext->end())});
+  send.ciphertexts.push_back(
+      OutgoingCiphertext{ServerDevice{therapist, device.device_id},
+                         std::string(ciphertext->begin(), ciphertext->end())});
   Result<SendOutcome> sent = connection->Send(send);
   if (!sent.ok() || sent->mismatch) {
     ADD_FAILURE() << "send the introduction";

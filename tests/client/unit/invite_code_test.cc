@@ -190,7 +190,8 @@ TEST(InviteCode, ParsingIgnoresDashesAndSpaces) {
 
 TEST(InviteCode, RejectsAWrongPrefix) {
   const std::string compact = Compact(FormatInviteCode(MakeCode(41)));
-  for (const std::string prefix : {"", "sb1-", "sb3-", "sb0-", "sc2-", "xsb2-", "s2-", "sb-", "sbi-"}) {
+  for (const std::string prefix :
+       {"", "sb1-", "sb3-", "sb0-", "sc2-", "xsb2-", "s2-", "sb-", "sbi-"}) {
     EXPECT_FALSE(ParseInviteCode(prefix + compact).has_value()) << prefix;
   }
 }

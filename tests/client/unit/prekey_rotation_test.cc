@@ -54,13 +54,13 @@ TEST_F(PreKeyRotationTest, NewAccountPublishesADeviceBoundPreKeyAndItsBinding) {
   const crypto::DeviceAddress device{
       crypto::UserId::FromBytes(crypto::AsBytes(Raw(therapist->user_id()))).value(), 1};
   const DeviceBundle& published = bundles.devices[0];
-  EXPECT_TRUE(crypto::VerifyDeviceSignedPreKey(
-                  identity, device, published.signed_prekey.key_id,
-                  crypto::DhPublicKey::FromBytes(crypto::AsBytes(published.signed_prekey.public_key))
-                      .value(),
-                  crypto::Signature::FromBytes(crypto::AsBytes(published.signed_prekey.signature))
-                      .value())
-                  .ok())
+  EXPECT_TRUE(
+      crypto::VerifyDeviceSignedPreKey(
+          identity, device, published.signed_prekey.key_id,
+          crypto::DhPublicKey::FromBytes(crypto::AsBytes(published.signed_prekey.public_key))
+              .value(),
+          crypto::Signature::FromBytes(crypto::AsBytes(published.signed_prekey.signature)).value())
+          .ok())
       << "the published signed prekey is not device-bound";
   auto binding =
       crypto::ParseAndVerifyDeviceBinding(identity, crypto::AsBytes(published.device_binding));

@@ -5,11 +5,12 @@
 // Anything that does not bind exactly the caller is INVALID_ARGUMENT and
 // changes nothing. The server stores the record opaquely otherwise: clients
 // check it themselves (tests/client/e2e/device_list_test.cc).
+#include "securebase/crypto/device_binding.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/random.h"
 #include "tests/server/integration/harness/grpc_status.h"
@@ -22,16 +23,16 @@ class DeviceBindingTest : public ServerSuite<DeviceBindingTest> {};
 
 crypto::DeviceAddress CryptoAddress(const TestAccount& account, size_t index) {
   return crypto::DeviceAddress{
-      crypto::UserId::FromBytes(crypto::ByteSpan(
-                                    reinterpret_cast<const uint8_t*>(account.user_id().data()),
-                                    account.user_id().size()))
+      crypto::UserId::FromBytes(
+          crypto::ByteSpan(reinterpret_cast<const uint8_t*>(account.user_id().data()),
+                           account.user_id().size()))
           .value(),
       account.device_id(index)};
 }
 
 // `signer`'s binding record for `device` (of `account`) with its auth key.
-std::string Binding(const crypto::IdentityKeyPair& signer, const TestAccount& account,
-                    size_t index, const crypto::DeviceAddress& device) {
+std::string Binding(const crypto::IdentityKeyPair& signer, const TestAccount& account, size_t index,
+                    const crypto::DeviceAddress& device) {
   crypto::DeviceBinding binding{device, account.device(index).auth.public_key(), 1'800'000'000};
   const crypto::Bytes record =
       crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(signer, binding));

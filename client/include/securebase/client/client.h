@@ -62,7 +62,7 @@ struct Contact {
   // messages that arrive under the new key are kept but not shown, and
   // nothing is sent (sends_held).
   bool identity_changed = false;
-  bool sends_held = false;  // The key changed: sends wait for Trust() or Verify().
+  bool sends_held = false;                   // The key changed: sends wait for Trust() or Verify().
   std::optional<Availability> availability;  // A therapist's notice.
 };
 

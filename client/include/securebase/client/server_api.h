@@ -78,7 +78,7 @@ struct DeviceBundle {
 
 // What this device publishes about itself (each part optional).
 struct PreKeyUpload {
-  std::optional<SignedPreKeyWire> signed_prekey;  // Replaces the current one.
+  std::optional<SignedPreKeyWire> signed_prekey;    // Replaces the current one.
   std::vector<OneTimePreKeyWire> one_time_prekeys;  // Added to the pool.
   std::string device_binding;  // This device's binding record; empty: unchanged.
 };
