@@ -26,6 +26,7 @@
 #include "securebase/v1/content.pb.h"
 #include "tests/client/e2e/e2e_support.h"
 #include "tests/client/e2e/mitm_proxy.h"
+#include "tests/client/e2e/raw_peer.h"
 #include "tests/server/integration/harness/grpc_status.h"
 #include "tests/server/integration/harness/test_account.h"
 #include "tests/testing/in_memory_stores.h"
@@ -45,21 +46,7 @@ crypto::UserId UserIdOf(const std::string& raw) {
   return crypto::UserId::FromBytes(crypto::AsBytes(raw)).value();
 }
 
-class DeviceListTest : public E2eTest {
- protected:
-  void SetUp() override {
-    E2eTest::SetUp();
-    if (HasFatalFailure()) return;
-    proxy_ = std::make_unique<MitmProxy>(server().channel());
-    ASSERT_TRUE(proxy_->Start());
-  }
-
-  std::function<void(sc::ClientOptions&)> Through() {
-    return [this](sc::ClientOptions& o) { o.server_address = proxy_->address(); };
-  }
-
-  std::unique_ptr<MitmProxy> proxy_;
-};
+class DeviceListTest : public ProxiedE2eTest {};
 
 TEST_F(DeviceListTest, ServerInventedDevicesAreRefusedAndSendsStillGoOut) {
   auto therapist = Create(sc::Role::kTherapist, "Dr. Devices", Through());
@@ -251,25 +238,8 @@ class SecondDevice {
     v1::SendRequest send;
     send.set_recipient_user_id(peer);
     send.set_client_message_id(crypto::FromHex(RandomHex(16)).value());
-    for (const auto& device : bundles.devices()) {
-      crypto::PreKeyBundle bundle;
-      bundle.identity_key =
-          crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles.identity_key())).value();
-      bundle.signed_prekey_id = device.signed_prekey().key_id();
-      bundle.signed_prekey =
-          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key()))
-              .value();
-      bundle.signed_prekey_signature =
-          crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey().signature())).value();
-      const crypto::DeviceAddress to{UserIdOf(peer), device.device_id()};
-      const std::string plain = message.SerializeAsString();
-      auto ciphertext = cipher_->Encrypt(to, crypto::AsBytes(plain), &bundle);
-      if (!ciphertext.ok()) {
-        return ::testing::AssertionFailure()
-               << "encrypt to the peer: " << ciphertext.status().ToString();
-      }
-      AddCiphertext(send, peer, device.device_id(), *ciphertext);
-    }
+    auto to_peer = EncryptToEveryDevice(*cipher_, peer, bundles, message.SerializeAsString(), send);
+    if (!to_peer) return to_peer;
     const std::string plain = transcript.SerializeAsString();
     auto to_first =
         cipher_->Encrypt(crypto::DeviceAddress{UserIdOf(user_id_), 1}, crypto::AsBytes(plain));
@@ -290,14 +260,6 @@ class SecondDevice {
   const std::string& last_id() const { return last_id_; }
 
  private:
-  static void AddCiphertext(v1::SendRequest& send, const std::string& user, uint32_t device,
-                            const crypto::Bytes& ciphertext) {
-    v1::OutgoingCiphertext* c = send.add_ciphertexts();
-    c->mutable_recipient()->set_user_id(user);
-    c->mutable_recipient()->set_device_id(device);
-    c->set_ciphertext(std::string(ciphertext.begin(), ciphertext.end()));
-  }
-
   std::shared_ptr<it::Api> api_;
   std::string user_id_;
   crypto::IdentityKeyPair identity_;

@@ -34,6 +34,7 @@
 #include "securebase/v1/records.pb.h"
 #include "tests/client/e2e/e2e_support.h"
 #include "tests/client/e2e/mitm_proxy.h"
+#include "tests/client/e2e/raw_peer.h"
 #include "tests/testing/in_memory_stores.h"
 
 namespace securebase::e2e {
@@ -456,18 +457,7 @@ TEST_F(KeyChangeTest, ServerInjectedFirstMessageIsNotShownAsTheTherapists) {
   bundles.emplace();
   ASSERT_TRUE(proxy.GetPreKeyBundlesAs(therapist_token, client_id, &*bundles).ok());
   ASSERT_EQ(bundles->devices_size(), 1);
-  const crypto::DeviceAddress client_device{UserIdOf(client_id), bundles->devices(0).device_id()};
   const crypto::DeviceAddress forged_from{UserIdOf(therapist_id), 1};
-  crypto::PreKeyBundle bundle;
-  bundle.identity_key =
-      crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles->identity_key())).value();
-  bundle.signed_prekey_id = bundles->devices(0).signed_prekey().key_id();
-  bundle.signed_prekey = crypto::DhPublicKey::FromBytes(
-                             crypto::AsBytes(bundles->devices(0).signed_prekey().public_key()))
-                             .value();
-  bundle.signed_prekey_signature =
-      crypto::Signature::FromBytes(crypto::AsBytes(bundles->devices(0).signed_prekey().signature()))
-          .value();
   testing::InMemorySessionStore sessions;
   testing::InMemoryPreKeyStore prekeys;
   testing::InMemoryIdentityStore identities(
@@ -475,16 +465,11 @@ TEST_F(KeyChangeTest, ServerInjectedFirstMessageIsNotShownAsTheTherapists) {
       UserIdOf(therapist_id));
   crypto::SessionCipher forger(sessions, prekeys, identities, forged_from, crypto::SystemRandom());
   auto forge = [&](const content::v1::Content& content) {
-    const std::string plain = content.SerializeAsString();
-    auto ciphertext = forger.Encrypt(client_device, crypto::AsBytes(plain), &bundle);
-    EXPECT_TRUE(ciphertext.ok()) << ciphertext.status().ToString();
     v1::SendRequest request;
     request.set_recipient_user_id(client_id);
     request.set_client_message_id(crypto::FromHex(RandomHex(16)).value());
-    v1::OutgoingCiphertext* envelope = request.add_ciphertexts();
-    envelope->mutable_recipient()->set_user_id(client_id);
-    envelope->mutable_recipient()->set_device_id(client_device.device_id);
-    envelope->set_ciphertext(std::string(ciphertext->begin(), ciphertext->end()));
+    EXPECT_TRUE(
+        EncryptToEveryDevice(forger, client_id, *bundles, content.SerializeAsString(), request));
     return proxy.SendAs(therapist_token, request);
   };
   content::v1::Content rename;

@@ -321,4 +321,15 @@ std::string MitmProxy::last_authorization(const std::string& method) const {
   return found == hooks_->authorization.end() ? std::string() : found->second;
 }
 
+void ProxiedE2eTest::SetUp() {
+  E2eTest::SetUp();
+  if (HasFatalFailure()) return;
+  proxy_ = std::make_unique<MitmProxy>(server().channel());
+  ASSERT_TRUE(proxy_->Start()) << "the proxy did not start";
+}
+
+std::function<void(client::ClientOptions&)> ProxiedE2eTest::Through() {
+  return [this](client::ClientOptions& o) { o.server_address = proxy_->address(); };
+}
+
 }  // namespace securebase::e2e

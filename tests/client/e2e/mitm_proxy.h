@@ -27,6 +27,7 @@
 #include "securebase/v1/keys.grpc.pb.h"
 #include "securebase/v1/links.grpc.pb.h"
 #include "securebase/v1/messages.grpc.pb.h"
+#include "tests/client/e2e/e2e_support.h"
 
 namespace securebase::e2e {
 
@@ -107,6 +108,17 @@ class MitmProxy {
   std::unique_ptr<MessagesService> messages_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
+};
+
+// The e2e fixture with a MitmProxy in front of the test's server: clients
+// created with Through() talk to the proxy.
+class ProxiedE2eTest : public E2eTest {
+ protected:
+  void SetUp() override;
+  // For Create/Reopen: the client connects to the proxy.
+  std::function<void(client::ClientOptions&)> Through();
+
+  std::unique_ptr<MitmProxy> proxy_;
 };
 
 }  // namespace securebase::e2e

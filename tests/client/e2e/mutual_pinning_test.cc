@@ -60,27 +60,8 @@ class RawWriter {
     v1::SendRequest send;
     send.set_recipient_user_id(peer);
     send.set_client_message_id(crypto::FromHex(RandomHex(16)).value());
-    const std::string plain = message.SerializeAsString();
-    for (const auto& device : bundles.devices()) {
-      crypto::PreKeyBundle bundle;
-      bundle.identity_key =
-          crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles.identity_key())).value();
-      bundle.signed_prekey_id = device.signed_prekey().key_id();
-      bundle.signed_prekey =
-          crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key()))
-              .value();
-      bundle.signed_prekey_signature =
-          crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey().signature())).value();
-      auto ciphertext = cipher_.Encrypt(crypto::DeviceAddress{UserIdOf(peer), device.device_id()},
-                                        crypto::AsBytes(plain), &bundle);
-      if (!ciphertext.ok()) {
-        return ::testing::AssertionFailure() << "encrypt: " << ciphertext.status().ToString();
-      }
-      v1::OutgoingCiphertext* c = send.add_ciphertexts();
-      c->mutable_recipient()->set_user_id(peer);
-      c->mutable_recipient()->set_device_id(device.device_id());
-      c->set_ciphertext(std::string(ciphertext->begin(), ciphertext->end()));
-    }
+    auto encrypted = EncryptToEveryDevice(cipher_, peer, bundles, message.SerializeAsString(), send);
+    if (!encrypted) return encrypted;
     s = account_.SendRequest(send);
     if (!s.ok()) return ::testing::AssertionFailure() << "send: " << it::StatusString(s);
     return ::testing::AssertionSuccess();
@@ -108,21 +89,14 @@ content::Content Text(const std::string& body) {
   return c;
 }
 
-class MutualPinningTest : public E2eTest {
+class MutualPinningTest : public ProxiedE2eTest {
  protected:
   void SetUp() override {
-    E2eTest::SetUp();
+    ProxiedE2eTest::SetUp();
     if (HasFatalFailure()) return;
-    proxy_ = std::make_unique<MitmProxy>(server().channel());
-    ASSERT_TRUE(proxy_->Start());
     api_ = std::make_shared<it::Api>(server().channel());
   }
 
-  std::function<void(sc::ClientOptions&)> Through() {
-    return [this](sc::ClientOptions& o) { o.server_address = proxy_->address(); };
-  }
-
-  std::unique_ptr<MitmProxy> proxy_;
   std::shared_ptr<it::Api> api_;
 };
 

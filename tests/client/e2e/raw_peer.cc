@@ -4,6 +4,7 @@
 
 #include "client/src/invite_code.h"
 #include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret_box.h"
 #include "securebase/v1/content.pb.h"
@@ -50,6 +51,51 @@ std::string DeviceBindingFor(const it::TestAccount& account, size_t device_index
     return ::testing::AssertionFailure() << "upload device keys: " << it::StatusString(status);
   }
   device.signed_prekey = std::move(spk);
+  return ::testing::AssertionSuccess();
+}
+
+crypto::PreKeyBundle BundleOf(const v1::GetPreKeyBundlesResponse& bundles,
+                              const v1::DeviceBundle& device) {
+  crypto::PreKeyBundle bundle;
+  bundle.identity_key =
+      crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(bundles.identity_key())).value();
+  bundle.signed_prekey_id = device.signed_prekey().key_id();
+  bundle.signed_prekey =
+      crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.signed_prekey().public_key())).value();
+  bundle.signed_prekey_signature =
+      crypto::Signature::FromBytes(crypto::AsBytes(device.signed_prekey().signature())).value();
+  if (device.has_one_time_prekey()) {
+    bundle.one_time_prekey = crypto::OneTimePreKeyPublic{
+        device.one_time_prekey().key_id(),
+        crypto::DhPublicKey::FromBytes(crypto::AsBytes(device.one_time_prekey().public_key()))
+            .value()};
+  }
+  return bundle;
+}
+
+void AddCiphertext(v1::SendRequest& send, const std::string& user, uint32_t device,
+                   const crypto::Bytes& ciphertext) {
+  v1::OutgoingCiphertext* c = send.add_ciphertexts();
+  c->mutable_recipient()->set_user_id(user);
+  c->mutable_recipient()->set_device_id(device);
+  c->set_ciphertext(std::string(ciphertext.begin(), ciphertext.end()));
+}
+
+::testing::AssertionResult EncryptToEveryDevice(crypto::SessionCipher& cipher,
+                                                const std::string& peer,
+                                                const v1::GetPreKeyBundlesResponse& bundles,
+                                                const std::string& plain, v1::SendRequest& send) {
+  const crypto::UserId user = crypto::UserId::FromBytes(crypto::AsBytes(peer)).value();
+  for (const auto& device : bundles.devices()) {
+    const crypto::PreKeyBundle bundle = BundleOf(bundles, device);
+    auto ciphertext = cipher.Encrypt(crypto::DeviceAddress{user, device.device_id()},
+                                     crypto::AsBytes(plain), &bundle);
+    if (!ciphertext.ok()) {
+      return ::testing::AssertionFailure()
+             << "encrypt to device " << device.device_id() << ": " << ciphertext.status().ToString();
+    }
+    AddCiphertext(send, peer, device.device_id(), *ciphertext);
+  }
   return ::testing::AssertionSuccess();
 }
 

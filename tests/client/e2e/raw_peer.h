@@ -12,6 +12,7 @@
 
 #include "securebase/crypto/invite_proof.h"
 #include "securebase/crypto/keys.h"
+#include "securebase/crypto/session_cipher.h"
 #include "tests/server/integration/harness/test_account.h"
 
 namespace securebase::e2e {
@@ -30,6 +31,23 @@ std::string DeviceBindingFor(const integration::TestAccount& account, size_t dev
 // default; another key plays a server that invents the device).
 ::testing::AssertionResult PublishDeviceKeys(integration::TestAccount& account, size_t device_index,
                                              const crypto::IdentityKeyPair* signer = nullptr);
+
+// The bundle a server answer lists for `device`, as crypto's PreKeyBundle
+// (sizes are the server's to check; a test peer trusts them).
+crypto::PreKeyBundle BundleOf(const v1::GetPreKeyBundlesResponse& bundles,
+                              const v1::DeviceBundle& device);
+
+// Encrypts `plain` with `cipher` to every device `bundles` lists for `peer`
+// (raw user id), starting sessions from the bundles where there are none,
+// and adds the ciphertexts to `send`.
+::testing::AssertionResult EncryptToEveryDevice(crypto::SessionCipher& cipher,
+                                                const std::string& peer,
+                                                const v1::GetPreKeyBundlesResponse& bundles,
+                                                const std::string& plain, v1::SendRequest& send);
+
+// Adds one ciphertext for (user, device) to `send`.
+void AddCiphertext(v1::SendRequest& send, const std::string& user, uint32_t device,
+                   const crypto::Bytes& ciphertext);
 
 // An invite of a raw therapist in the library's format (v2), with a sealed
 // profile naming it `name`. `keys` receives the invite's derived keys (to

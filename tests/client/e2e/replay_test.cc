@@ -25,15 +25,8 @@ namespace {
 
 namespace records = ::securebase::client::records;
 
-class ReplayTest : public E2eTest {
+class ReplayTest : public ProxiedE2eTest {
  protected:
-  void SetUp() override {
-    E2eTest::SetUp();
-    if (HasFatalFailure()) return;
-    proxy_ = std::make_unique<MitmProxy>(server().channel());
-    ASSERT_TRUE(proxy_->Start());
-  }
-
   // Therapist and client, both through the proxy.
   void SetUpPair() {
     therapist_ = Create(sc::Role::kTherapist, "Dr. Replay", Through());
@@ -44,9 +37,6 @@ class ReplayTest : public E2eTest {
     therapist_raw_ = crypto::FromHex(therapist_->user_id()).value();
   }
 
-  std::function<void(sc::ClientOptions&)> Through() {
-    return [this](sc::ClientOptions& o) { o.server_address = proxy_->address(); };
-  }
 
   // The client "reinstalls": its sessions with the therapist are deleted
   // from its vault (the client is closed meanwhile), so its next message
@@ -135,7 +125,6 @@ class ReplayTest : public E2eTest {
     ASSERT_EQ(CountId(last->new_items, *later), 1u) << DescribeHistory(last->new_items);
   }
 
-  std::unique_ptr<MitmProxy> proxy_;
   std::unique_ptr<sc::Client> therapist_;
   std::unique_ptr<sc::Client> client_;
   std::string client_raw_;
