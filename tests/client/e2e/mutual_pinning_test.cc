@@ -60,7 +60,8 @@ class RawWriter {
     v1::SendRequest send;
     send.set_recipient_user_id(peer);
     send.set_client_message_id(crypto::FromHex(RandomHex(16)).value());
-    auto encrypted = EncryptToEveryDevice(cipher_, peer, bundles, message.SerializeAsString(), send);
+    auto encrypted =
+        EncryptToEveryDevice(cipher_, peer, bundles, message.SerializeAsString(), send);
     if (!encrypted) return encrypted;
     s = account_.SendRequest(send);
     if (!s.ok()) return ::testing::AssertionFailure() << "send: " << it::StatusString(s);

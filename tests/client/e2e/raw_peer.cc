@@ -91,8 +91,8 @@ void AddCiphertext(v1::SendRequest& send, const std::string& user, uint32_t devi
     auto ciphertext = cipher.Encrypt(crypto::DeviceAddress{user, device.device_id()},
                                      crypto::AsBytes(plain), &bundle);
     if (!ciphertext.ok()) {
-      return ::testing::AssertionFailure()
-             << "encrypt to device " << device.device_id() << ": " << ciphertext.status().ToString();
+      return ::testing::AssertionFailure() << "encrypt to device " << device.device_id() << ": "
+                                           << ciphertext.status().ToString();
     }
     AddCiphertext(send, peer, device.device_id(), *ciphertext);
   }

@@ -37,7 +37,6 @@ class ReplayTest : public ProxiedE2eTest {
     therapist_raw_ = crypto::FromHex(therapist_->user_id()).value();
   }
 
-
   // The client "reinstalls": its sessions with the therapist are deleted
   // from its vault (the client is closed meanwhile), so its next message
   // starts a new session from the therapist's bundle.
