@@ -16,6 +16,7 @@
 
 #include "securebase/crypto/hkdf.h"
 #include "securebase/crypto/limits.h"
+#include "tests/testing/archive_doubles.h"
 #include "tests/testing/deterministic_random.h"
 #include "tests/testing/must.h"
 
@@ -23,50 +24,11 @@ namespace securebase::crypto {
 namespace {
 
 using ::securebase::testing::DeterministicRandom;
+using ::securebase::testing::MemoryArchiveSink;
 using ::securebase::testing::Must;
+using ::securebase::testing::RecordCollector;
 
 constexpr uint32_t kSmallChunk = kMinArchiveChunkSize;  // 256: many chunks from little data.
-
-class CollectingSink final : public ArchiveSink {
- public:
-  Status WriteHeader(ByteSpan header) override {
-    if (fail_header) return Status::StorageFailure("disk full");
-    header_.assign(header.begin(), header.end());
-    return Status::Ok();
-  }
-  Status WriteChunk(uint64_t index, ByteSpan chunk) override {
-    if (fail_at_chunk && index == *fail_at_chunk) return Status::StorageFailure("disk full");
-    EXPECT_EQ(index, chunks_.size());
-    chunks_.emplace_back(chunk.begin(), chunk.end());
-    return Status::Ok();
-  }
-  Bytes All() const {
-    Bytes out = header_;
-    for (const auto& c : chunks_) out.insert(out.end(), c.begin(), c.end());
-    return out;
-  }
-  const Bytes& header() const { return header_; }
-  const std::vector<Bytes>& chunks() const { return chunks_; }
-
-  bool fail_header = false;
-  std::optional<uint64_t> fail_at_chunk;
-
- private:
-  Bytes header_;
-  std::vector<Bytes> chunks_;
-};
-
-class CollectingHandler final : public ArchiveRecordHandler {
- public:
-  Status OnRecord(ByteSpan record) override {
-    if (fail_after && records.size() == *fail_after) return Status::StorageFailure("vault full");
-    records.emplace_back(AsString(record));
-    return Status::Ok();
-  }
-  static std::string AsString(ByteSpan b) { return std::string(b.begin(), b.end()); }
-  std::vector<std::string> records;
-  std::optional<size_t> fail_after;
-};
 
 ByteSpan Span(const std::string& s) {
   return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -88,7 +50,7 @@ Written Write(const ArchiveKey& key, const std::vector<std::string>& records,
               ArchiveKind kind = ArchiveKind::kHistoryTransfer, uint32_t chunk_size = kSmallChunk,
               uint64_t seed = 1) {
   DeterministicRandom rng(seed);
-  CollectingSink sink;
+  MemoryArchiveSink sink;
   ArchiveWriter writer =
       Must(ArchiveWriter::Start(key, kind, sink, rng, ArchiveOptions{chunk_size}), "Start");
   for (const auto& r : records) EXPECT_TRUE(writer.Add(Span(r)).ok());
@@ -99,7 +61,7 @@ Written Write(const ArchiveKey& key, const std::vector<std::string>& records,
 }
 
 // Feeds `bytes` in pieces of `step` (0: all at once); returns the first error.
-Status FeedAll(ArchiveReader& reader, ByteSpan bytes, CollectingHandler& handler, size_t step = 0) {
+Status FeedAll(ArchiveReader& reader, ByteSpan bytes, RecordCollector& handler, size_t step = 0) {
   if (step == 0) return reader.Feed(bytes, handler);
   for (size_t i = 0; i < bytes.size(); i += step) {
     SB_RETURN_IF_ERROR(reader.Feed(bytes.subspan(i, std::min(step, bytes.size() - i)), handler));
@@ -130,7 +92,7 @@ TEST_F(ArchiveTest, RoundTripsRecordsInOrderWhateverTheSplit) {
   const Written w = Write(key_, records);
   for (size_t step : {size_t{0}, size_t{1}, size_t{7}, size_t{255}, size_t{273}, size_t{1000}}) {
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     ASSERT_TRUE(FeedAll(reader, w.bytes, handler, step).ok()) << step;
     EXPECT_TRUE(reader.Finish().ok());
     EXPECT_TRUE(reader.finished());
@@ -163,7 +125,7 @@ TEST_F(ArchiveTest, AnEmptyArchiveIsOnePaddedChunk) {
   const Written w = Write(key_, {});
   ASSERT_EQ(w.chunks.size(), 1u);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   ASSERT_TRUE(reader.Feed(w.bytes, handler).ok());
   EXPECT_TRUE(reader.Finish().ok());
   EXPECT_TRUE(handler.records.empty());
@@ -173,7 +135,7 @@ TEST_F(ArchiveTest, ARecordThatFillsTheChunkExactlyIsFollowedByAPaddingChunk) {
   const Written w = Write(key_, {Record(kSmallChunk - 4, 9)});
   ASSERT_EQ(w.chunks.size(), 2u);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   ASSERT_TRUE(reader.Feed(w.bytes, handler).ok());
   EXPECT_TRUE(reader.Finish().ok());
   EXPECT_EQ(handler.records, std::vector<std::string>{Record(kSmallChunk - 4, 9)});
@@ -183,13 +145,13 @@ TEST_F(ArchiveTest, TheDefaultChunkSizeRoundTripsLargeRecords) {
   const std::vector<std::string> records = {Record(200'000, 1), Record(10, 2),
                                             Record(kMaxArchiveRecordSize, 3)};
   DeterministicRandom rng(5);
-  CollectingSink sink;
+  MemoryArchiveSink sink;
   ArchiveWriter writer = Must(ArchiveWriter::Start(key_, ArchiveKind::kBackup, sink, rng), "Start");
   for (const auto& r : records) ASSERT_TRUE(writer.Add(Span(r)).ok());
   ASSERT_TRUE(writer.Finish().ok());
   EXPECT_EQ(sink.chunks()[0].size(), kDefaultArchiveChunkSize + kArchiveChunkOverhead);
   ArchiveReader reader(key_, ArchiveKind::kBackup);
-  CollectingHandler handler;
+  RecordCollector handler;
   ASSERT_TRUE(reader.Feed(sink.All(), handler).ok());
   EXPECT_TRUE(reader.Finish().ok());
   EXPECT_EQ(handler.records, records);
@@ -207,7 +169,7 @@ TEST_F(ArchiveTest, TheSameRandomnessWritesTheSameBytes) {
 TEST_F(ArchiveTest, AWrongKeyIsRefusedAtTheFirstChunk) {
   const Written w = Write(key_, MixedRecords());
   ArchiveReader reader(other_key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   const Status s = reader.Feed(w.bytes, handler);
   EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage);
   EXPECT_NE(s.message().find("chunk 0 does not authenticate"), std::string::npos) << s.message();
@@ -220,7 +182,7 @@ TEST_F(ArchiveTest, AWrongKeyIsRefusedAtTheFirstChunk) {
 TEST_F(ArchiveTest, ABackupIsNotReadAsAHistoryTransferNorTheReverse) {
   const Written backup = Write(key_, MixedRecords(), ArchiveKind::kBackup);
   ArchiveReader as_transfer(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   const Status s = as_transfer.Feed(backup.bytes, handler);
   EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage);
   EXPECT_EQ(s.message(), "this archive is a backup, not a history transfer");
@@ -244,7 +206,7 @@ TEST_F(ArchiveTest, AnEditedHeaderFailsAtTheFirstChunk) {
     Bytes edited = w.bytes;
     edited[i] ^= 0x01;
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     Status s = reader.Feed(edited, handler);
     if (s.ok()) s = reader.Finish();
     EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage) << i;
@@ -258,7 +220,7 @@ TEST_F(ArchiveTest, AnUnknownVersionIsAClearErrorAndVersionZeroIsNotAnArchive) {
     Bytes future = w.bytes;
     future[0] = version;
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     const Status s = reader.Feed(future, handler);
     EXPECT_EQ(s.code(), ErrorCode::kUnsupportedVersion);
     EXPECT_NE(s.message().find("newer SecureBase"), std::string::npos) << s.message();
@@ -266,13 +228,13 @@ TEST_F(ArchiveTest, AnUnknownVersionIsAClearErrorAndVersionZeroIsNotAnArchive) {
   Bytes zero = w.bytes;
   zero[0] = 0;
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   EXPECT_EQ(reader.Feed(zero, handler).code(), ErrorCode::kInvalidMessage);
 }
 
 TEST_F(ArchiveTest, ChunkSizesOutOfBoundsAreRefusedByWriterAndReader) {
   DeterministicRandom rng(1);
-  CollectingSink sink;
+  MemoryArchiveSink sink;
   for (uint32_t size : {kMinArchiveChunkSize - 1, kMaxArchiveChunkSize + 1, 0u}) {
     auto started =
         ArchiveWriter::Start(key_, ArchiveKind::kBackup, sink, rng, ArchiveOptions{size});
@@ -286,7 +248,7 @@ TEST_F(ArchiveTest, ChunkSizesOutOfBoundsAreRefusedByWriterAndReader) {
     edited[4] = static_cast<uint8_t>(size >> 8);
     edited[5] = static_cast<uint8_t>(size);
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     const Status s = reader.Feed(edited, handler);
     EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage) << size;
     EXPECT_NE(s.message().find("out of bounds"), std::string::npos) << s.message();
@@ -301,7 +263,7 @@ TEST_F(ArchiveTest, ATamperedChunkIsRefusedAfterTheRecordsBeforeIt) {
       Bytes tampered = w.bytes;
       tampered[ArchiveChunkOffset(kSmallChunk, chunk) + byte] ^= 0x20;
       ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-      CollectingHandler handler;
+      RecordCollector handler;
       const Status s = reader.Feed(tampered, handler);
       EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage);
       EXPECT_EQ(reader.chunks_read(), chunk);
@@ -325,7 +287,7 @@ TEST_F(ArchiveTest, ATruncatedArchiveIsRefusedAtFinish) {
                          w.bytes.size() - 1};
   for (size_t cut : cuts) {
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     ASSERT_TRUE(reader.Feed(ByteSpan(w.bytes).first(cut), handler).ok()) << cut;
     const Status s = reader.Finish();
     EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage) << cut;
@@ -365,7 +327,7 @@ TEST_F(ArchiveTest, ReorderedDuplicatedOrDroppedChunksAreRefused) {
   }
   for (const auto& c : cases) {
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-    CollectingHandler handler;
+    RecordCollector handler;
     const Status s = reader.Feed(assemble(c.order), handler);
     EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage) << c.what;
     EXPECT_EQ(reader.chunks_read(), c.refused_at) << c.what;
@@ -380,7 +342,7 @@ TEST_F(ArchiveTest, AChunkOfAnotherArchiveUnderTheSameKeyIsRefused) {
   const size_t at = ArchiveChunkOffset(kSmallChunk, 4);
   std::copy(b.chunks[4].begin(), b.chunks[4].end(), spliced.begin() + at);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   EXPECT_EQ(reader.Feed(spliced, handler).code(), ErrorCode::kInvalidMessage);
   EXPECT_EQ(reader.chunks_read(), 4u);
   // And b's header with a's chunks.
@@ -395,7 +357,7 @@ TEST_F(ArchiveTest, BytesAfterTheFinalChunkAreRefusedAndChangeNothing) {
   const auto records = MixedRecords();
   const Written w = Write(key_, records);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   Bytes longer = w.bytes;
   longer.push_back(0);
   const Status s = reader.Feed(longer, handler);
@@ -412,7 +374,7 @@ TEST_F(ArchiveTest, ADroppedConnectionResumesFromTheLastGoodChunk) {
   const auto records = MixedRecords();
   const Written w = Write(key_, records);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   // The connection drops in the middle of chunk 7, twice, then in the header
   // of a fresh reader.
   const size_t drop = ArchiveChunkOffset(kSmallChunk, 7) + 100;
@@ -434,7 +396,7 @@ TEST_F(ArchiveTest, ADroppedConnectionResumesFromTheLastGoodChunk) {
   EXPECT_EQ(handler.records, records);  // Each record exactly once.
 
   ArchiveReader fresh(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler fresh_handler;
+  RecordCollector fresh_handler;
   ASSERT_TRUE(fresh.Feed(ByteSpan(w.bytes).first(12), fresh_handler).ok());
   fresh.DiscardIncompleteChunk();
   EXPECT_EQ(fresh.next_offset(), 0u);
@@ -449,7 +411,7 @@ TEST_F(ArchiveTest, AChunkDamagedInTransitCanBeFetchedAgain) {
   Bytes damaged = w.bytes;
   damaged[ArchiveChunkOffset(kSmallChunk, 6) + 40] ^= 1;
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   ASSERT_EQ(reader.Feed(damaged, handler).code(), ErrorCode::kInvalidMessage);
   ASSERT_EQ(reader.next_offset(), ArchiveChunkOffset(kSmallChunk, 6));
   ASSERT_TRUE(reader.Feed(ByteSpan(w.bytes).subspan(reader.next_offset()), handler).ok());
@@ -462,7 +424,7 @@ TEST_F(ArchiveTest, AChunkDamagedInTransitCanBeFetchedAgain) {
 TEST_F(ArchiveTest, AHandlerErrorStopsTheReaderForGood) {
   const Written w = Write(key_, MixedRecords());
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   handler.fail_after = 5;
   EXPECT_EQ(reader.Feed(w.bytes, handler).code(), ErrorCode::kStorageFailure);
   EXPECT_EQ(handler.records.size(), 5u);
@@ -474,7 +436,7 @@ TEST_F(ArchiveTest, AHandlerErrorStopsTheReaderForGood) {
 
 TEST_F(ArchiveTest, ASinkErrorStopsTheWriterForGood) {
   DeterministicRandom rng(1);
-  CollectingSink failing_header;
+  MemoryArchiveSink failing_header;
   failing_header.fail_header = true;
   EXPECT_EQ(ArchiveWriter::Start(key_, ArchiveKind::kBackup, failing_header, rng,
                                  ArchiveOptions{kSmallChunk})
@@ -482,7 +444,7 @@ TEST_F(ArchiveTest, ASinkErrorStopsTheWriterForGood) {
                 .code(),
             ErrorCode::kStorageFailure);
 
-  CollectingSink sink;
+  MemoryArchiveSink sink;
   sink.fail_at_chunk = 2;
   ArchiveWriter writer =
       Must(ArchiveWriter::Start(key_, ArchiveKind::kBackup, sink, rng, ArchiveOptions{kSmallChunk}),
@@ -496,7 +458,7 @@ TEST_F(ArchiveTest, ASinkErrorStopsTheWriterForGood) {
 
 TEST_F(ArchiveTest, AnOversizedRecordIsRefusedAndTheWriterGoesOn) {
   DeterministicRandom rng(1);
-  CollectingSink sink;
+  MemoryArchiveSink sink;
   ArchiveWriter writer = Must(ArchiveWriter::Start(key_, ArchiveKind::kHistoryTransfer, sink, rng,
                                                    ArchiveOptions{kSmallChunk}),
                               "Start");
@@ -508,7 +470,7 @@ TEST_F(ArchiveTest, AnOversizedRecordIsRefusedAndTheWriterGoesOn) {
   EXPECT_EQ(writer.Finish().code(), ErrorCode::kInvalidState);
   EXPECT_EQ(writer.Add(Span(std::string("late"))).code(), ErrorCode::kInvalidState);
   ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
-  CollectingHandler handler;
+  RecordCollector handler;
   ASSERT_TRUE(reader.Feed(sink.All(), handler).ok());
   EXPECT_EQ(handler.records, std::vector<std::string>{"after"});
 }
@@ -612,7 +574,7 @@ class RawArchive {
   Bytes bytes_;
 };
 
-Status ReadRaw(const ArchiveKey& key, const RawArchive& raw, CollectingHandler& handler) {
+Status ReadRaw(const ArchiveKey& key, const RawArchive& raw, RecordCollector& handler) {
   ArchiveReader reader(key, ArchiveKind::kHistoryTransfer);
   SB_RETURN_IF_ERROR(reader.Feed(raw.bytes(), handler));
   return reader.Finish();
@@ -625,7 +587,7 @@ TEST_F(ArchiveTest, AKeyHolderCannotSlipMalformedPlaintextPastTheReader) {
   {
     RawArchive ok(key_, kSmallChunk);  // The well-formed control.
     ok.Push(hello, kFinal);
-    CollectingHandler handler;
+    RecordCollector handler;
     EXPECT_TRUE(ReadRaw(key_, ok, handler).ok());
     EXPECT_EQ(handler.records, std::vector<std::string>{"hello"});
   }
@@ -647,7 +609,7 @@ TEST_F(ArchiveTest, AKeyHolderCannotSlipMalformedPlaintextPastTheReader) {
   for (const auto& c : cases) {
     RawArchive raw(key_, kSmallChunk);
     for (const auto& [plaintext, tag] : c.chunks) raw.Push(plaintext, tag);
-    CollectingHandler handler;
+    RecordCollector handler;
     const Status s = ReadRaw(key_, raw, handler);
     EXPECT_EQ(s.code(), ErrorCode::kInvalidMessage) << c.what;
     EXPECT_NE(s.message().find(c.message_part), std::string::npos) << c.what << ": " << s.message();

@@ -2,9 +2,9 @@
 // A person mistyping a code must get "typo", "missing character" or "this
 // character cannot be in a code", never a cryptographic failure later; a code
 // from a newer app says so. The text is checked against an independent
-// Crockford base32 encoder and BLAKE2b checksum written here from the spec.
+// Crockford base32 encoder and BLAKE2b checksum written from the spec
+// (tests/testing/typed_code_model.h).
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +13,7 @@
 #include "securebase/crypto/provisioning.h"
 #include "tests/testing/deterministic_random.h"
 #include "tests/testing/must.h"
+#include "tests/testing/typed_code_model.h"
 
 namespace securebase::crypto {
 namespace {
@@ -22,27 +23,8 @@ using ::securebase::testing::Must;
 
 constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-// The spec of the text form, independently: Crockford base32 of
-// bytes | BLAKE2b-256(label | 0x00 | bytes)[0..6), groups of 4 joined by '-'.
 std::string IndependentText(const Bytes& bytes) {
-  const std::string label = "SecureBase/v1/link-code-check";
-  Bytes hashed(label.begin(), label.end());
-  hashed.push_back(0);
-  hashed.insert(hashed.end(), bytes.begin(), bytes.end());
-  uint8_t hash[32];
-  crypto_generichash(hash, sizeof hash, hashed.data(), hashed.size(), nullptr, 0);
-  Bytes all = bytes;
-  all.insert(all.end(), hash, hash + 6);
-  std::string bits;
-  for (uint8_t b : all) {
-    for (int i = 7; i >= 0; --i) bits += ((b >> i) & 1) ? '1' : '0';
-  }
-  std::string out;
-  for (size_t i = 0; i + 5 <= bits.size(); i += 5) {
-    if (i > 0 && (i / 5) % 4 == 0) out += '-';
-    out += kCrockford[std::stoi(bits.substr(i, 5), nullptr, 2)];
-  }
-  return out;
+  return ::securebase::testing::TypedCodeText("SecureBase/v1/link-code-check", 6, bytes);
 }
 
 class LinkCodeTest : public ::testing::Test {
