@@ -229,6 +229,10 @@ uint64_t BackupReader::next_offset() const {
   return state_->info->header_size + state_->archive->next_offset();
 }
 
+uint64_t BackupReader::chunks_read() const {
+  return state_->archive ? state_->archive->chunks_read() : 0;
+}
+
 uint64_t BackupReader::records_read() const {
   return state_->archive ? state_->archive->records_read() : 0;
 }

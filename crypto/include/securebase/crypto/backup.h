@@ -127,6 +127,7 @@ class BackupReader {
   const std::optional<BackupInfo>& info() const;
   // As ArchiveReader's, counted from the start of the file.
   uint64_t next_offset() const;
+  uint64_t chunks_read() const;
   uint64_t records_read() const;
   void DiscardIncompleteChunk();
 
