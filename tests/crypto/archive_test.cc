@@ -24,6 +24,7 @@ namespace securebase::crypto {
 namespace {
 
 using ::securebase::testing::DeterministicRandom;
+using ::securebase::testing::FeedInPieces;
 using ::securebase::testing::MemoryArchiveSink;
 using ::securebase::testing::Must;
 using ::securebase::testing::RecordCollector;
@@ -60,15 +61,6 @@ Written Write(const ArchiveKey& key, const std::vector<std::string>& records,
   return {sink.All(), sink.chunks(), sink.header()};
 }
 
-// Feeds `bytes` in pieces of `step` (0: all at once); returns the first error.
-Status FeedAll(ArchiveReader& reader, ByteSpan bytes, RecordCollector& handler, size_t step = 0) {
-  if (step == 0) return reader.Feed(bytes, handler);
-  for (size_t i = 0; i < bytes.size(); i += step) {
-    SB_RETURN_IF_ERROR(reader.Feed(bytes.subspan(i, std::min(step, bytes.size() - i)), handler));
-  }
-  return Status::Ok();
-}
-
 std::vector<std::string> MixedRecords() {
   // Empty records, records ending exactly at a chunk boundary, length
   // prefixes split across chunks, and records several chunks long.
@@ -93,7 +85,7 @@ TEST_F(ArchiveTest, RoundTripsRecordsInOrderWhateverTheSplit) {
   for (size_t step : {size_t{0}, size_t{1}, size_t{7}, size_t{255}, size_t{273}, size_t{1000}}) {
     ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
     RecordCollector handler;
-    ASSERT_TRUE(FeedAll(reader, w.bytes, handler, step).ok()) << step;
+    ASSERT_TRUE(FeedInPieces(reader, w.bytes, handler, step).ok()) << step;
     EXPECT_TRUE(reader.Finish().ok());
     EXPECT_TRUE(reader.finished());
     EXPECT_EQ(handler.records, records) << step;

@@ -20,6 +20,7 @@ namespace securebase::crypto {
 namespace {
 
 using ::securebase::testing::DeterministicRandom;
+using ::securebase::testing::FeedInPieces;
 using ::securebase::testing::MemoryArchiveSink;
 using ::securebase::testing::Must;
 using ::securebase::testing::RecordCollector;
@@ -58,13 +59,7 @@ Backup Write(const RecoveryKey& key, uint64_t seed = 1,
 // Feeds everything, then Finish: the first error.
 Status ReadAll(const RecoveryKey& key, ByteSpan bytes, RecordCollector& records, size_t step = 0) {
   BackupReader reader(key);
-  if (step == 0) {
-    SB_RETURN_IF_ERROR(reader.Feed(bytes, records));
-  } else {
-    for (size_t i = 0; i < bytes.size(); i += step) {
-      SB_RETURN_IF_ERROR(reader.Feed(bytes.subspan(i, std::min(step, bytes.size() - i)), records));
-    }
-  }
+  SB_RETURN_IF_ERROR(FeedInPieces(reader, bytes, records, step));
   return reader.Finish();
 }
 

@@ -190,6 +190,11 @@ int main(int argc, char** argv) {
   auto first = [](const crypto::Bytes& bytes, size_t n) {
     return crypto::Bytes(bytes.begin(), bytes.begin() + std::min(n, bytes.size()));
   };
+  auto write_all = [&out](std::string_view target, std::string_view name, const auto& known) {
+    for (size_t i = 0; i < known.size(); ++i) {
+      out.Write(target, std::string(name) + "_" + std::to_string(i), known[i].bytes);
+    }
+  };
   {
     constexpr std::string_view t = "fuzz_link_code";
     const std::string text = lw.link.code().ToText();
@@ -208,9 +213,7 @@ int main(int argc, char** argv) {
   }
   {
     constexpr std::string_view t = "fuzz_provisioning_message";
-    for (size_t i = 0; i < lw.provisioning.size(); ++i) {
-      out.Write(t, "sealed_" + std::to_string(i), lw.provisioning[i].bytes);
-    }
+    write_all(t, "sealed", lw.provisioning);
     const crypto::Bytes& m = lw.provisioning[0].bytes;
     out.Write(t, "sealed_to_other_link", lw.sealed_to_other_link);
     out.Write(t, "truncated", first(m, m.size() - 1024));
@@ -219,9 +222,7 @@ int main(int argc, char** argv) {
   }
   {
     constexpr std::string_view t = "fuzz_archive_reader";
-    for (size_t i = 0; i < lw.archives.size(); ++i) {
-      out.Write(t, "archive_" + std::to_string(i), lw.archives[i].bytes);
-    }
+    write_all(t, "archive", lw.archives);
     const crypto::Bytes& a = lw.archives[0].bytes;
     out.Write(t, "other_kind", lw.backup_kind_archive);
     out.Write(t, "truncated", first(a, a.size() - 100));
@@ -238,9 +239,7 @@ int main(int argc, char** argv) {
   }
   {
     constexpr std::string_view t = "fuzz_backup_reader";
-    for (size_t i = 0; i < lw.backups.size(); ++i) {
-      out.Write(t, "backup_" + std::to_string(i), lw.backups[i].bytes);
-    }
+    write_all(t, "backup", lw.backups);
     const crypto::Bytes& b = lw.backups[0].bytes;
     out.Write(t, "other_recovery_key", lw.other_backup);
     out.Write(t, "truncated_header", first(b, 30));

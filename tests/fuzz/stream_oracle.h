@@ -37,11 +37,8 @@ crypto::Status CheckStreamReader(crypto::ByteSpan input, MakeReader make, Header
 
   auto pieces = make();
   testing::RecordCollector piece_records;
-  crypto::Status piece_status;
-  const size_t step = 1 + input.size() % 61;
-  for (size_t i = 0; i < input.size() && piece_status.ok(); i += step) {
-    piece_status = pieces.Feed(input.subspan(i, std::min(step, input.size() - i)), piece_records);
-  }
+  const crypto::Status piece_status =
+      testing::FeedInPieces(pieces, input, piece_records, 1 + input.size() % 61);
   FUZZ_CHECK(piece_status.code() == status.code());
   FUZZ_CHECK(piece_records.records == whole_records.records);
   FUZZ_CHECK(pieces.next_offset() == whole.next_offset());

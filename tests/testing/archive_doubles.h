@@ -5,6 +5,7 @@
 #ifndef SECUREBASE_TESTS_TESTING_ARCHIVE_DOUBLES_H_
 #define SECUREBASE_TESTS_TESTING_ARCHIVE_DOUBLES_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -62,6 +63,19 @@ class RecordCollector final : public crypto::ArchiveRecordHandler {
   std::vector<std::string> records;
   std::optional<size_t> fail_after;
 };
+
+// Feeds `bytes` to an ArchiveReader or BackupReader in pieces of `step` bytes
+// (0: all at once), as a network would deliver them; the first error.
+template <typename Reader>
+crypto::Status FeedInPieces(Reader& reader, crypto::ByteSpan bytes,
+                            crypto::ArchiveRecordHandler& handler, size_t step) {
+  if (step == 0) return reader.Feed(bytes, handler);
+  for (size_t i = 0; i < bytes.size(); i += step) {
+    crypto::Status fed = reader.Feed(bytes.subspan(i, std::min(step, bytes.size() - i)), handler);
+    if (!fed.ok()) return fed;
+  }
+  return crypto::Status::Ok();
+}
 
 }  // namespace securebase::testing
 

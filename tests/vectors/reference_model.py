@@ -88,15 +88,22 @@ def load(path):
     return values
 
 
-def hkdf(salt, ikm, info, length):
-    """RFC 5869 with HMAC-SHA256; an empty salt is 32 zero bytes."""
-    prk = hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+def hkdf_extract(salt, ikm):
+    """RFC 5869 extract with HMAC-SHA256; an empty salt is 32 zero bytes."""
+    return hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk, info, length):
     out, block, counter = b"", b"", 1
     while len(out) < length:
         block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
         out += block
         counter += 1
     return out[:length]
+
+
+def hkdf(salt, ikm, info, length):
+    return hkdf_expand(hkdf_extract(salt, ikm), info, length)
 
 
 def chain_step(chain_key):
@@ -391,18 +398,9 @@ def main_linking(path):
     check("backup header: version, created at, id",
           backup[0] == 1 and struct.unpack(">Q", backup[1:9])[0] == v["backup_created_at"] and
           backup[9:25] == v["backup_id"])
-    prk = hmac.new(bytes(32), recovery, hashlib.sha256).digest()
-
-    def expand(info, length):
-        out, block, counter = b"", b"", 1
-        while len(out) < length:
-            block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
-            out += block
-            counter += 1
-        return out[:length]
-
-    check("backup key check", backup[25:41] == expand(b"SecureBase/v1/backup-key-check", 16))
-    archive_key = expand(b"SecureBase/v1/backup-archive" + backup[:25], 32)
+    prk = hkdf_extract(b"", recovery)
+    check("backup key check", backup[25:41] == hkdf_expand(prk, b"SecureBase/v1/backup-key-check", 16))
+    archive_key = hkdf_expand(prk, b"SecureBase/v1/backup-archive" + backup[:25], 32)
     got, error = read_archive(archive_key, backup[41:], 2)
     check("backup archive reads with bare secretstream", error is None and got == records, str(error))
 

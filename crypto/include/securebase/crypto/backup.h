@@ -118,14 +118,12 @@ class BackupReader {
   //                        chunk) or with bytes after its end;
   //   the handler's error, kInvalidState: as for ArchiveReader.
   Status Feed(ByteSpan bytes, ArchiveRecordHandler& handler);
-  // OK once the whole backup has been read; kInvalidMessage ("truncated")
-  // before; kInvalidState if the reader failed.
-  Status Finish() const;
-  bool finished() const;
-
   // The header, once it has been read and the key checked.
   const std::optional<BackupInfo>& info() const;
-  // As ArchiveReader's, counted from the start of the file.
+
+  // As ArchiveReader's; next_offset() counts from the start of the file.
+  Status Finish() const;
+  bool finished() const;
   uint64_t next_offset() const;
   uint64_t chunks_read() const;
   uint64_t records_read() const;
