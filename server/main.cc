@@ -1,6 +1,7 @@
 // securebase-server: parses the command line and runs the server or an admin
 // subcommand. All logic lives in the securebase_server library.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Everything the server or an admin command creates (database files,
+  // backups, the admin socket) is private to its user.
+  ::umask(0077);
 
   std::vector<std::string> args(argv, argv + argc);
   auto invocation = securebase::server::ParseCommandLine(args);
