@@ -71,7 +71,8 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
     // A retry gets the first answer, whatever changed since (the link
     // ended, a device was added). Looked up only here: on the way to a new
     // append, AppendEnvelopesAsync finds a stored retry itself.
-    auto previous = services_.store.FindIdempotent(caller->address(), request.client_message_id());
+    auto previous =
+        services_.store.FindIdempotent(caller->address(), request.client_message_id(), envelopes);
     if (!previous.ok()) return finish(previous.status());
     if (previous->has_value()) {
       response.set_server_timestamp_unix_ms(**previous);

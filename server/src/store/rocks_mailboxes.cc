@@ -3,6 +3,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <sodium.h>
+
 #include <map>
 
 #include "server/src/store/keys.h"
@@ -10,13 +12,56 @@
 #include "server/src/store/rocks_store.h"
 
 namespace securebase::server {
+namespace {
 
-Result<std::optional<int64_t>> RocksStore::FindIdempotent(const MailboxAddress& sender,
-                                                          const std::string& client_message_id) {
+constexpr std::string_view kDigestLabel = "SecureBase/v1/server/send-envelopes";
+
+// BLAKE2b-256 over a label and each envelope's recipient, length and
+// ciphertext, in order: what a retry of the same send carries again, and a
+// different message under a reused id does not.
+std::string EnvelopesDigest(const std::vector<OutgoingEnvelope>& envelopes) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
+  auto update = [&state](std::string_view bytes) {
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+  };
+  update(kDigestLabel);
+  for (const auto& envelope : envelopes) {
+    std::string header = envelope.recipient.user_id;
+    keys::AppendBe32(header, envelope.recipient.device_id);
+    keys::AppendBe64(header, envelope.ciphertext.size());
+    update(header);
+    update(envelope.ciphertext);
+  }
+  std::string out(crypto_generichash_BYTES, '\0');
+  crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(out.data()), out.size());
+  return out;
+}
+
+Status ReusedMessageId() {
+  return Status::FailedPrecondition(
+      "client_message_id was already used for a different message (other recipients or "
+      "ciphertexts); a new message needs a new id");
+}
+
+// Records written before digests existed match any retry.
+bool SameMessage(const std::string& stored_digest, const std::string& digest) {
+  return stored_digest.empty() || stored_digest == digest;
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> RocksStore::FindIdempotent(
+    const MailboxAddress& sender, const std::string& client_message_id,
+    const std::vector<OutgoingEnvelope>& envelopes) {
   auto record = GetRecord<v1::IdempotencyRecord>(
       Cf::kIdempotency, keys::Idempotency(sender.user_id, sender.device_id, client_message_id),
       "idempotency");
-  if (record.ok()) return std::optional<int64_t>(record->server_timestamp_unix_ms());
+  if (record.ok()) {
+    if (!SameMessage(record->request_digest(), EnvelopesDigest(envelopes))) return ReusedMessageId();
+    return std::optional<int64_t>(record->server_timestamp_unix_ms());
+  }
   if (record.status().IsNotFound()) return std::optional<int64_t>();
   return record.status();
 }
@@ -46,16 +91,22 @@ void RocksStore::AppendEnvelopesAsync(const MailboxAddress& sender,
       keys::Idempotency(sender.user_id, sender.device_id, client_message_id);
   // Lock order: the idempotency stripe, then mailbox stripes ascending, then
   // pending_mu_. None is held while `done` runs.
+  std::string digest = EnvelopesDigest(envelopes);
   std::unique_lock<std::mutex> idempotency_lock(idempotency_mu_.For(idempotency_key));
   {
-    std::lock_guard<std::mutex> lock(pending_mu_);
+    std::unique_lock<std::mutex> lock(pending_mu_);
     auto pending = pending_appends_.find(idempotency_key);
     if (pending != pending_appends_.end()) {
+      if (pending->second->digest != digest) {
+        lock.unlock();
+        idempotency_lock.unlock();
+        return done(ReusedMessageId());
+      }
       pending->second->waiters.push_back(std::move(done));
       return;
     }
   }
-  auto previous = FindIdempotent(sender, client_message_id);
+  auto previous = FindIdempotent(sender, client_message_id, envelopes);
   if (!previous.ok() || previous->has_value()) {
     idempotency_lock.unlock();
     if (!previous.ok()) return done(previous.status());
@@ -115,6 +166,7 @@ void RocksStore::AppendEnvelopesAsync(const MailboxAddress& sender,
   }
   v1::IdempotencyRecord idempotency;
   idempotency.set_server_timestamp_unix_ms(server_timestamp_unix_ms);
+  idempotency.set_request_digest(digest);
   puts.push_back({cf(Cf::kIdempotency), idempotency_key, idempotency.SerializeAsString()});
   // The counters move now: a failed commit leaves its seqs unused for good
   // (never reused, so a reader cannot see one seq with two contents).
@@ -122,6 +174,7 @@ void RocksStore::AppendEnvelopesAsync(const MailboxAddress& sender,
     mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(prefix)].next_seq[prefix] = seq;
   }
   auto pending = std::make_shared<PendingAppend>();
+  pending->digest = std::move(digest);
   {
     std::lock_guard<std::mutex> lock(pending_mu_);
     pending_appends_.emplace(idempotency_key, pending);

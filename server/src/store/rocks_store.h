@@ -114,8 +114,9 @@ class RocksStore final : public Store {
   Status EndLink(const UserId& user_id, const UserId& peer_id) override;
 
   // MailboxStore
-  Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
-                                                const std::string& client_message_id) override;
+  Result<std::optional<int64_t>> FindIdempotent(
+      const MailboxAddress& sender, const std::string& client_message_id,
+      const std::vector<OutgoingEnvelope>& envelopes) override;
   void AppendEnvelopesAsync(const MailboxAddress& sender, const std::string& client_message_id,
                             const std::vector<OutgoingEnvelope>& envelopes,
                             int64_t server_timestamp_unix_ms, AppendDone done) override;
@@ -176,6 +177,7 @@ class RocksStore final : public Store {
   // Appends submitted to committer_ and not yet durable, by idempotency
   // key: a retry that arrives meanwhile waits for the first one's answer.
   struct PendingAppend {
+    std::string digest;  // Of the envelopes being committed.
     std::vector<AppendDone> waiters;
   };
   std::mutex pending_mu_;

@@ -172,15 +172,19 @@ class MailboxStore {
   virtual ~MailboxStore() = default;
 
   // The answer a previous send with this idempotency key got, if any.
-  virtual Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
-                                                        const std::string& client_message_id) = 0;
+  // kFailedPrecondition: the key was used for different `envelopes` (other
+  // recipients or ciphertexts): a reused message id, not a retry.
+  virtual Result<std::optional<int64_t>> FindIdempotent(
+      const MailboxAddress& sender, const std::string& client_message_id,
+      const std::vector<OutgoingEnvelope>& envelopes) = 0;
 
   // Appends one envelope per recipient mailbox and records the idempotency
   // key, atomically and durably (synced when the store is configured so).
   // Within a mailbox, seqs are strictly increasing, never reused, and a seq
   // is readable only once every lower seq is. If the key was already used
-  // (or is being committed), stores nothing and answers with the first
-  // answer and duplicate = true. Returns at once; `done` runs exactly once,
+  // (or is being committed) for the same envelopes, stores nothing and
+  // answers with the first answer and duplicate = true; for different
+  // envelopes, kFailedPrecondition (nothing stored). Returns at once; `done` runs exactly once,
   // on this thread or on the store's commit thread, when the envelopes are
   // durable (or the append failed). `done` may call into the store.
   using AppendDone = std::function<void(Result<AppendResult>)>;

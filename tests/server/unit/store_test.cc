@@ -252,16 +252,33 @@ TEST_F(StoreTest, IdempotentRetryIsStoredOnce) {
   auto first = store_->AppendEnvelopes(sender, id, To({a}), 1000);
   ASSERT_TRUE(first.ok());
   clock_.AdvanceMs(5);
-  auto retry = store_->AppendEnvelopes(sender, id, To({a}, "different"), 2000);
+  auto retry = store_->AppendEnvelopes(sender, id, To({a}), 2000);
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->server_timestamp_unix_ms, 1000);
   EXPECT_TRUE(retry->assigned.empty());
   EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
-  EXPECT_EQ(*store_->FindIdempotent(sender, id).value(), 1000);
-  EXPECT_FALSE(store_->FindIdempotent({Id('s'), 2}, id).value().has_value());  // Per device.
+  EXPECT_EQ(*store_->FindIdempotent(sender, id, To({a})).value(), 1000);
+  EXPECT_FALSE(store_->FindIdempotent({Id('s'), 2}, id, To({a})).value().has_value());  // Per device.
   // Another device of the sender with the same id is a different message.
   EXPECT_FALSE(store_->AppendEnvelopes({Id('s'), 2}, id, To({a}), 3000)->duplicate);
+}
+
+TEST_F(StoreTest, AReusedMessageIdWithOtherContentIsRefused) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 1};
+  MailboxAddress sender{Id('s'), 1};
+  const std::string id(16, 'r');
+  ASSERT_TRUE(store_->AppendEnvelopes(sender, id, To({a}), 1000).ok());
+  // Other ciphertext, other recipient, an extra recipient: not a retry.
+  for (const auto& other : {To({a}, "different"), To({b}), To({a, b})}) {
+    auto reused = store_->AppendEnvelopes(sender, id, other, 2000);
+    ASSERT_FALSE(reused.ok());
+    EXPECT_EQ(reused.status().code(), StatusCode::kFailedPrecondition) << reused.status().message();
+    EXPECT_EQ(store_->FindIdempotent(sender, id, other).status().code(),
+              StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
+  EXPECT_TRUE(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.empty());
 }
 
 TEST_F(StoreTest, ReadMailboxPagesByCountAndBytes) {
