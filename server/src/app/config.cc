@@ -109,12 +109,24 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("max-outstanding-invites", &l.max_outstanding_invites, 1, 1000000);
   add_uint("max-invite-seconds", &l.max_invite_seconds, 1, kMax);
   add_uint("max-streams-per-device", &l.max_streams_per_device, 1, 10000);
+  add_uint("max-streams-per-account", &l.max_streams_per_account, 1, 100000);
+  add_uint("max-streams", &l.max_streams, 1, 10000000);
+  add_uint("stream-write-timeout-seconds", &l.stream_write_timeout_seconds, 1, 86400);
   add_uint("max-failed-logins", &l.max_failed_logins, 1, kMax);
   add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, kMax);
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
+  add_uint("keepalive-seconds", &l.keepalive_seconds, 1, 86400);
+  add_uint("keepalive-timeout-seconds", &l.keepalive_timeout_seconds, 1, 3600);
+  add_uint("connection-idle-seconds", &l.connection_idle_seconds, 1, kMax / 1000);
+  add_uint("connection-age-seconds", &l.connection_age_seconds, 1, kMax / 1000);
+  add_uint("connection-age-grace-seconds", &l.connection_age_grace_seconds, 1, kMax / 1000);
+  add_uint("handshake-timeout-seconds", &l.handshake_timeout_seconds, 1, 3600);
+  add_uint("max-streams-per-connection", &l.max_streams_per_connection, 1, 100000);
+  add_uint("max-metadata-bytes", &l.max_metadata_bytes, 1024, 1024 * 1024);
+  add_uint("memory-quota-mb", &l.memory_quota_mb, 16, 1024 * 1024);
   flags["rate-limit-rps"] = {Kind::kDouble, DoubleSetter("rate-limit-rps", &l.rate_limit_rps, 0.001)};
   flags["rate-limit-burst"] = {Kind::kDouble, DoubleSetter("rate-limit-burst", &l.rate_limit_burst, 1)};
   return flags;
@@ -343,9 +355,14 @@ std::string UsageText() {
       [--therapist-registration=open|token] [--retention-days N] [--sync-writes=true|false]
       [--max-envelope-bytes N] [--max-ciphertexts-per-send N] [--max-prekeys-per-upload N]
       [--max-prekeys-per-device N] [--max-outstanding-invites N] [--max-invite-seconds N]
-      [--max-streams-per-device N] [--rate-limit-rps X] [--rate-limit-burst X]
+      [--max-streams-per-device N] [--max-streams-per-account N] [--max-streams N]
+      [--stream-write-timeout-seconds N] [--rate-limit-rps X] [--rate-limit-burst X]
       [--max-failed-logins N] [--failed-login-window-seconds N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
+      [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
+      [--connection-age-seconds N] [--connection-age-grace-seconds N]
+      [--handshake-timeout-seconds N] [--max-streams-per-connection N]
+      [--max-metadata-bytes N] [--memory-quota-mb N]
   securebase-server issue-therapist-token --data-dir DIR [--expires-hours H]
   securebase-server backup --data-dir DIR --to DIR
   securebase-server audit --data-dir DIR [--json]

@@ -42,6 +42,44 @@ Result<std::string> ReadFile(const std::string& path, const char* flag) {
   return buffer.str();
 }
 
+int Millis(uint32_t seconds) {
+  return static_cast<int>(std::min<uint64_t>(uint64_t{seconds} * 1000, INT32_MAX));
+}
+
+// Every limit gRPC 1.51 honours in-process. (Its HPACK parser still takes
+// header blocks of any size, quadratically: CVE-2023-33953. Production puts
+// nginx in front for that; see deploy/nginx and docs/SERVER.md.)
+void ApplyConnectionLimits(const Limits& limits, grpc::ServerBuilder& builder) {
+  // Silent peers: the server pings, and a dead network is noticed in
+  // keepalive + timeout instead of the kernel's two hours. Pings continue
+  // on a connection that only has a quiet stream (no data sent).
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(limits.keepalive_seconds));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(limits.keepalive_timeout_seconds));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // Idle connections, never-finished handshakes and half-sent requests.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, Millis(limits.connection_idle_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, Millis(limits.connection_age_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             Millis(limits.connection_age_grace_seconds));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             Millis(limits.handshake_timeout_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(limits.max_streams_per_connection));
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, static_cast<int>(limits.max_metadata_bytes));
+  // No request compression: a 31 KiB gzip frame inflated to 31 MiB. Only
+  // identity is enabled (a compressed call is refused with UNIMPLEMENTED
+  // before its message is read), and the decompressing filter is not even
+  // in the stack.
+  builder.AddChannelArgument(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET, 1);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
+  // One memory budget for every connection's buffers; under pressure gRPC
+  // stops accepting connections and reclaims memory from existing ones.
+  grpc::ResourceQuota quota("securebase-server");
+  quota.Resize(size_t{limits.memory_quota_mb} << 20);
+  builder.SetResourceQuota(quota);
+}
+
 class ServerImpl final : public Server {
  public:
   ServerImpl(const ServeConfig& config, Clock& clock) : config_(config), clock_(clock) {}
@@ -75,7 +113,8 @@ class ServerImpl final : public Server {
         clock_, limits.max_failed_logins, int64_t{limits.failed_login_window_seconds} * 1000);
     challenges_ = std::make_unique<ChallengeRegistry>(clock_, *random_,
                                                       int64_t{limits.challenge_ttl_seconds} * 1000);
-    delivery_ = std::make_unique<DeliveryRegistry>(limits.max_streams_per_device);
+    delivery_ = std::make_unique<DeliveryRegistry>(StreamLimits{
+        limits.max_streams_per_device, limits.max_streams_per_account, limits.max_streams});
     work_ = std::make_unique<WorkQueue>(kWorkThreads);
     context_ = std::make_unique<ServiceContext>(ServiceContext{
         *store_, clock_, *random_, config_.limits, config_.therapist_registration, *rate_limiter_,
@@ -91,6 +130,7 @@ class ServerImpl final : public Server {
     // Without this a second server could bind the same port (SO_REUSEPORT)
     // and silently take half the connections.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    ApplyConnectionLimits(limits, builder);
     std::string bind_host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]"
                                                                         : listen.host;
     builder.AddListeningPort(bind_host + ":" + std::to_string(listen.port), credentials, &port_);
@@ -112,6 +152,7 @@ class ServerImpl final : public Server {
     StartAdminSocket();
 
     sweeper_ = std::thread([this] { SweepLoop(); });
+    monitor_ = std::thread([this] { MonitorLoop(); });
     Log(LogLevel::kInfo, "server_started",
         {{"listen", listening_}, {"tls", config_.insecure_loopback ? "off" : "on"},
          {"sync_writes", config_.sync_writes ? "true" : "false"},
@@ -147,6 +188,7 @@ class ServerImpl final : public Server {
     }
     sweep_cv_.notify_all();
     if (sweeper_.joinable()) sweeper_.join();
+    if (monitor_.joinable()) monitor_.join();
     grpc_server_.reset();
     admin_server_.reset();
     store_.reset();  // Flushes the WAL and closes RocksDB.
@@ -178,6 +220,18 @@ class ServerImpl final : public Server {
       return;
     }
     ::chmod(path.c_str(), 0600);
+  }
+
+  // Once a second: streams whose client stopped reading.
+  void MonitorLoop() {
+    const auto stall = std::chrono::seconds(config_.limits.stream_write_timeout_seconds);
+    std::unique_lock<std::mutex> lock(sweep_mu_);
+    while (!sweep_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sweep_stop_; })) {
+      lock.unlock();
+      size_t ended = delivery_->EndStalled(std::chrono::steady_clock::now(), stall);
+      if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
+      lock.lock();
+    }
   }
 
   void SweepLoop() {
@@ -231,6 +285,7 @@ class ServerImpl final : public Server {
   std::string listening_;
 
   std::thread sweeper_;
+  std::thread monitor_;
   std::mutex sweep_mu_;
   std::condition_variable sweep_cv_;
   bool sweep_stop_ = false;  // Guarded by sweep_mu_.

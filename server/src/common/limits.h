@@ -27,7 +27,11 @@ inline constexpr uint32_t kMaxFetchLimit = 1000;
 // A Fetch answer or a stream read batch stays below gRPC's default client
 // receive limit (4 MiB), but always carries at least one envelope.
 inline constexpr size_t kMaxFetchResponseBytes = 3 * 1024 * 1024;
+// A stream reads at most this many envelopes and about this many bytes of
+// ciphertext at a time (always at least one envelope): what one stream may
+// hold in memory besides the envelope being written.
 inline constexpr uint32_t kStreamReadBatch = 64;
+inline constexpr size_t kStreamReadBytes = 256 * 1024;
 // Default invite lifetime when CreateInvite asks for 0.
 inline constexpr uint32_t kDefaultInviteSeconds = 72 * 3600;
 
@@ -40,7 +44,10 @@ struct Limits {
   uint32_t max_prekeys_per_device = 1000;      // One-time prekey pool size.
   uint32_t max_outstanding_invites = 20;       // Unexpired, unredeemed, per therapist.
   uint32_t max_invite_seconds = 7 * 86400;     // Upper bound for CreateInvite.
-  uint32_t max_streams_per_device = 4;         // Concurrent Subscribe streams.
+  uint32_t max_streams_per_device = 4;         // Concurrent Subscribe streams; the oldest gives way.
+  uint32_t max_streams_per_account = 16;       // Across an account's devices; then refused.
+  uint32_t max_streams = 20000;                // The whole server; then refused.
+  uint32_t stream_write_timeout_seconds = 60;  // A write pending longer cancels the stream.
   double rate_limit_rps = 50;                  // Token bucket per account,
   double rate_limit_burst = 100;               //   on every authenticated RPC.
   uint32_t max_failed_logins = 5;              // Per device, per window.
@@ -49,6 +56,18 @@ struct Limits {
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
+
+  // Connections (gRPC transport). Each bounds what an idle, silent or slow
+  // peer can hold.
+  uint32_t keepalive_seconds = 30;             // Server pings an idle transport this often;
+  uint32_t keepalive_timeout_seconds = 10;     //   no answer within this closes it.
+  uint32_t connection_idle_seconds = 300;      // A connection without calls is closed.
+  uint32_t connection_age_seconds = 3600;      // Every connection is closed after this
+  uint32_t connection_age_grace_seconds = 300; //   plus this for calls in flight.
+  uint32_t handshake_timeout_seconds = 10;     // TLS + HTTP/2 preface must complete in this.
+  uint32_t max_streams_per_connection = 128;   // Concurrent calls on one connection.
+  uint32_t max_metadata_bytes = 8192;          // Request headers of one call.
+  uint32_t memory_quota_mb = 1024;             // gRPC's memory for all connections.
 };
 
 }  // namespace securebase::server

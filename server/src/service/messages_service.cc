@@ -8,6 +8,7 @@
 #include "server/src/service/subscribe_reactor.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
+#include "server/src/service/wire_envelope.h"
 
 namespace securebase::server {
 namespace {
@@ -41,8 +42,10 @@ grpc::ServerUnaryReactor* MessagesService::Fetch(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* MessagesService::Acknowledge(grpc::CallbackServerContext* context,
                                                        const v1::AcknowledgeRequest* request,
                                                        v1::AcknowledgeResponse* response) {
-  return RunUnary(services_, context, "Messages.Acknowledge",
-                  [=, this] { return DoAcknowledge(*context, *request, *response); });
+  return RunUnaryAsync(services_, context, "Messages.Acknowledge",
+                       [=, this](UnaryFinish finish) {
+                         DoAcknowledge(*context, *request, *response, std::move(finish));
+                       });
 }
 
 grpc::ServerWriteReactor<v1::Envelope>* MessagesService::Subscribe(
@@ -53,7 +56,7 @@ grpc::ServerWriteReactor<v1::Envelope>* MessagesService::Subscribe(
     LogRpcOutcome("Messages.Subscribe", caller.status(), std::chrono::steady_clock::now());
     return FailedSubscribe(ToGrpcStatus(caller.status()));
   }
-  return StartSubscribe(services_, caller->address(), request->after_seq());
+  return StartSubscribe(services_, context, caller->address(), request->after_seq());
 }
 
 void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
@@ -94,13 +97,13 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
         // order of request.ciphertexts); a duplicate assigned nothing.
         for (size_t i = 0; i < appended->assigned.size(); ++i) {
           const auto& [mailbox, seq] = appended->assigned[i];
-          v1::Envelope envelope;
-          envelope.set_seq(seq);
-          envelope.mutable_sender()->set_user_id(sender.user_id);
-          envelope.mutable_sender()->set_device_id(sender.device_id);
-          envelope.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
-          envelope.set_ciphertext(request.ciphertexts(static_cast<int>(i)).ciphertext());
-          services_.delivery.Deliver(mailbox, envelope);
+          StoredEnvelope stored;
+          stored.seq = seq;
+          stored.record.mutable_sender()->set_user_id(sender.user_id);
+          stored.record.mutable_sender()->set_device_id(sender.device_id);
+          stored.record.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
+          stored.record.set_ciphertext(request.ciphertexts(static_cast<int>(i)).ciphertext());
+          services_.delivery.Deliver(mailbox, ToWireEnvelope(std::move(stored)));
         }
         finish(Status::Ok());
       });
@@ -197,35 +200,40 @@ Status MessagesService::DoFetch(grpc::CallbackServerContext& context, const v1::
   SBS_ASSIGN_OR_RETURN(MailboxPage page,
                        services_.store.ReadMailbox(caller.address(), request.after_seq(), limit,
                                                    kMaxFetchResponseBytes));
-  for (auto& stored : page.envelopes) {
-    v1::Envelope* envelope = response.add_envelopes();
-    envelope->set_seq(stored.seq);
-    *envelope->mutable_sender() = std::move(*stored.record.mutable_sender());
-    envelope->set_server_timestamp_unix_ms(stored.record.server_timestamp_unix_ms());
-    envelope->set_ciphertext(std::move(*stored.record.mutable_ciphertext()));
-  }
-  response.set_more(page.more);
+  // Every envelope stored in (after_seq, last] is in this answer.
   if (!page.envelopes.empty()) {
-    services_.delivery.MarkGiven(caller.address(), page.envelopes.back().seq);
+    services_.delivery.MarkGiven(caller.address(), request.after_seq(), page.envelopes.back().seq);
   }
+  for (auto& stored : page.envelopes) *response.add_envelopes() = ToWireEnvelope(std::move(stored));
+  response.set_more(page.more);
   return Status::Ok();
 }
 
-Status MessagesService::DoAcknowledge(grpc::CallbackServerContext& context,
-                                      const v1::AcknowledgeRequest& request,
-                                      v1::AcknowledgeResponse& response) {
-  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
-  uint64_t given = services_.delivery.GivenUpTo(caller.address());
-  if (request.up_to_seq() > given) {
-    return Status::FailedPrecondition(
-        "up_to_seq " + std::to_string(request.up_to_seq()) +
-        " is beyond the highest seq given to this device (" + std::to_string(given) +
-        "); fetch or subscribe first");
-  }
-  SBS_ASSIGN_OR_RETURN(uint32_t deleted,
-                       services_.store.DeleteEnvelopesUpTo(caller.address(), request.up_to_seq()));
-  response.set_deleted(deleted);
-  return Status::Ok();
+void MessagesService::DoAcknowledge(grpc::CallbackServerContext& context,
+                                    const v1::AcknowledgeRequest& request,
+                                    v1::AcknowledgeResponse& response, UnaryFinish finish) {
+  auto caller = AuthenticateCall(services_, context);
+  if (!caller.ok()) return finish(caller.status());
+  // Deletes only within the contiguous range given to this device.
+  auto remove = [this, mailbox = caller->address(), &response](const AckRange& range) -> Status {
+    SBS_ASSIGN_OR_RETURN(uint32_t deleted,
+                         services_.store.DeleteEnvelopes(mailbox, range.after, range.up_to));
+    response.set_deleted(deleted);
+    return Status::Ok();
+  };
+  auto decided = services_.delivery.AwaitGiven(
+      caller->address(), request.up_to_seq(),
+      [this, remove, finish](Result<AckRange> range) mutable {
+        // Runs on the thread that completed a stream write: the delete
+        // waits for a commit, so it goes back to the work queue.
+        if (!range.ok()) return finish(range.status());
+        bool posted = services_.work.Post(
+            [remove, finish, range = *range]() mutable { finish(remove(range)); });
+        if (!posted) finish(Status::Unavailable("server is shutting down"));
+      });
+  if (!decided.has_value()) return;  // Answered when the write completes.
+  if (!decided->ok()) return finish(decided->status());
+  finish(remove(**decided));
 }
 
 }  // namespace securebase::server

@@ -48,8 +48,9 @@ class MessagesService final : public v1::Messages::CallbackService {
                                   const std::set<DeviceKey>& given, v1::DeviceMismatch& mismatch);
   Status DoFetch(grpc::CallbackServerContext& context, const v1::FetchRequest& request,
                  v1::FetchResponse& response);
-  Status DoAcknowledge(grpc::CallbackServerContext& context, const v1::AcknowledgeRequest& request,
-                       v1::AcknowledgeResponse& response);
+  // Answers through `finish`, possibly after a stream write it waits for.
+  void DoAcknowledge(grpc::CallbackServerContext& context, const v1::AcknowledgeRequest& request,
+                     v1::AcknowledgeResponse& response, UnaryFinish finish);
 
   ServiceContext& services_;
 };

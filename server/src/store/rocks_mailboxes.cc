@@ -231,8 +231,9 @@ Result<MailboxPage> RocksStore::ReadMailbox(const MailboxAddress& mailbox, uint6
   return page;
 }
 
-Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) {
-  if (up_to_seq == 0) return 0;
+Result<uint32_t> RocksStore::DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
+                                             uint64_t up_to_seq) {
+  if (up_to_seq <= after_seq) return 0;
   std::string prefix = keys::MailboxPrefix(mailbox.user_id, mailbox.device_id);
   uint64_t floor = 1;
   {
@@ -240,8 +241,12 @@ Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, 
     auto found = ack_floor_.find(prefix);
     if (found != ack_floor_.end()) floor = found->second;
   }
-  if (floor > up_to_seq) return 0;
-  RangeScan scan(*db_, cf(Cf::kMailboxes), keys::Envelope(mailbox.user_id, mailbox.device_id, floor),
+  // The scan starts at the floor when the range reaches down to it: then
+  // every seq from the floor to the last one deleted is gone afterwards.
+  const bool from_floor = after_seq + 1 <= floor;
+  const uint64_t first = std::max(after_seq + 1, floor);
+  if (first > up_to_seq) return 0;
+  RangeScan scan(*db_, cf(Cf::kMailboxes), keys::Envelope(mailbox.user_id, mailbox.device_id, first),
                  up_to_seq == UINT64_MAX
                      ? PrefixSuccessor(prefix)
                      : keys::Envelope(mailbox.user_id, mailbox.device_id, up_to_seq + 1));
@@ -258,7 +263,7 @@ Result<uint32_t> RocksStore::DeleteEnvelopesUpTo(const MailboxAddress& mailbox, 
   if (deleted > 0) SBS_RETURN_IF_ERROR(committer_->SubmitAndWait(std::move(deletes)));
   // Every seq up to the last one deleted is gone now: seqs commit in order
   // per mailbox, so none below a visible one can still appear.
-  if (deleted > 0) {
+  if (deleted > 0 && from_floor) {
     std::lock_guard<std::mutex> lock(ack_floor_mu_);
     uint64_t& stored = ack_floor_[prefix];
     stored = std::max(stored, last_deleted + 1);

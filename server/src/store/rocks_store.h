@@ -122,7 +122,8 @@ class RocksStore final : public Store {
                             int64_t server_timestamp_unix_ms, AppendDone done) override;
   Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
                                   uint32_t max_count, size_t max_bytes) override;
-  Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) override;
+  Result<uint32_t> DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
+                                   uint64_t up_to_seq) override;
 
   // AdminStore
   Status AppendAudit(v1::AuditRecord record) override;

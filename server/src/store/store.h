@@ -210,8 +210,10 @@ class MailboxStore {
   virtual Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
                                           uint32_t max_count, size_t max_bytes) = 0;
 
-  // Deletes envelopes with seq <= up_to_seq. Returns how many it deleted.
-  virtual Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) = 0;
+  // Deletes envelopes with after_seq < seq <= up_to_seq (nothing when
+  // up_to_seq <= after_seq). Returns how many it deleted.
+  virtual Result<uint32_t> DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
+                                           uint64_t up_to_seq) = 0;
 };
 
 struct SweepCounts {

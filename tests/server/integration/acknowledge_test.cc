@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/server/integration/harness/server_suite.h"
@@ -121,6 +122,69 @@ TEST_F(AcknowledgeTest, AnEnvelopeArrivingAfterTheFetchSurvives) {
   ASSERT_GRPC_OK(t_->FetchAll(0, 0, &left));
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].ciphertext(), TargetCiphertext("late", t_->address(0)));
+}
+
+// Hardening finding 11: Fetch(after_seq=6, limit=1) returned 7, and then an
+// acknowledgement up to 7 deleted 3..7, four envelopes the device was never
+// given (a high-water mark, not a range). Only (6, 7] may go.
+TEST_F(AcknowledgeTest, AFetchFromTheMiddleLetsOnlyWhatItReturnedBeDeleted) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(7));
+  const std::vector<uint64_t> seqs = Seqs();  // Fetching all gives them all...
+  ASSERT_EQ(seqs.size(), 7u);
+  // ...so start from a fresh server process, where nothing was given yet.
+  ASSERT_TRUE(server_->Restart());
+  api_ = std::make_shared<Api>(server_->channel());
+  t_->set_api(api_);
+  c_->set_api(api_);
+  v1::FetchResponse page;
+  ASSERT_GRPC_OK(t_->Fetch(0, seqs[5], 1, &page));
+  ASSERT_EQ(page.envelopes_size(), 1);
+  ASSERT_EQ(page.envelopes(0).seq(), seqs[6]);
+  v1::AcknowledgeResponse ack;
+  ASSERT_GRPC_OK(t_->Acknowledge(0, seqs[6], &ack));
+  EXPECT_EQ(ack.deleted(), 1u) << "only the envelope that was given";
+  v1::FetchResponse left;
+  ASSERT_GRPC_OK(t_->Fetch(0, 0, 100, &left));
+  ASSERT_EQ(left.envelopes_size(), 6);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(left.envelopes(i).seq(), seqs[i]);
+}
+
+// The stream half of finding 11: a stream marked an envelope given when its
+// write *started*, so an acknowledgement could delete an envelope still
+// stuck in a write the client never read. Now it counts when the write
+// completes: until then the acknowledgement waits, and it never deletes.
+TEST_F(AcknowledgeTest, AnEnvelopeInAWriteTheClientNeverReadIsNotDeleted) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMailbox(0));
+  // One envelope larger than a fresh stream's flow-control window (64 KiB):
+  // its write cannot complete while the client reads nothing.
+  v1::SendRequest send = c_->MakeSend(*t_, "");
+  send.mutable_ciphertexts(0)->set_ciphertext(std::string(200 * 1024, 'b'));
+  ASSERT_GRPC_OK(c_->SendRequest(send));
+  // A connection without BDP probing keeps the 64 KiB initial window.
+  grpc::ChannelArguments args = TestChannelArguments();
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto slow = v1::Messages::NewStub(
+      grpc::CreateCustomChannel(server_->address(), grpc::InsecureChannelCredentials(), args));
+  auto context = t_->Context(0);
+  auto stalled = slow->Subscribe(context.get(), v1::SubscribeRequest());
+  stalled->WaitForInitialMetadata();  // Registered; its write has started.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  StoreSnapshot before;
+  ASSERT_TRUE(Snapshot(&before));
+  // The seq the stream is writing (the mailbox's only envelope) is 1 for a
+  // fresh account; the client could not know it without reading it.
+  auto ack_context = t_->Context(0);
+  ack_context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  v1::AcknowledgeRequest ack;
+  ack.set_up_to_seq(1);
+  v1::AcknowledgeResponse response;
+  grpc::Status status = api_->messages->Acknowledge(ack_context.get(), ack, &response);
+  EXPECT_FALSE(status.ok()) << "deleted " << response.deleted() << " envelope(s) never read";
+  context->TryCancel();
+  stalled->Finish().IgnoreError();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(Unchanged(before)) << "the acknowledgement deleted an envelope that was not given";
+  EXPECT_EQ(Seqs().size(), 1u);
 }
 
 }  // namespace

@@ -31,7 +31,9 @@ constexpr int kMaxInvites = 2;
 constexpr int kMaxDevices = 2;
 constexpr int kMaxInviteSeconds = 3600;
 constexpr int kMaxEnvelopeBytes = 1024;
-constexpr int kMaxStreams = 4;  // Default --max-streams-per-device.
+// Below the default --max-streams-per-device (4): a device's extra stream
+// replaces its oldest, an account's beyond its limit is refused.
+constexpr int kMaxStreamsPerAccount = 3;
 
 class BadInputTest : public ServerSuite<BadInputTest> {
  public:
@@ -44,6 +46,7 @@ class BadInputTest : public ServerSuite<BadInputTest> {
         "--max-devices-per-account=" + std::to_string(kMaxDevices),
         "--max-invite-seconds=" + std::to_string(kMaxInviteSeconds),
         "--max-envelope-bytes=" + std::to_string(kMaxEnvelopeBytes),
+        "--max-streams-per-account=" + std::to_string(kMaxStreamsPerAccount),
         // Keep the per-account rate limit out of this suite.
         "--rate-limit-rps=10000",
         "--rate-limit-burst=10000",
@@ -827,11 +830,11 @@ TEST_F(BadInputTest, FetchSubscribeAcknowledge) {
            return status ? *status : grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "open");
          };
        }},
-      {"Subscribe beyond --max-streams-per-device", StatusCode::RESOURCE_EXHAUSTED,
+      {"Subscribe beyond --max-streams-per-account", StatusCode::RESOURCE_EXHAUSTED,
        [&]() -> Call {
-         // kMaxStreams streams that each got the stored envelopes, so all
-         // are open on the server.
-         for (int i = 0; i < kMaxStreams; ++i) {
+         // kMaxStreamsPerAccount streams that each got the stored
+         // envelopes, so all are open on the server.
+         for (int i = 0; i < kMaxStreamsPerAccount; ++i) {
            streams.push_back(std::make_unique<Subscription>(*t, 0, 0));
            EXPECT_TRUE(streams.back()->WaitForCount(3, std::chrono::seconds(10)));
          }

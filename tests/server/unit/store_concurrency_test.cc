@@ -136,19 +136,30 @@ TEST_F(StoreTest, ConcurrentRedeemsOfOneInviteLinkOnce) {
 class CountingSubscriber final : public Subscriber {
  public:
   void Notify() override { notified.fetch_add(1); }
-  void Shutdown() override { shutdown.fetch_add(1); }
+  void End(EndReason reason) override {
+    (reason == EndReason::kShutdown ? shutdown : replaced).fetch_add(1);
+  }
   std::atomic<int> notified{0};
   std::atomic<int> shutdown{0};
+  std::atomic<int> replaced{0};
 };
 
 TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
-  DeliveryRegistry registry(/*max_streams_per_device=*/2);
+  DeliveryRegistry registry(StreamLimits{/*per_device=*/2, /*per_account=*/3, /*total=*/100});
   MailboxAddress mailbox{std::string(16, 'u'), 1};
   auto first = std::make_shared<CountingSubscriber>();
   auto second = std::make_shared<CountingSubscriber>();
   ASSERT_TRUE(registry.Register(mailbox, first).ok());
   ASSERT_TRUE(registry.Register(mailbox, second).ok());
-  EXPECT_EQ(registry.Register(mailbox, std::make_shared<CountingSubscriber>()).code(),
+  // A third stream of the device replaces the oldest.
+  auto third = std::make_shared<CountingSubscriber>();
+  ASSERT_TRUE(registry.Register(mailbox, third).ok());
+  EXPECT_EQ(first->replaced.load(), 1);
+  EXPECT_EQ(registry.StreamCountForTesting(), 2u);
+  // The account's limit counts its other devices too; then it refuses.
+  MailboxAddress other_device{std::string(16, 'u'), 2};
+  ASSERT_TRUE(registry.Register(other_device, std::make_shared<CountingSubscriber>()).ok());
+  EXPECT_EQ(registry.Register(other_device, std::make_shared<CountingSubscriber>()).code(),
             StatusCode::kResourceExhausted);
 
   std::vector<std::thread> threads;
@@ -156,7 +167,7 @@ TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
     threads.emplace_back([&] {
       for (int i = 0; i < 500; ++i) {
         registry.Notify(mailbox);
-        registry.MarkGiven(mailbox, i);
+        registry.MarkGiven(mailbox, i, i + 1);
       }
     });
   }
@@ -168,14 +179,18 @@ TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
     }
   });
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(first->notified.load(), 2000);
-  EXPECT_EQ(registry.GivenUpTo(mailbox), 499u);
+  EXPECT_EQ(second->notified.load(), 2000);
+  EXPECT_EQ(first->notified.load(), 0) << "a replaced stream gets nothing more";
+  auto range = registry.AwaitGiven(mailbox, 500, [](Result<AckRange>) { FAIL(); });
+  ASSERT_TRUE(range.has_value() && range->ok());
+  EXPECT_EQ((*range)->after, 0u);
+  EXPECT_EQ((*range)->up_to, 500u);
 
-  registry.Unregister(mailbox, second.get());
+  registry.Unregister(mailbox, third.get());
   registry.ShutdownAll();
-  EXPECT_EQ(first->shutdown.load(), 1);
-  EXPECT_EQ(second->shutdown.load(), 0);
-  EXPECT_EQ(registry.Register(mailbox, second).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(second->shutdown.load(), 1);
+  EXPECT_EQ(third->shutdown.load(), 0);
+  EXPECT_EQ(registry.Register(mailbox, third).code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -232,7 +232,7 @@ TEST_F(StoreTest, CompactDropsAcknowledgedEnvelopesFromTheTableFiles) {
   std::map<std::string, uint64_t> counts(stored->counts.begin(), stored->counts.end());
   EXPECT_EQ(counts["envelopes"], static_cast<uint64_t>(kEnvelopes));
 
-  ASSERT_EQ(*store_->DeleteEnvelopesUpTo(mailbox, kEnvelopes), static_cast<uint32_t>(kEnvelopes));
+  ASSERT_EQ(*store_->DeleteEnvelopes(mailbox, 0, kEnvelopes), static_cast<uint32_t>(kEnvelopes));
   ASSERT_TRUE(store_->Compact().ok());
   auto after = store_->Stats();
   ASSERT_TRUE(after.ok());
@@ -309,12 +309,20 @@ TEST_F(StoreTest, DeleteUpToRemovesOnlyThatRange) {
                                         To({a, b}), 1000)
                     .ok());
   }
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 3u);
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 0u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 3u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 0u);
   auto page = store_->ReadMailbox(a, 0, 100, 1 << 20);
   ASSERT_EQ(page->envelopes.size(), 2u);
   EXPECT_EQ(page->envelopes[0].seq, 4u);
   EXPECT_EQ(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.size(), 5u);
+  // A range that does not start at 0 leaves what lies below it.
+  EXPECT_EQ(store_->DeleteEnvelopes(b, 3, 4).value(), 1u);
+  page = store_->ReadMailbox(b, 0, 100, 1 << 20);
+  ASSERT_EQ(page->envelopes.size(), 4u);
+  EXPECT_EQ(page->envelopes[2].seq, 3u);
+  EXPECT_EQ(page->envelopes[3].seq, 5u);
+  EXPECT_EQ(store_->DeleteEnvelopes(b, 0, 5).value(), 4u);
+  EXPECT_TRUE(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.empty());
 }
 
 TEST_F(StoreTest, SeqHighWaterSurvivesEmptyMailboxAndReopen) {
@@ -324,7 +332,7 @@ TEST_F(StoreTest, SeqHighWaterSurvivesEmptyMailboxAndReopen) {
                                         To({a}), 1000)
                     .ok());
   }
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 3u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 3u);
   Reopen();
   auto next = store_->AppendEnvelopes({Id('s'), 1}, std::string(16, 'n'), To({a}), 1000);
   ASSERT_TRUE(next.ok());
