@@ -23,6 +23,7 @@
 #include "server/src/service/keys_service.h"
 #include "server/src/service/links_service.h"
 #include "server/src/service/messages_service.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/store/rocks_store.h"
 
 namespace securebase::server {
@@ -31,6 +32,13 @@ namespace {
 // Threads that run unary bodies (store work, synced writes). Enough that
 // concurrent sends share fsyncs (group commit).
 constexpr size_t kWorkThreads = 16;
+// Calls waiting for a work thread beyond which new ones are refused
+// (RESOURCE_EXHAUSTED "busy"): queueing more only makes everyone wait longer.
+constexpr size_t kMaxQueuedCalls = 512;
+// Register, GetChallenge and Authenticate get their own small pool, so a
+// flood of them never queues in front of authenticated work.
+constexpr size_t kAnonymousThreads = 2;
+constexpr size_t kMaxQueuedAnonymousCalls = 64;
 constexpr auto kDrainTimeout = std::chrono::seconds(10);
 
 Result<std::string> ReadFile(const std::string& path, const char* flag) {
@@ -115,10 +123,11 @@ class ServerImpl final : public Server {
                                                       int64_t{limits.challenge_ttl_seconds} * 1000);
     delivery_ = std::make_unique<DeliveryRegistry>(StreamLimits{
         limits.max_streams_per_device, limits.max_streams_per_account, limits.max_streams});
-    work_ = std::make_unique<WorkQueue>(kWorkThreads);
+    work_ = std::make_unique<WorkQueue>(kWorkThreads, kMaxQueuedCalls);
+    anonymous_work_ = std::make_unique<WorkQueue>(kAnonymousThreads, kMaxQueuedAnonymousCalls);
     context_ = std::make_unique<ServiceContext>(ServiceContext{
         *store_, clock_, *random_, config_.limits, config_.therapist_registration, *rate_limiter_,
-        *login_limiter_, *challenges_, *delivery_, *work_});
+        *login_limiter_, *challenges_, *delivery_, *work_, *anonymous_work_});
     accounts_ = std::make_unique<AccountsService>(*context_);
     keys_ = std::make_unique<KeysService>(*context_);
     links_ = std::make_unique<LinksService>(*context_);
@@ -138,12 +147,10 @@ class ServerImpl final : public Server {
     builder.RegisterService(keys_.get());
     builder.RegisterService(links_.get());
     builder.RegisterService(messages_.get());
-    // Above the largest legal Send, so oversize input gets our clear
-    // RESOURCE_EXHAUSTED rather than a transport error.
-    uint64_t largest_send = uint64_t{limits.max_envelope_bytes} * limits.max_ciphertexts_per_send +
-                            (1u << 20);
+    // The largest legal Send; every other method has its own, much smaller
+    // limit, checked before its body is parsed (request_limits.h).
     builder.SetMaxReceiveMessageSize(
-        static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(largest_send, 32u << 20), INT32_MAX)));
+        static_cast<int>(std::min<uint64_t>(MaxSendRequestBytes(limits), INT32_MAX)));
     grpc_server_ = builder.BuildAndStart();
     if (!grpc_server_ || port_ == 0) {
       return Status::Internal("cannot listen on " + config_.listen);
@@ -182,6 +189,7 @@ class ServerImpl final : public Server {
       std::filesystem::remove(AdminSocketPath(config_.data_dir), ec);
     }
     if (work_) work_->Stop();
+    if (anonymous_work_) anonymous_work_->Stop();
     {
       std::lock_guard<std::mutex> sweep_lock(sweep_mu_);
       sweep_stop_ = true;
@@ -272,6 +280,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<ChallengeRegistry> challenges_;
   std::unique_ptr<DeliveryRegistry> delivery_;
   std::unique_ptr<WorkQueue> work_;
+  std::unique_ptr<WorkQueue> anonymous_work_;
   std::unique_ptr<ServiceContext> context_;
   std::unique_ptr<AccountsService> accounts_;
   std::unique_ptr<KeysService> keys_;

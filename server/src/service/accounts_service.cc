@@ -4,6 +4,7 @@
 #include "securebase/crypto/signature.h"
 #include "server/src/common/secrets.h"
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
 #include "server/src/store/keys.h"
@@ -18,44 +19,70 @@ crypto::ByteSpan Span(const std::string& s) {
 }  // namespace
 
 grpc::ServerUnaryReactor* AccountsService::Register(grpc::CallbackServerContext* context,
-                                                    const v1::RegisterRequest* request,
-                                                    v1::RegisterResponse* response) {
-  return RunUnary(services_, context, "Accounts.Register",
-                  [=, this] { return DoRegister(*request, *response); });
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  return ServeUnary<v1::RegisterRequest, v1::RegisterResponse>(
+      context, request, response,
+      {"Accounts.Register", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.anonymous_work, context, std::move(finish),
+                  [this, &req, &resp] { return DoRegister(req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::AddDevice(grpc::CallbackServerContext* context,
-                                                     const v1::AddDeviceRequest* request,
-                                                     v1::AddDeviceResponse* response) {
-  return RunUnary(services_, context, "Accounts.AddDevice",
-                  [=, this] { return DoAddDevice(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AddDeviceRequest, v1::AddDeviceResponse>(
+      context, request, response,
+      {"Accounts.AddDevice", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoAddDevice(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::GetChallenge(grpc::CallbackServerContext* context,
-                                                        const v1::GetChallengeRequest* request,
-                                                        v1::GetChallengeResponse* response) {
-  return RunUnary(services_, context, "Accounts.GetChallenge",
-                  [=, this] { return DoGetChallenge(*request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetChallengeRequest, v1::GetChallengeResponse>(
+      context, request, response, {"Accounts.GetChallenge", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.anonymous_work, context, std::move(finish),
+                  [this, &req, &resp] { return DoGetChallenge(req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::Authenticate(grpc::CallbackServerContext* context,
-                                                        const v1::AuthenticateRequest* request,
-                                                        v1::AuthenticateResponse* response) {
-  return RunUnary(services_, context, "Accounts.Authenticate",
-                  [=, this] { return DoAuthenticate(*request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AuthenticateRequest, v1::AuthenticateResponse>(
+      context, request, response, {"Accounts.Authenticate", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.anonymous_work, context, std::move(finish),
+                  [this, &req, &resp] { return DoAuthenticate(req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::Logout(grpc::CallbackServerContext* context,
-                                                  const v1::LogoutRequest* /*request*/,
-                                                  v1::LogoutResponse* /*response*/) {
-  return RunUnary(services_, context, "Accounts.Logout", [=, this] { return DoLogout(*context); });
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeUnary<v1::LogoutRequest, v1::LogoutResponse>(
+      context, request, response, {"Accounts.Logout", kSmallRequestBytes},
+      [=, this](const auto&, auto&, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish), [=, this] { return DoLogout(*context); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::ListDevices(grpc::CallbackServerContext* context,
-                                                       const v1::ListDevicesRequest* /*request*/,
-                                                       v1::ListDevicesResponse* response) {
-  return RunUnary(services_, context, "Accounts.ListDevices",
-                  [=, this] { return DoListDevices(*context, *response); });
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListDevicesRequest, v1::ListDevicesResponse>(
+      context, request, response, {"Accounts.ListDevices", kSmallRequestBytes},
+      [=, this](const auto&, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &resp] { return DoListDevices(*context, resp); });
+      });
 }
 
 Status AccountsService::DoRegister(const v1::RegisterRequest& request,

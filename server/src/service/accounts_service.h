@@ -7,28 +7,34 @@
 
 namespace securebase::server {
 
-class AccountsService final : public v1::Accounts::CallbackService {
+// Every method raw (unary.h): size-checked before parsing.
+using AccountsRawService = v1::Accounts::WithRawCallbackMethod_Register<
+    v1::Accounts::WithRawCallbackMethod_AddDevice<v1::Accounts::WithRawCallbackMethod_GetChallenge<
+        v1::Accounts::WithRawCallbackMethod_Authenticate<v1::Accounts::WithRawCallbackMethod_Logout<
+            v1::Accounts::WithRawCallbackMethod_ListDevices<v1::Accounts::Service>>>>>>;
+
+class AccountsService final : public AccountsRawService {
  public:
   explicit AccountsService(ServiceContext& services) : services_(services) {}
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
-                                     const v1::RegisterRequest* request,
-                                     v1::RegisterResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* AddDevice(grpc::CallbackServerContext* context,
-                                      const v1::AddDeviceRequest* request,
-                                      v1::AddDeviceResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetChallenge(grpc::CallbackServerContext* context,
-                                         const v1::GetChallengeRequest* request,
-                                         v1::GetChallengeResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Authenticate(grpc::CallbackServerContext* context,
-                                         const v1::AuthenticateRequest* request,
-                                         v1::AuthenticateResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
-                                   const v1::LogoutRequest* request,
-                                   v1::LogoutResponse* response) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
-                                        const v1::ListDevicesRequest* request,
-                                        v1::ListDevicesResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
   Status DoRegister(const v1::RegisterRequest& request, v1::RegisterResponse& response);

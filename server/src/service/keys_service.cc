@@ -1,30 +1,44 @@
 #include "server/src/service/keys_service.h"
 
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
 
 namespace securebase::server {
 
 grpc::ServerUnaryReactor* KeysService::UploadPreKeys(grpc::CallbackServerContext* context,
-                                                     const v1::UploadPreKeysRequest* request,
-                                                     v1::UploadPreKeysResponse* response) {
-  return RunUnary(services_, context, "Keys.UploadPreKeys",
-                  [=, this] { return DoUpload(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::UploadPreKeysRequest, v1::UploadPreKeysResponse>(
+      context, request, response,
+      {"Keys.UploadPreKeys", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoUpload(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* KeysService::GetPreKeyCount(grpc::CallbackServerContext* context,
-                                                      const v1::GetPreKeyCountRequest* /*request*/,
-                                                      v1::GetPreKeyCountResponse* response) {
-  return RunUnary(services_, context, "Keys.GetPreKeyCount",
-                  [=, this] { return DoCount(*context, *response); });
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetPreKeyCountRequest, v1::GetPreKeyCountResponse>(
+      context, request, response, {"Keys.GetPreKeyCount", kSmallRequestBytes},
+      [=, this](const auto&, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &resp] { return DoCount(*context, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* KeysService::GetPreKeyBundles(grpc::CallbackServerContext* context,
-                                                        const v1::GetPreKeyBundlesRequest* request,
-                                                        v1::GetPreKeyBundlesResponse* response) {
-  return RunUnary(services_, context, "Keys.GetPreKeyBundles",
-                  [=, this] { return DoBundles(*context, *request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetPreKeyBundlesRequest, v1::GetPreKeyBundlesResponse>(
+      context, request, response, {"Keys.GetPreKeyBundles", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoBundles(*context, req, resp); });
+      });
 }
 
 Status KeysService::DoUpload(grpc::CallbackServerContext& context,

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/subscribe_reactor.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
@@ -24,39 +25,61 @@ void AddAddress(const DeviceKey& device, google::protobuf::RepeatedPtrField<v1::
 }  // namespace
 
 grpc::ServerUnaryReactor* MessagesService::Send(grpc::CallbackServerContext* context,
-                                                const v1::SendRequest* request,
-                                                v1::SendResponse* response) {
-  // Nothing in a send waits on a disk sync (the commit thread answers it).
-  return RunUnaryInline(context, "Messages.Send", [=, this](UnaryFinish finish) {
-    DoSend(*context, *request, *response, std::move(finish));
-  });
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) {
+  // Nothing in a send waits on a disk sync (the commit thread answers it),
+  // so it runs on gRPC's callback thread.
+  return ServeUnary<v1::SendRequest, v1::SendResponse>(
+      context, request, response, {"Messages.Send", MaxSendRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        if (context->IsCancelled()) {
+          return finish(Status(StatusCode::kCancelled, "the call was cancelled before it ran"));
+        }
+        DoSend(*context, req, resp, std::move(finish));
+      });
 }
 
 grpc::ServerUnaryReactor* MessagesService::Fetch(grpc::CallbackServerContext* context,
-                                                 const v1::FetchRequest* request,
-                                                 v1::FetchResponse* response) {
-  return RunUnary(services_, context, "Messages.Fetch",
-                  [=, this] { return DoFetch(*context, *request, *response); });
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return ServeUnary<v1::FetchRequest, v1::FetchResponse>(
+      context, request, response, {"Messages.Fetch", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoFetch(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* MessagesService::Acknowledge(grpc::CallbackServerContext* context,
-                                                       const v1::AcknowledgeRequest* request,
-                                                       v1::AcknowledgeResponse* response) {
-  return RunUnaryAsync(services_, context, "Messages.Acknowledge",
-                       [=, this](UnaryFinish finish) {
-                         DoAcknowledge(*context, *request, *response, std::move(finish));
-                       });
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AcknowledgeRequest, v1::AcknowledgeResponse>(
+      context, request, response, {"Messages.Acknowledge", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostToWorkQueue(services_.work, context, std::move(finish),
+                        [this, context, &req, &resp](UnaryFinish done) {
+                          DoAcknowledge(*context, req, resp, std::move(done));
+                        });
+      });
 }
 
-grpc::ServerWriteReactor<v1::Envelope>* MessagesService::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* MessagesService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  constexpr Method kSubscribe{"Messages.Subscribe", kSmallRequestBytes};
+  const auto started = std::chrono::steady_clock::now();
+  v1::SubscribeRequest request;
+  Status parsed = ParseRequest(kSubscribe, *raw_request, request);
+  if (!parsed.ok()) {
+    LogRpcOutcome(kSubscribe.name, parsed, started);
+    return FailedSubscribe(ToGrpcStatus(parsed));
+  }
   // Token lookup is a local read; the stream itself never blocks.
   auto caller = AuthenticateCall(services_, *context);
   if (!caller.ok()) {
-    LogRpcOutcome("Messages.Subscribe", caller.status(), std::chrono::steady_clock::now());
+    LogRpcOutcome(kSubscribe.name, caller.status(), started);
     return FailedSubscribe(ToGrpcStatus(caller.status()));
   }
-  return StartSubscribe(services_, context, caller->address(), request->after_seq());
+  return StartSubscribe(services_, context, caller->address(), request.after_seq());
 }
 
 void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,

@@ -16,21 +16,26 @@ namespace securebase::server {
 
 inline constexpr char kDeviceMismatchTrailer[] = "securebase-device-mismatch-bin";
 
-class MessagesService final : public v1::Messages::CallbackService {
+// Every method raw (unary.h): size-checked before parsing.
+using MessagesRawService = v1::Messages::WithRawCallbackMethod_Send<
+    v1::Messages::WithRawCallbackMethod_Subscribe<v1::Messages::WithRawCallbackMethod_Fetch<
+        v1::Messages::WithRawCallbackMethod_Acknowledge<v1::Messages::Service>>>>;
+
+class MessagesService final : public MessagesRawService {
  public:
   explicit MessagesService(ServiceContext& services) : services_(services) {}
 
   grpc::ServerUnaryReactor* Send(grpc::CallbackServerContext* context,
-                                 const v1::SendRequest* request,
-                                 v1::SendResponse* response) override;
-  grpc::ServerWriteReactor<v1::Envelope>* Subscribe(grpc::CallbackServerContext* context,
-                                                    const v1::SubscribeRequest* request) override;
+                                 const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* context,
-                                  const v1::FetchRequest* request,
-                                  v1::FetchResponse* response) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Acknowledge(grpc::CallbackServerContext* context,
-                                        const v1::AcknowledgeRequest* request,
-                                        v1::AcknowledgeResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
   using DeviceKey = std::pair<std::string, uint32_t>;

@@ -27,7 +27,11 @@ struct ServiceContext {
   LoginLimiter& login_limiter;
   ChallengeRegistry& challenges;
   DeliveryRegistry& delivery;
+  // Authenticated calls that block (store writes).
   WorkQueue& work;
+  // Register, GetChallenge, Authenticate: a flood of unauthenticated calls
+  // queues (and is refused) here, never in front of authenticated work.
+  WorkQueue& anonymous_work;
 };
 
 }  // namespace securebase::server

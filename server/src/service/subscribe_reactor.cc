@@ -1,5 +1,7 @@
 #include "server/src/service/subscribe_reactor.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include "server/src/common/limits.h"
 #include "server/src/service/grpc_status.h"
 #include "server/src/service/wire_envelope.h"
@@ -7,7 +9,7 @@
 namespace securebase::server {
 namespace {
 
-class FailedReactor final : public grpc::ServerWriteReactor<v1::Envelope> {
+class FailedReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit FailedReactor(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
@@ -30,11 +32,11 @@ grpc::Status EndStatus(EndReason reason) {
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::Envelope>* FailedSubscribe(const grpc::Status& status) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedSubscribe(const grpc::Status& status) {
   return new FailedReactor(status);
 }
 
-grpc::ServerWriteReactor<v1::Envelope>* StartSubscribe(ServiceContext& services,
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext& services,
                                                        grpc::CallbackServerContext* context,
                                                        const MailboxAddress& mailbox,
                                                        uint64_t after_seq) {
@@ -114,7 +116,8 @@ void SubscribeReactor::OnWriteDone(bool ok) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     write_in_flight_ = false;
-    if (ok) written_ = current_.seq();
+    if (ok) written_ = current_seq_;
+    current_.Clear();
     if (!ok && !finish_requested_) {
       finish_requested_ = true;
       finish_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "stream write failed");
@@ -158,10 +161,18 @@ SubscribeReactor::Action SubscribeReactor::NextLocked() {
     if (page->more) dirty_ = true;
   }
   if (buffer_.empty()) return Action::kNone;
-  current_ = std::move(buffer_.front());
+  current_seq_ = buffer_.front().seq();
+  bool own_buffer = false;
+  grpc::Status serialized =
+      grpc::SerializationTraits<v1::Envelope>::Serialize(buffer_.front(), &current_, &own_buffer);
   buffer_.pop_front();
-  services_.delivery.StartedWrite(mailbox_, this, written_, current_.seq());
-  cursor_ = current_.seq();
+  if (!serialized.ok()) {
+    finished_ = true;
+    finish_status_ = grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize an envelope");
+    return Action::kFinish;
+  }
+  services_.delivery.StartedWrite(mailbox_, this, written_, current_seq_);
+  cursor_ = current_seq_;
   write_in_flight_ = true;
   write_started_ = std::chrono::steady_clock::now();
   return Action::kWrite;

@@ -36,15 +36,15 @@ namespace securebase::server {
 
 // Starts a stream for an authenticated caller (or an immediately finished one
 // when a stream limit refuses it). The returned reactor belongs to gRPC.
-grpc::ServerWriteReactor<v1::Envelope>* StartSubscribe(ServiceContext& services,
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext& services,
                                                        grpc::CallbackServerContext* context,
                                                        const MailboxAddress& mailbox,
                                                        uint64_t after_seq);
 
 // A stream that finishes at once with `status` (e.g. UNAUTHENTICATED).
-grpc::ServerWriteReactor<v1::Envelope>* FailedSubscribe(const grpc::Status& status);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedSubscribe(const grpc::Status& status);
 
-class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Envelope>, public Subscriber {
+class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public Subscriber {
  public:
   SubscribeReactor(ServiceContext& services, grpc::CallbackServerContext* context,
                    MailboxAddress mailbox, uint64_t after_seq);
@@ -61,7 +61,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Envelope>, pu
   void OnDone() override;
 
  private:
-  friend grpc::ServerWriteReactor<v1::Envelope>* StartSubscribe(ServiceContext&,
+  friend grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext&,
                                                                 grpc::CallbackServerContext*,
                                                                 const MailboxAddress&, uint64_t);
   enum class Action { kNone, kWrite, kFinish };
@@ -86,7 +86,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Envelope>, pu
   bool finished_ = false;             // Finish() called.
   bool done_ = false;                 // OnDone ran.
   grpc::Status finish_status_;
-  v1::Envelope current_;              // The message being written.
+  uint64_t current_seq_ = 0;          // The envelope being written,
+  grpc::ByteBuffer current_;          //   serialized.
 };
 
 }  // namespace securebase::server

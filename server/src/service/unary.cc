@@ -1,6 +1,7 @@
 #include "server/src/service/unary.h"
 
 #include <map>
+#include <string>
 #include <mutex>
 #include <utility>
 
@@ -63,6 +64,41 @@ void LogRpcOutcome(const char* method, const Status& status,
   Log(LogLevel::kInfo, "rpc", {{"method", method}, {"code", StatusCodeName(status.code())},
                                {"duration_us", std::to_string(micros)},
                                {"suppressed_before", std::to_string(suppressed)}});
+}
+
+Status ParseRequest(const Method& method, const grpc::ByteBuffer& raw,
+                    google::protobuf::MessageLite& request) {
+  const size_t size = raw.Length();
+  if (size > method.max_request_bytes) {
+    return Status::ResourceExhausted("request of " + std::to_string(size) +
+                                     " bytes is larger than the limit for " + method.name + " (" +
+                                     std::to_string(method.max_request_bytes) + " bytes)");
+  }
+  grpc::ByteBuffer copy(raw);  // Shares the slices; the reader consumes the copy.
+  grpc::ProtoBufferReader reader(&copy);
+  if (!reader.status().ok() || !request.ParseFromZeroCopyStream(&reader)) {
+    return Status::InvalidArgument("the request body is not a valid " + request.GetTypeName() +
+                                   " message");
+  }
+  return Status::Ok();
+}
+
+void PostToWorkQueue(WorkQueue& work, grpc::CallbackServerContext* context, UnaryFinish finish,
+                     std::function<void(UnaryFinish)> body) {
+  auto task = [context, finish, body = std::move(body)]() mutable {
+    // Nobody waits for the answer any more: do none of the work.
+    if (context->IsCancelled()) {
+      return finish(Status(StatusCode::kCancelled, "the call was cancelled before it ran"));
+    }
+    body(std::move(finish));
+  };
+  switch (work.TryPost(std::move(task))) {
+    case WorkQueue::PostResult::kQueued: return;
+    case WorkQueue::PostResult::kFull:
+      return finish(Status::ResourceExhausted("the server is busy; retry later"));
+    case WorkQueue::PostResult::kStopped:
+      return finish(Status::Unavailable("server is shutting down"));
+  }
 }
 
 }  // namespace securebase::server
