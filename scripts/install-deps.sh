@@ -5,7 +5,9 @@
 #
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates;
+#                the tests' raw HTTP/2 attacker), zlib, nginx-light (the
+#                production front door, started by the nginx tests)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -19,7 +21,8 @@ base_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev
   libgtest-dev libbenchmark-dev
-  openssl
+  openssl libssl-dev zlib1g-dev
+  nginx-light
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 

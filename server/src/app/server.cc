@@ -18,6 +18,7 @@
 #include "server/src/admin/admin_ops.h"
 #include "server/src/admin/admin_service.h"
 #include "server/src/app/data_dir.h"
+#include "server/src/app/grpc_log.h"
 #include "server/src/common/log.h"
 #include "server/src/service/accounts_service.h"
 #include "server/src/service/keys_service.h"
@@ -306,6 +307,7 @@ class ServerImpl final : public Server {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(const ServeConfig& config, Clock& clock) {
+  RouteGrpcLogsThroughOurs();
   auto server = std::make_unique<ServerImpl>(config, clock);
   Status status = server->Init();
   if (!status.ok()) {
