@@ -145,8 +145,16 @@ Status AccountsService::DoGetChallenge(const v1::GetChallengeRequest& request,
   SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
   SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
   auto device = services_.store.GetDevice(request.user_id(), request.device_id());
+  if (!device.ok() && !device.status().IsNotFound()) return device.status();
   if (!device.ok()) {
-    return device.status().IsNotFound() ? Status::NotFound("no such device") : device.status();
+    // No existence oracle: an unknown device gets a challenge like any other
+    // (random, never stored, so it costs nothing and never verifies).
+    std::string challenge = RandomBytes(services_.random, kChallengeSize);
+    response.set_challenge(challenge);
+    crypto::SecureWipe(challenge.data(), challenge.size());
+    response.set_expires_at_unix_ms(services_.clock.NowUnixMs() +
+                                    int64_t{services_.limits.challenge_ttl_seconds} * 1000);
+    return Status::Ok();
   }
   std::string device_key = keys::Device(request.user_id(), request.device_id());
   if (services_.login_limiter.IsBlocked(device_key)) {

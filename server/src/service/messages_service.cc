@@ -179,16 +179,11 @@ Status MessagesService::CheckRecipientAndDevices(const Caller& caller,
                                                  v1::DeviceMismatch& mismatch) {
   const std::string& recipient_id = request.recipient_user_id();
   if (recipient_id != caller.user_id) {
-    // Links exist only between accounts, so the account is looked up only
-    // to tell "no such recipient" from "not linked".
+    // One answer whether or not the recipient exists: a sender learns
+    // nothing about accounts it is not linked to.
     auto link = services_.store.GetLink(caller.user_id, recipient_id);
     if (!link.ok()) {
       if (!link.status().IsNotFound()) return link.status();
-      auto account = services_.store.GetAccount(recipient_id);
-      if (!account.ok()) {
-        return account.status().IsNotFound() ? Status::NotFound("no such recipient")
-                                              : account.status();
-      }
       return Status::PermissionDenied("no active link between sender and recipient");
     }
   }

@@ -340,8 +340,8 @@ TEST_F(BadInputTest, GetChallenge) {
       {"user id missing", StatusCode::INVALID_ARGUMENT, challenge("", 1)},
       {"user id 15 bytes", StatusCode::INVALID_ARGUMENT, challenge(Resize(a->user_id(), 15), 1)},
       {"user id 17 bytes", StatusCode::INVALID_ARGUMENT, challenge(Resize(a->user_id(), 17), 1)},
-      {"unknown user", StatusCode::NOT_FOUND, challenge(RandomBytes(16), 1)},
-      {"unknown device", StatusCode::NOT_FOUND, challenge(a->user_id(), 9)},
+      // Unknown users and devices get a challenge like known ones (no
+      // existence oracle): request_attack_test.cc, ExistenceOracleTest.
   });
 }
 
@@ -588,7 +588,7 @@ TEST_F(BadInputTest, GetPreKeyBundles) {
   RunRows({
       {"user id missing", StatusCode::INVALID_ARGUMENT, fetch(c.get(), "")},
       {"user id 17 bytes", StatusCode::INVALID_ARGUMENT, fetch(c.get(), Resize(t->user_id(), 17))},
-      {"unknown user", StatusCode::NOT_FOUND, fetch(c.get(), RandomBytes(16))},
+      {"unknown user", StatusCode::PERMISSION_DENIED, fetch(c.get(), RandomBytes(16))},
       {"not linked", StatusCode::PERMISSION_DENIED, fetch(stranger.get(), t->user_id())},
       {"link ended", StatusCode::PERMISSION_DENIED, fetch(ended.get(), t->user_id())},
       {"no token", StatusCode::UNAUTHENTICATED, fetch(c.get(), t->user_id(), false)},
@@ -782,7 +782,7 @@ TEST_F(BadInputTest, Send) {
        })},
       {"more ciphertexts than --max-ciphertexts-per-send", StatusCode::RESOURCE_EXHAUSTED,
        send(c2.get(), t2.get(), [](auto&) {})},
-      {"unknown recipient", StatusCode::NOT_FOUND, one([](auto& r) {
+      {"unknown recipient", StatusCode::PERMISSION_DENIED, one([](auto& r) {
          r.set_recipient_user_id(RandomBytes(16));
          r.mutable_ciphertexts(0)->mutable_recipient()->set_user_id(r.recipient_user_id());
        })},

@@ -123,6 +123,41 @@ TEST_F(RequestAttackTest, AMalformedBodyGetsInvalidArgumentWithAMessage) {
   }
 }
 
+// Finding 13: NOT_FOUND for unknown users and devices, PERMISSION_DENIED for
+// known but unlinked ones, told anyone who exists.
+TEST_F(RequestAttackTest, UnknownAndUnlinkedUsersGetTheSameAnswer) {
+  auto c = NewClient();
+  auto stranger = NewTherapist();
+  ASSERT_TRUE(c && stranger);
+  const std::string unknown = RandomBytes(16);
+  // Send.
+  v1::SendRequest to_stranger = c->MakeSend(*stranger, "hello");
+  v1::SendRequest to_unknown = to_stranger;
+  to_unknown.set_recipient_user_id(unknown);
+  to_unknown.mutable_ciphertexts(0)->mutable_recipient()->set_user_id(unknown);
+  grpc::Status a = c->SendRequest(to_stranger);
+  grpc::Status b = c->SendRequest(to_unknown);
+  EXPECT_EQ(a.error_code(), b.error_code()) << StatusString(a) << " vs " << StatusString(b);
+  EXPECT_EQ(a.error_message(), b.error_message());
+  EXPECT_EQ(a.error_code(), StatusCode::PERMISSION_DENIED);
+  // GetPreKeyBundles.
+  v1::GetPreKeyBundlesResponse bundles;
+  a = c->GetPreKeyBundles(stranger->user_id(), &bundles);
+  b = c->GetPreKeyBundles(unknown, &bundles);
+  EXPECT_EQ(a.error_code(), b.error_code()) << StatusString(a) << " vs " << StatusString(b);
+  EXPECT_EQ(a.error_message(), b.error_message());
+  // GetChallenge: a device that exists and one that does not both get one.
+  for (auto [user, device] : {std::pair<std::string, uint32_t>{stranger->user_id(), 1},
+                              {stranger->user_id(), 7}, {unknown, 1}}) {
+    v1::GetChallengeRequest request;
+    request.set_user_id(user);
+    request.set_device_id(device);
+    v1::GetChallengeResponse response;
+    EXPECT_GRPC_OK(api_->accounts->GetChallenge(MakeContext().get(), request, &response));
+    EXPECT_EQ(response.challenge().size(), 32u);
+  }
+}
+
 class CancelledCallTest : public ServerSuite<CancelledCallTest> {};
 
 TEST_F(CancelledCallTest, ACallCancelledWhileQueuedDoesNoWork) {
