@@ -102,6 +102,7 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
     return Status::Ok();
   }};
   add_uint("retention-days", &l.retention_days, 1, 36500);
+  add_uint("audit-retention-days", &l.audit_retention_days, 1, 36500);
   add_uint("max-envelope-bytes", &l.max_envelope_bytes, 1, 64 * 1024 * 1024);
   add_uint("max-ciphertexts-per-send", &l.max_ciphertexts_per_send, 1, 10000);
   add_uint("max-prekeys-per-upload", &l.max_prekeys_per_upload, 1, 100000);
@@ -352,7 +353,8 @@ std::string UsageText() {
   return R"(usage:
   securebase-server [serve] --data-dir DIR [--listen HOST:PORT]
       (--tls-cert FILE --tls-key FILE | --insecure-loopback) [--config FILE]
-      [--therapist-registration=open|token] [--retention-days N] [--sync-writes=true|false]
+      [--therapist-registration=open|token] [--retention-days N] [--audit-retention-days N]
+      [--sync-writes=true|false]
       [--max-envelope-bytes N] [--max-ciphertexts-per-send N] [--max-prekeys-per-upload N]
       [--max-prekeys-per-device N] [--max-outstanding-invites N] [--max-invite-seconds N]
       [--max-streams-per-device N] [--max-streams-per-account N] [--max-streams N]

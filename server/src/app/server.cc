@@ -246,11 +246,12 @@ class ServerImpl final : public Server {
   void SweepLoop() {
     const auto interval = std::chrono::seconds(config_.sweep_interval_seconds);
     const int64_t retention_ms = int64_t{config_.limits.retention_days} * 86400 * 1000;
+    const int64_t audit_retention_ms = int64_t{config_.limits.audit_retention_days} * 86400 * 1000;
     std::unique_lock<std::mutex> lock(sweep_mu_);
     for (;;) {
       lock.unlock();
       auto start = std::chrono::steady_clock::now();
-      auto counts = store_->Sweep(retention_ms);
+      auto counts = store_->Sweep(retention_ms, audit_retention_ms);
       rate_limiter_->Prune();
       login_limiter_->Prune();
       challenges_->Prune();
@@ -263,6 +264,7 @@ class ServerImpl final : public Server {
              {"invites", std::to_string(counts->invites)},
              {"tokens", std::to_string(counts->tokens)},
              {"registration_tokens", std::to_string(counts->registration_tokens)},
+             {"audit", std::to_string(counts->audit)},
              {"duration_ms", std::to_string(ms)}});
       } else {
         Log(LogLevel::kError, "sweep_failed", {{"code", StatusCodeName(counts.status().code())}});

@@ -56,6 +56,7 @@ struct Limits {
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
+  uint32_t audit_retention_days = 90;          // Audit records (security events).
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.

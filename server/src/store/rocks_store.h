@@ -128,7 +128,7 @@ class RocksStore final : public Store {
   // AdminStore
   Status AppendAudit(v1::AuditRecord record) override;
   Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) override;
-  Result<SweepCounts> Sweep(int64_t retention_ms) override;
+  Result<SweepCounts> Sweep(int64_t retention_ms, int64_t audit_retention_ms) override;
   Result<StoreStats> Stats() override;
   Status Compact() override;
   Status Backup(const std::string& to_dir) override;
@@ -159,6 +159,7 @@ class RocksStore final : public Store {
                                  const MailboxAddress& mailbox);
   Status SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts);
   Status SweepByExpiry(Cf family, SweepCounts& counts);
+  Status SweepAudit(int64_t cutoff_ms, SweepCounts& counts);
 
   RocksStoreOptions options_;
   Clock& clock_;

@@ -66,17 +66,44 @@ Status RocksStore::SweepByExpiry(Cf family, SweepCounts& counts) {
       continue;
     }
     if (expires <= now) batch.Delete(cf(family), it->key());
+    if (batch.Count() >= kSweepBatch) {
+      SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+      batch.Clear();
+    }
   }
   if (!it->status().ok()) return StorageError(it->status(), "sweep");
   if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
   return Status::Ok();
 }
 
-Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms) {
+// Audit keys start with their time, so the old ones are a prefix of the
+// column family: delete from its start up to the cutoff.
+Status RocksStore::SweepAudit(int64_t cutoff_ms, SweepCounts& counts) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
+  rocksdb::WriteBatch batch;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 16 ||
+        static_cast<int64_t>(keys::ReadBe64(ToView(it->key()), 0)) >= cutoff_ms) {
+      break;
+    }
+    batch.Delete(cf(Cf::kAudit), it->key());
+    ++counts.audit;
+    if (batch.Count() >= kSweepBatch) {
+      SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "sweep");
+  if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+  return Status::Ok();
+}
+
+Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms, int64_t audit_retention_ms) {
   SweepCounts counts;
   int64_t now = clock_.NowUnixMs();
   int64_t cutoff = now - retention_ms;
   SBS_RETURN_IF_ERROR(SweepEnvelopes(cutoff, counts));
+  SBS_RETURN_IF_ERROR(SweepAudit(now - audit_retention_ms, counts));
 
   {
     std::unique_ptr<rocksdb::Iterator> it(
@@ -88,6 +115,10 @@ Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms) {
           record.server_timestamp_unix_ms() < cutoff) {
         batch.Delete(cf(Cf::kIdempotency), it->key());
         ++counts.idempotency;
+        if (batch.Count() >= kSweepBatch) {
+          SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+          batch.Clear();
+        }
       }
     }
     if (!it->status().ok()) return StorageError(it->status(), "sweep");

@@ -222,6 +222,7 @@ struct SweepCounts {
   uint64_t invites = 0;
   uint64_t tokens = 0;
   uint64_t registration_tokens = 0;
+  uint64_t audit = 0;
 };
 
 struct AuditPage {
@@ -243,8 +244,9 @@ class AdminStore {
   virtual Status AppendAudit(v1::AuditRecord record) = 0;
   virtual Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) = 0;
   // Removes envelopes and idempotency records older than `retention_ms`
-  // before now, and expired invites, session and registration tokens.
-  virtual Result<SweepCounts> Sweep(int64_t retention_ms) = 0;
+  // before now, audit records older than `audit_retention_ms`, and expired
+  // invites, session and registration tokens. Deletes in bounded batches.
+  virtual Result<SweepCounts> Sweep(int64_t retention_ms, int64_t audit_retention_ms) = 0;
   virtual Result<StoreStats> Stats() = 0;
   // Flushes memtables and compacts every column family down to the bottom
   // level (drops overwritten and deleted records). Blocks until done.

@@ -281,6 +281,29 @@ TEST_F(StoreTest, AReusedMessageIdWithOtherContentIsRefused) {
   EXPECT_TRUE(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.empty());
 }
 
+// Hardening finding 13: the audit log kept both ids of every ended link (and
+// every other event) for ever. Records older than the audit retention go.
+TEST_F(StoreTest, AuditRecordsAreKeptOnlyForTheirRetention) {
+  const int64_t day = 86400 * 1000;
+  const int64_t t0 = clock_.NowUnixMs();
+  for (int i = 0; i < 3; ++i) {
+    v1::AuditRecord record;
+    record.set_event("link_ended");
+    record.set_user_id(Id('u'));
+    record.set_peer_user_id(Id('p'));
+    record.set_time_unix_ms(t0 + i * day);
+    ASSERT_TRUE(store_->AppendAudit(record).ok());
+  }
+  clock_.SetMs(t0 + 10 * day);
+  auto counts = store_->Sweep(/*retention_ms=*/30 * day, /*audit_retention_ms=*/8 * day);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->audit, 2u);  // t0 and t0 + day are older than 8 days.
+  auto page = store_->ReadAudit("", 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(page->records[0].time_unix_ms(), t0 + 2 * day);
+}
+
 TEST_F(StoreTest, ReadMailboxPagesByCountAndBytes) {
   MailboxAddress a{Id('a'), 1};
   for (int i = 0; i < 10; ++i) {
@@ -362,7 +385,7 @@ TEST_F(StoreTest, RetentionSweepWithInjectedClock) {
   ASSERT_TRUE(store_->CreateInvite(std::string(32, 'i'), invite, 5).ok());
 
   clock_.SetMs(t0 + 3 * day);
-  auto counts = store_->Sweep(/*retention_ms=*/2 * day);  // Cutoff: t0 + day.
+  auto counts = store_->Sweep(/*retention_ms=*/2 * day, /*audit_retention_ms=*/30 * day);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->envelopes, 2u);  // The first send's two envelopes.
   EXPECT_EQ(counts->idempotency, 1u);
