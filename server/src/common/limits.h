@@ -63,7 +63,7 @@ struct Limits {
   uint32_t keepalive_seconds = 30;             // Server pings an idle transport this often;
   uint32_t keepalive_timeout_seconds = 10;     //   no answer within this closes it.
   uint32_t connection_idle_seconds = 300;      // A connection without calls is closed.
-  uint32_t connection_age_seconds = 3600;      // Every connection is closed after this
+  uint32_t connection_age_seconds = 86400;     // Every connection is closed after this
   uint32_t connection_age_grace_seconds = 300; //   plus this for calls in flight.
   uint32_t handshake_timeout_seconds = 10;     // TLS + HTTP/2 preface must complete in this.
   uint32_t max_streams_per_connection = 128;   // Concurrent calls on one connection.
