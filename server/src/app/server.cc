@@ -231,14 +231,17 @@ class ServerImpl final : public Server {
     ::chmod(path.c_str(), 0600);
   }
 
-  // Once a second: streams whose client stopped reading.
+  // Once a second: streams whose client stopped reading, acknowledgements
+  // that waited long enough for a stream write.
   void MonitorLoop() {
     const auto stall = std::chrono::seconds(config_.limits.stream_write_timeout_seconds);
     std::unique_lock<std::mutex> lock(sweep_mu_);
     while (!sweep_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sweep_stop_; })) {
       lock.unlock();
-      size_t ended = delivery_->EndStalled(std::chrono::steady_clock::now(), stall);
+      const auto now = std::chrono::steady_clock::now();
+      size_t ended = delivery_->EndStalled(now, stall);
       if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
+      delivery_->ExpireAckWaiters(now, kAckWaitForWrite);
       lock.lock();
     }
   }

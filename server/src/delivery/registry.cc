@@ -191,32 +191,54 @@ void DeliveryRegistry::MergeGivenLocked(Device& device, Range range) {
   }
 }
 
-std::optional<Result<AckRange>> DeliveryRegistry::DecideLocked(const Device& device,
-                                                               uint64_t up_to) {
-  if (up_to == 0) return Result<AckRange>(AckRange{0, 0});
-  if (device.given.has_value() && up_to <= device.given->last) {
-    return Result<AckRange>(AckRange{device.given->after, up_to});
+std::optional<AckRange> DeliveryRegistry::DecideLocked(const Device& device, uint64_t up_to,
+                                                       bool may_wait) {
+  if (up_to == 0) return AckRange{0, 0};
+  const std::optional<Range>& given = device.given;
+  if (given.has_value() && up_to <= given->last) return AckRange{given->after, up_to};
+  const uint64_t given_last = given.has_value() ? given->last : 0;
+  if (may_wait) {
+    for (const Write& write : device.writing) {
+      // Its completion may extend (or replace) the range toward up_to.
+      if (write.range.last > given_last) return std::nullopt;
+    }
   }
-  for (const Write& write : device.writing) {
-    if (write.range.last >= up_to) return std::nullopt;  // Decided when it completes.
-  }
-  const uint64_t last = device.given.has_value() ? device.given->last : 0;
-  return Result<AckRange>(Status::FailedPrecondition(
-      "up_to_seq " + std::to_string(up_to) +
-      " is beyond what was given to this device (up to " + std::to_string(last) +
-      "); fetch or subscribe first"));
+  // Asked beyond what was given: delete what was, the rest comes again.
+  if (!given.has_value()) return AckRange{0, 0};
+  return AckRange{given->after, given->last};
 }
 
 void DeliveryRegistry::SettleWaitersLocked(Device& device, Ready& ready) {
   for (auto it = device.waiters.begin(); it != device.waiters.end();) {
-    auto answer = DecideLocked(device, it->up_to);
+    auto answer = DecideLocked(device, it->up_to, /*may_wait=*/true);
     if (!answer.has_value()) {
       ++it;
       continue;
     }
-    ready.emplace_back(std::move(it->decide), std::move(*answer));
+    ready.emplace_back(std::move(it->decide), *answer);
     it = device.waiters.erase(it);
   }
+}
+
+size_t DeliveryRegistry::ExpireAckWaiters(std::chrono::steady_clock::time_point now,
+                                          std::chrono::milliseconds max_wait) {
+  Ready ready;
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    for (auto& [key, device] : shard.devices) {
+      for (auto it = device.waiters.begin(); it != device.waiters.end();) {
+        if (now - it->since < max_wait) {
+          ++it;
+          continue;
+        }
+        ready.emplace_back(std::move(it->decide),
+                           *DecideLocked(device, it->up_to, /*may_wait=*/false));
+        it = device.waiters.erase(it);
+      }
+    }
+  }
+  RunReady(ready);
+  return ready.size();
 }
 
 void DeliveryRegistry::MarkGiven(const MailboxAddress& mailbox, uint64_t after, uint64_t last) {
@@ -273,15 +295,13 @@ std::optional<Result<AckRange>> DeliveryRegistry::AwaitGiven(const MailboxAddres
   Shard& shard = ShardFor(key);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto found = shard.devices.find(key);
-  if (found == shard.devices.end()) return DecideLocked(Device{}, up_to);
+  if (found == shard.devices.end()) return Result<AckRange>(AckRange{0, 0});
   Device& device = found->second;
-  auto answer = DecideLocked(device, up_to);
-  if (answer.has_value()) return answer;
-  if (device.waiters.size() >= kMaxWaitersPerDevice) {
-    return Result<AckRange>(Status::ResourceExhausted(
-        "too many acknowledgements waiting for stream writes on this device"));
-  }
-  device.waiters.push_back({up_to, std::move(later)});
+  // Too many waiting already: answer with what was given, without waiting.
+  const bool may_wait = device.waiters.size() < kMaxWaitersPerDevice;
+  auto answer = DecideLocked(device, up_to, may_wait);
+  if (answer.has_value()) return Result<AckRange>(*answer);
+  device.waiters.push_back({up_to, std::move(later), std::chrono::steady_clock::now()});
   return std::nullopt;
 }
 

@@ -14,10 +14,13 @@
 // *completes* (gRPC's OnWriteDone(ok)), not when it starts. A range that
 // overlaps or touches the current one extends it; a disjoint one replaces it
 // (its older part is then simply delivered again later, never deleted
-// unseen). Acknowledge(up_to) may delete only (after, up_to] of the range,
-// and only when up_to <= last. An acknowledgement for a seq whose stream
-// write has started but not completed (the client can read a message before
-// the server hears that the write finished) waits for that completion.
+// unseen). Acknowledge(up_to) deletes only (after, min(up_to, last)] of the
+// range and says so; it never fails for asking more (an honest client does:
+// the server restarted between its Fetch and its Acknowledge, or it read a
+// streamed envelope before the server heard that the write completed --
+// gRPC does not order those). What it did not delete is delivered again. An
+// acknowledgement that a stream write in flight could extend waits for that
+// write's completion, at most about kAckWaitForWrite (ExpireAckWaiters).
 //
 // Thread-safety: thread-safe; sharded by device. Subscriber callbacks and
 // AwaitGiven callbacks run outside the registry's locks.
@@ -47,11 +50,17 @@ struct StreamLimits {
   uint32_t total = 20000;       // The whole server; then refused.
 };
 
-// The part of a mailbox an Acknowledge may delete: seqs in (after, up_to].
+// The part of a mailbox an Acknowledge deletes: seqs in (after, up_to].
+// Empty (up_to <= after) when nothing it asked for was given.
 struct AckRange {
   uint64_t after = 0;
   uint64_t up_to = 0;
+  bool empty() const { return up_to <= after; }
 };
+
+// How long an acknowledgement waits for a stream write in flight that would
+// extend what it may delete, before it is answered with what was given.
+inline constexpr std::chrono::milliseconds kAckWaitForWrite{1000};
 
 class DeliveryRegistry {
  public:
@@ -91,13 +100,20 @@ class DeliveryRegistry {
   // (after, last] is given now.
   void FinishedWrite(const MailboxAddress& mailbox, const Subscriber* stream, bool ok);
 
-  // Decides what Acknowledge(up_to) may delete. Returns the answer at once
-  // when it is known; otherwise nullopt, and `later` runs exactly once, on
-  // the thread that completes or fails the write it waits for (it must not
-  // block). kFailedPrecondition: up_to is beyond what was given.
+  // Decides what Acknowledge(up_to) deletes: the given range's part at or
+  // below up_to (possibly empty, never an error for asking too much).
+  // Returns the answer at once when it is known; otherwise nullopt, and
+  // `later` runs exactly once, on the thread that completes or fails the
+  // write it waits for or that calls ExpireAckWaiters (it must not block).
+  // kUnavailable (only later): shutting down.
   using AckDecision = std::function<void(Result<AckRange>)>;
   std::optional<Result<AckRange>> AwaitGiven(const MailboxAddress& mailbox, uint64_t up_to,
                                              AckDecision later);
+  // Answers, with what was given by then, every acknowledgement that has
+  // waited longer than `max_wait` at `now` for a stream write. Returns how
+  // many. Call it periodically (the server does, once a second).
+  size_t ExpireAckWaiters(std::chrono::steady_clock::time_point now,
+                          std::chrono::milliseconds max_wait);
 
   size_t StreamCountForTesting();
 
@@ -113,6 +129,7 @@ class DeliveryRegistry {
   struct Waiter {
     uint64_t up_to;
     AckDecision decide;
+    std::chrono::steady_clock::time_point since;
   };
   struct Device {
     std::vector<std::shared_ptr<Subscriber>> streams;  // Oldest first.
@@ -126,7 +143,8 @@ class DeliveryRegistry {
     std::unordered_map<std::string, Device> devices;
   };
   static constexpr size_t kShards = 32;
-  // Acknowledgements waiting for writes, per device (more are refused).
+  // Acknowledgements waiting for writes, per device (more are answered at
+  // once with what was given).
   static constexpr size_t kMaxWaitersPerDevice = 16;
 
   Shard& ShardFor(const std::string& key);
@@ -137,7 +155,8 @@ class DeliveryRegistry {
   static void SettleWaitersLocked(Device& device,
                                   std::vector<std::pair<AckDecision, Result<AckRange>>>& ready);
   static void MergeGivenLocked(Device& device, Range range);
-  static std::optional<Result<AckRange>> DecideLocked(const Device& device, uint64_t up_to);
+  // nullopt: a write in flight may extend the answer (only when `may_wait`).
+  static std::optional<AckRange> DecideLocked(const Device& device, uint64_t up_to, bool may_wait);
   void ReleaseCountsLocked(const std::string& user_id, size_t streams);
 
   const StreamLimits limits_;

@@ -232,18 +232,23 @@ void MessagesService::DoAcknowledge(grpc::CallbackServerContext& context,
                                     v1::AcknowledgeResponse& response, UnaryFinish finish) {
   auto caller = AuthenticateCall(services_, context);
   if (!caller.ok()) return finish(caller.status());
-  // Deletes only within the contiguous range given to this device.
+  // Deletes only within the contiguous range given to this device, and says
+  // how far that was; asking beyond it is not an error (see registry.h).
   auto remove = [this, mailbox = caller->address(), &response](const AckRange& range) -> Status {
+    if (range.empty()) return Status::Ok();
     SBS_ASSIGN_OR_RETURN(uint32_t deleted,
                          services_.store.DeleteEnvelopes(mailbox, range.after, range.up_to));
     response.set_deleted(deleted);
+    response.set_acknowledged_after_seq(range.after);
+    response.set_acknowledged_up_to_seq(range.up_to);
     return Status::Ok();
   };
   auto decided = services_.delivery.AwaitGiven(
       caller->address(), request.up_to_seq(),
       [this, remove, finish](Result<AckRange> range) mutable {
-        // Runs on the thread that completed a stream write: the delete
-        // waits for a commit, so it goes back to the work queue.
+        // Runs on the thread that completed a stream write (or the server's
+        // monitor): the delete waits for a commit, so it goes back to the
+        // work queue.
         if (!range.ok()) return finish(range.status());
         bool posted = services_.work.Post(
             [remove, finish, range = *range]() mutable { finish(remove(range)); });

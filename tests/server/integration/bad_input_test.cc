@@ -844,17 +844,6 @@ TEST_F(BadInputTest, FetchSubscribeAcknowledge) {
            return status ? *status : grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "open");
          };
        }},
-      {"Acknowledge envelopes never given", StatusCode::FAILED_PRECONDITION,
-       [&]() -> Call {
-         v1::FetchResponse page;
-         EXPECT_GRPC_OK(c->Fetch(0, 0, 0, &page));  // The client's own (empty) mailbox.
-         return [&] {
-           v1::AcknowledgeRequest req;
-           req.set_up_to_seq(1000);
-           v1::AcknowledgeResponse r;
-           return api_->messages->Acknowledge(c->Context().get(), req, &r);
-         };
-       }},
       {"Acknowledge without a token", StatusCode::UNAUTHENTICATED,
        [&]() -> Call {
          return [&] {
