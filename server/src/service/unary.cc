@@ -1,9 +1,9 @@
 #include "server/src/service/unary.h"
 
-#include <map>
 #include <string>
-#include <mutex>
 #include <utility>
+
+#include "server/src/common/log_limiter.h"
 
 namespace securebase::server {
 namespace {
@@ -12,38 +12,8 @@ namespace {
 // stale token) are logged at most once a second per method and code, with
 // how many were left out: under a flood, a line per refused call cost more
 // than refusing it, and would let a client fill the log.
-class OutcomeLogLimiter {
- public:
-  // True if this outcome should be logged now; `*suppressed` gets how many
-  // of its kind were left out since the last logged one.
-  bool Admit(const char* method, StatusCode code, std::chrono::steady_clock::time_point now,
-             uint64_t* suppressed) {
-    std::lock_guard<std::mutex> lock(mu_);
-    Entry& entry = entries_[{method, code}];
-    if (entry.logged && now - entry.last < std::chrono::seconds(1)) {
-      ++entry.suppressed;
-      return false;
-    }
-    entry.logged = true;
-    entry.last = now;
-    *suppressed = entry.suppressed;
-    entry.suppressed = 0;
-    return true;
-  }
-
- private:
-  struct Entry {
-    bool logged = false;
-    std::chrono::steady_clock::time_point last;
-    uint64_t suppressed = 0;
-  };
-  std::mutex mu_;
-  // Keyed by the method's string literal (its address) and the code.
-  std::map<std::pair<const char*, StatusCode>, Entry> entries_;
-};
-
-OutcomeLogLimiter& LogLimiter() {
-  static OutcomeLogLimiter* limiter = new OutcomeLogLimiter();
+LogLimiter& OutcomeLogLimiter() {
+  static auto* limiter = new LogLimiter();
   return *limiter;
 }
 
@@ -60,7 +30,8 @@ void LogRpcOutcome(const char* method, const Status& status,
     return;
   }
   uint64_t suppressed = 0;
-  if (!LogLimiter().Admit(method, status.code(), now, &suppressed)) return;
+  const std::string key = std::string(method) + " " + StatusCodeName(status.code());
+  if (!OutcomeLogLimiter().Admit(key, now, &suppressed)) return;
   Log(LogLevel::kInfo, "rpc", {{"method", method}, {"code", StatusCodeName(status.code())},
                                {"duration_us", std::to_string(micros)},
                                {"suppressed_before", std::to_string(suppressed)}});

@@ -157,6 +157,7 @@ class RocksStore final : public Store {
   // Requires the stripe's mutex.
   Result<uint64_t> NextSeqLocked(MailboxStripe& stripe, const std::string& mailbox_prefix,
                                  const MailboxAddress& mailbox);
+  class SweepBatch;  // rocks_sweep.cc
   Status SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts);
   Status SweepByExpiry(Cf family, SweepCounts& counts);
   Status SweepAudit(int64_t cutoff_ms, SweepCounts& counts);

@@ -10,14 +10,37 @@
 namespace securebase::server {
 namespace {
 
-constexpr int kSweepBatch = 1000;
+constexpr uint32_t kSweepBatch = 1000;
 
 }  // namespace
+
+// Deletes go out in unsynced batches of kSweepBatch: a sweep never holds more
+// in memory or in one write, however much expired.
+class RocksStore::SweepBatch {
+ public:
+  explicit SweepBatch(RocksStore& store) : store_(store) {}
+  Status Delete(Cf family, const rocksdb::Slice& key) {
+    batch_.Delete(store_.cf(family), key);
+    if (batch_.Count() < kSweepBatch) return Status::Ok();
+    return Flush();
+  }
+  // Writes what is left; call once at the end.
+  Status Flush() {
+    if (batch_.Count() == 0) return Status::Ok();
+    Status written = store_.Write(batch_, /*sync=*/false);
+    batch_.Clear();
+    return written;
+  }
+
+ private:
+  RocksStore& store_;
+  rocksdb::WriteBatch batch_;
+};
 
 Status RocksStore::SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts) {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
-  rocksdb::WriteBatch batch;
+  SweepBatch batch(*this);
   const std::string envelope_tag(1, keys::kEnvelopeTag);
   it->Seek(ToSlice(envelope_tag));
   while (it->Valid() && StartsWith(it->key(), envelope_tag)) {
@@ -27,12 +50,8 @@ Status RocksStore::SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts) {
       return Status::Internal("corrupt envelope record");
     }
     if (record.server_timestamp_unix_ms() < cutoff_ms) {
-      batch.Delete(cf(Cf::kMailboxes), it->key());
+      SBS_RETURN_IF_ERROR(batch.Delete(Cf::kMailboxes, it->key()));
       ++counts.envelopes;
-      if (batch.Count() >= kSweepBatch) {
-        SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-        batch.Clear();
-      }
       it->Next();
       continue;
     }
@@ -42,14 +61,13 @@ Status RocksStore::SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts) {
     it->Seek(*next);
   }
   if (!it->status().ok()) return StorageError(it->status(), "sweep");
-  if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-  return Status::Ok();
+  return batch.Flush();
 }
 
 Status RocksStore::SweepByExpiry(Cf family, SweepCounts& counts) {
   int64_t now = clock_.NowUnixMs();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
-  rocksdb::WriteBatch batch;
+  SweepBatch batch(*this);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     int64_t expires = 0;
     if (family == Cf::kTokens) {
@@ -65,37 +83,27 @@ Status RocksStore::SweepByExpiry(Cf family, SweepCounts& counts) {
     } else {
       continue;
     }
-    if (expires <= now) batch.Delete(cf(family), it->key());
-    if (batch.Count() >= kSweepBatch) {
-      SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-      batch.Clear();
-    }
+    if (expires <= now) SBS_RETURN_IF_ERROR(batch.Delete(family, it->key()));
   }
   if (!it->status().ok()) return StorageError(it->status(), "sweep");
-  if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-  return Status::Ok();
+  return batch.Flush();
 }
 
 // Audit keys start with their time, so the old ones are a prefix of the
 // column family: delete from its start up to the cutoff.
 Status RocksStore::SweepAudit(int64_t cutoff_ms, SweepCounts& counts) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kAudit)));
-  rocksdb::WriteBatch batch;
+  SweepBatch batch(*this);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 16 ||
         static_cast<int64_t>(keys::ReadBe64(ToView(it->key()), 0)) >= cutoff_ms) {
       break;
     }
-    batch.Delete(cf(Cf::kAudit), it->key());
+    SBS_RETURN_IF_ERROR(batch.Delete(Cf::kAudit, it->key()));
     ++counts.audit;
-    if (batch.Count() >= kSweepBatch) {
-      SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-      batch.Clear();
-    }
   }
   if (!it->status().ok()) return StorageError(it->status(), "sweep");
-  if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-  return Status::Ok();
+  return batch.Flush();
 }
 
 Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms, int64_t audit_retention_ms) {
@@ -108,21 +116,17 @@ Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms, int64_t audit_retent
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kIdempotency)));
-    rocksdb::WriteBatch batch;
+    SweepBatch batch(*this);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       v1::IdempotencyRecord record;
       if (record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) &&
           record.server_timestamp_unix_ms() < cutoff) {
-        batch.Delete(cf(Cf::kIdempotency), it->key());
+        SBS_RETURN_IF_ERROR(batch.Delete(Cf::kIdempotency, it->key()));
         ++counts.idempotency;
-        if (batch.Count() >= kSweepBatch) {
-          SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
-          batch.Clear();
-        }
       }
     }
     if (!it->status().ok()) return StorageError(it->status(), "sweep");
-    if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+    SBS_RETURN_IF_ERROR(batch.Flush());
   }
 
   {
@@ -130,7 +134,7 @@ Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms, int64_t audit_retent
     std::lock_guard<std::mutex> lock(link_mu_);
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kInvites)));
-    rocksdb::WriteBatch batch;
+    SweepBatch batch(*this);
     const std::string record_tag(1, keys::kInviteRecordTag);
     for (it->Seek(ToSlice(record_tag)); it->Valid() && StartsWith(it->key(), record_tag);
          it->Next()) {
@@ -138,12 +142,15 @@ Result<SweepCounts> RocksStore::Sweep(int64_t retention_ms, int64_t audit_retent
       if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) continue;
       if (record.expires_at_unix_ms() > now) continue;
       std::string_view hash = ToView(it->key()).substr(1);
-      batch.Delete(cf(Cf::kInvites), it->key());
-      batch.Delete(cf(Cf::kInvites), keys::InviteIndex(record.therapist_user_id(), hash));
+      // The index first: if the two land in different batches and only the
+      // first survives a crash, the next sweep still finds the record.
+      SBS_RETURN_IF_ERROR(
+          batch.Delete(Cf::kInvites, keys::InviteIndex(record.therapist_user_id(), hash)));
+      SBS_RETURN_IF_ERROR(batch.Delete(Cf::kInvites, it->key()));
       ++counts.invites;
     }
     if (!it->status().ok()) return StorageError(it->status(), "sweep");
-    if (batch.Count() > 0) SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/false));
+    SBS_RETURN_IF_ERROR(batch.Flush());
   }
 
   SBS_RETURN_IF_ERROR(SweepByExpiry(Cf::kTokens, counts));

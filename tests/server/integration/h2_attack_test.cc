@@ -15,15 +15,6 @@
 namespace securebase::integration {
 namespace {
 
-int64_t PeakRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
-
 int AccountCount(const ServerProcess& server) {
   CommandResult stats;
   if (!RunCommand({ServerBinary(), "stats", "--data-dir", server.data_dir()},
@@ -57,7 +48,7 @@ TEST_F(H2AttackTest, AGzipBombIsNeverInflated) {
   message += std::string(padding, '\0');
   const std::string bomb = GrpcMessage(Gzip(message), /*compressed=*/true);
   ASSERT_LT(bomb.size(), 64u * 1024) << "the bomb should be small on the wire";
-  const int64_t peak_before = PeakRssKib(server_->pid());
+  const int64_t peak_before = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident);
   // One bomb per connection: each fits HTTP/2's initial 64 KiB windows.
   std::vector<std::unique_ptr<RawH2Connection>> connections;
   for (int i = 0; i < 8; ++i) {
@@ -71,7 +62,7 @@ TEST_F(H2AttackTest, AGzipBombIsNeverInflated) {
     connections.push_back(std::move(connection));
   }
   for (auto& connection : connections) connection->Drain(std::chrono::milliseconds(400));
-  const int64_t growth = PeakRssKib(server_->pid()) - peak_before;
+  const int64_t growth = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
   EXPECT_LT(growth, 64 * 1024) << "8 bombs raised the server's peak memory by " << growth
                                << " KiB: they were inflated";
   EXPECT_EQ(AccountCount(*server_), accounts_before)

@@ -25,16 +25,6 @@ namespace {
 
 using grpc::StatusCode;
 
-// Peak resident memory of a process so far, KiB.
-int64_t PeakRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
-
 // A unary call with a raw body, as an attacker sends it.
 grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                      const std::string& body) {
@@ -57,7 +47,7 @@ TEST_F(RequestAttackTest, ACompressedRequestIsRefusedBeforeItIsInflated) {
   v1::RegisterRequest bomb;
   bomb.set_role(v1::ROLE_CLIENT);
   bomb.set_identity_key(std::string(24 << 20, '\0'));
-  const int64_t peak_before = PeakRssKib(server_->pid());
+  const int64_t peak_before = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident);
   std::vector<std::thread> threads;
   std::vector<grpc::Status> answers(6);
   for (size_t i = 0; i < answers.size(); ++i) {
@@ -73,7 +63,7 @@ TEST_F(RequestAttackTest, ACompressedRequestIsRefusedBeforeItIsInflated) {
     // INVALID_ARGUMENT would mean the 24 MiB body was inflated and parsed.
     EXPECT_EQ(status.error_code(), StatusCode::UNIMPLEMENTED) << StatusString(status);
   }
-  const int64_t growth = PeakRssKib(server_->pid()) - peak_before;
+  const int64_t growth = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
   EXPECT_LT(growth, 48 * 1024) << "peak RSS grew by " << growth << " KiB";
   // Uncompressed calls still work.
   auto c = NewClient();

@@ -22,6 +22,7 @@
 
 #include "tests/server/integration/harness/server_suite.h"
 #include "tests/server/integration/harness/subscription.h"
+#include "tests/server/integration/harness/subprocess.h"
 #include "tests/server/integration/harness/tcp_proxy.h"
 
 namespace securebase::integration {
@@ -30,16 +31,6 @@ namespace {
 using grpc::StatusCode;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// The server process's resident memory, KiB (0 when unreadable).
-int64_t RssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
 
 // A channel whose connection keeps HTTP/2's 64 KiB initial window (no BDP
 // probing), so a client that does not read stops the server's writes soon.
@@ -82,7 +73,7 @@ TEST_F(StreamMemoryTest, NeverReadStreamsOfOneAccountDoNotPinMemory) {
   for (size_t device = 1; device <= 7 && streams.size() < 16; ++device) {
     for (int s = 0; s < 4 && streams.size() < 16; ++s) streams.push_back(OpenUnread(*stub, *a, device));
   }
-  const int64_t before = RssKib(server_->pid());
+  const int64_t before = ProcessMemoryKib(server_->pid(), MemoryFigure::kResident);
   // Device 0 sends to the account's own devices: 7 x 256 KiB per send.
   const std::string big(256 * 1024 - 64, 'm');
   for (int i = 0; i < 48; ++i) {
@@ -97,7 +88,7 @@ TEST_F(StreamMemoryTest, NeverReadStreamsOfOneAccountDoNotPinMemory) {
     ASSERT_GRPC_OK(a->SendRequest(send)) << "send " << i;
   }
   std::this_thread::sleep_for(milliseconds(500));
-  const int64_t after = RssKib(server_->pid());
+  const int64_t after = ProcessMemoryKib(server_->pid(), MemoryFigure::kResident);
   // Before the fix each stream kept up to 64 envelopes (16 MiB) in memory
   // while its write waited: 16 streams, 12 MiB of them each here, ~190 MiB.
   // Now each holds the envelope being written and at most one 256 KiB batch.

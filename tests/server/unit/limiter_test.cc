@@ -6,10 +6,37 @@
 #include "server/src/auth/login_limiter.h"
 #include "server/src/auth/rate_limiter.h"
 #include "server/src/common/clock.h"
+#include "server/src/common/log_limiter.h"
 #include "tests/testing/deterministic_random.h"
 
 namespace securebase::server {
 namespace {
+
+TEST(LogLimiterTest, OneLineASecondPerKeyWithTheCountLeftOut) {
+  LogLimiter limiter;
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t suppressed = 99;
+  EXPECT_TRUE(limiter.Admit("a", t0, &suppressed));
+  EXPECT_EQ(suppressed, 0u);
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(limiter.Admit("a", t0, &suppressed));
+  EXPECT_TRUE(limiter.Admit("b", t0, &suppressed));  // Keys are independent.
+  EXPECT_FALSE(limiter.Admit("a", t0 + std::chrono::milliseconds(999), &suppressed));
+  EXPECT_TRUE(limiter.Admit("a", t0 + std::chrono::seconds(1), &suppressed));
+  EXPECT_EQ(suppressed, 6u);
+}
+
+TEST(LogLimiterTest, ACapAcrossKeys) {
+  LogLimiter limiter(/*max_lines_per_second=*/3);
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t suppressed = 0;
+  int admitted = 0;
+  for (int key = 0; key < 10; ++key) {
+    if (limiter.Admit("k" + std::to_string(key), t0, &suppressed)) ++admitted;
+  }
+  EXPECT_EQ(admitted, 3);
+  EXPECT_TRUE(limiter.Admit("k9", t0 + std::chrono::seconds(1), &suppressed));
+  EXPECT_EQ(suppressed, 1u);
+}
 
 TEST(RateLimiterTest, BurstThenRefill) {
   FakeClock clock;
