@@ -26,8 +26,7 @@ class LogLimiter {
 
   // True if a line of `key` may be written at `now`; `*suppressed` gets how
   // many of its kind were left out since its previous line.
-  bool Admit(std::string_view key, std::chrono::steady_clock::time_point now,
-             uint64_t* suppressed);
+  bool Admit(std::string_view key, std::chrono::steady_clock::time_point now, uint64_t* suppressed);
 
  private:
   struct Entry {
@@ -37,9 +36,9 @@ class LogLimiter {
   };
   const uint32_t max_lines_per_second_;
   std::mutex mu_;
-  std::map<std::string, Entry, std::less<>> entries_;  // Guarded by mu_.
+  std::map<std::string, Entry, std::less<>> entries_;   // Guarded by mu_.
   std::chrono::steady_clock::time_point window_start_;  // Guarded by mu_.
-  uint32_t lines_in_window_ = 0;                         // Guarded by mu_.
+  uint32_t lines_in_window_ = 0;                        // Guarded by mu_.
 };
 
 }  // namespace securebase::server

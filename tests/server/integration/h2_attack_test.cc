@@ -62,7 +62,8 @@ TEST_F(H2AttackTest, AGzipBombIsNeverInflated) {
     connections.push_back(std::move(connection));
   }
   for (auto& connection : connections) connection->Drain(std::chrono::milliseconds(400));
-  const int64_t growth = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
+  const int64_t growth =
+      ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
   EXPECT_LT(growth, 64 * 1024) << "8 bombs raised the server's peak memory by " << growth
                                << " KiB: they were inflated";
   EXPECT_EQ(AccountCount(*server_), accounts_before)

@@ -63,7 +63,8 @@ TEST_F(RequestAttackTest, ACompressedRequestIsRefusedBeforeItIsInflated) {
     // INVALID_ARGUMENT would mean the 24 MiB body was inflated and parsed.
     EXPECT_EQ(status.error_code(), StatusCode::UNIMPLEMENTED) << StatusString(status);
   }
-  const int64_t growth = ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
+  const int64_t growth =
+      ProcessMemoryKib(server_->pid(), MemoryFigure::kPeakResident) - peak_before;
   EXPECT_LT(growth, 48 * 1024) << "peak RSS grew by " << growth << " KiB";
   // Uncompressed calls still work.
   auto c = NewClient();

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "tests/server/integration/harness/server_suite.h"
-#include "tests/server/integration/harness/subscription.h"
 #include "tests/server/integration/harness/subprocess.h"
+#include "tests/server/integration/harness/subscription.h"
 #include "tests/server/integration/harness/tcp_proxy.h"
 
 namespace securebase::integration {
