@@ -3,13 +3,15 @@
 #include <arpa/inet.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
+
+#include "server/src/service/call_source.h"
 
 namespace securebase::server {
 namespace {
@@ -78,6 +80,27 @@ std::function<Status(const std::string&)> StringSetter(const std::string& name, 
   };
 }
 
+// A comma-separated list of IP addresses.
+std::function<Status(const std::string&)> AddressListSetter(const std::string& name,
+                                                            std::vector<std::string>* out) {
+  return [name, out](const std::string& value) -> Status {
+    std::vector<std::string> addresses;
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string item = value.substr(start, comma - start);
+      if (!item.empty()) addresses.push_back(item);
+      start = comma + 1;
+    }
+    if (addresses.empty() || !TrustedProxies::Parse(addresses).ok()) {
+      return BadValue(name, value, "comma-separated IP addresses");
+    }
+    *out = std::move(addresses);
+    return Status::Ok();
+  };
+}
+
 std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   constexpr uint32_t kMax = 0xffffffffu;
   Limits& l = c.limits;
@@ -114,7 +137,9 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("max-streams", &l.max_streams, 1, 10000000);
   add_uint("stream-write-timeout-seconds", &l.stream_write_timeout_seconds, 1, 86400);
   add_uint("max-failed-logins", &l.max_failed_logins, 1, kMax);
-  add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, kMax);
+  add_uint("max-failed-logins-per-source", &l.max_failed_logins_per_source, 1, kMax);
+  add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, 30 * 86400);
+  add_uint("max-tokens-per-device", &l.max_tokens_per_device, 1, 10000);
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
@@ -130,6 +155,19 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("memory-quota-mb", &l.memory_quota_mb, 16, 1024 * 1024);
   flags["rate-limit-rps"] = {Kind::kDouble, DoubleSetter("rate-limit-rps", &l.rate_limit_rps, 0.001)};
   flags["rate-limit-burst"] = {Kind::kDouble, DoubleSetter("rate-limit-burst", &l.rate_limit_burst, 1)};
+  auto add_rate = [&](const std::string& name, double* out, double min) {
+    flags[name] = {Kind::kDouble, DoubleSetter(name, out, min)};
+  };
+  add_rate("register-rps-per-source", &l.register_rps_per_source, 0.001);
+  add_rate("register-burst-per-source", &l.register_burst_per_source, 1);
+  add_rate("register-rps", &l.register_rps, 0.001);
+  add_rate("register-burst", &l.register_burst, 1);
+  add_rate("login-rps-per-source", &l.login_rps_per_source, 0.001);
+  add_rate("login-burst-per-source", &l.login_burst_per_source, 1);
+  add_rate("login-rps", &l.login_rps, 0.001);
+  add_rate("login-burst", &l.login_burst, 1);
+  flags["trusted-proxies"] = {Kind::kString,
+                              AddressListSetter("trusted-proxies", &c.trusted_proxies)};
   return flags;
 }
 
@@ -359,7 +397,11 @@ std::string UsageText() {
       [--max-prekeys-per-device N] [--max-outstanding-invites N] [--max-invite-seconds N]
       [--max-streams-per-device N] [--max-streams-per-account N] [--max-streams N]
       [--stream-write-timeout-seconds N] [--rate-limit-rps X] [--rate-limit-burst X]
-      [--max-failed-logins N] [--failed-login-window-seconds N] [--max-devices-per-account N]
+      [--register-rps-per-source X] [--register-burst-per-source X] [--register-rps X]
+      [--register-burst X] [--login-rps-per-source X] [--login-burst-per-source X]
+      [--login-rps X] [--login-burst X] [--trusted-proxies ADDR[,ADDR...]]
+      [--max-failed-logins N] [--max-failed-logins-per-source N]
+      [--failed-login-window-seconds N] [--max-tokens-per-device N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]

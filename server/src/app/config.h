@@ -33,6 +33,9 @@ struct ServeConfig {
   TherapistRegistration therapist_registration = TherapistRegistration::kToken;
   bool sync_writes = true;
   uint32_t sweep_interval_seconds = 3600;
+  // Proxies (nginx) whose `x-real-ip` header names the caller's address for
+  // per-source limits. IP literals.
+  std::vector<std::string> trusted_proxies;
   Limits limits;
 };
 

@@ -118,17 +118,21 @@ class ServerImpl final : public Server {
     const Limits& limits = config_.limits;
     random_ = &crypto::SystemRandom();
     rate_limiter_ = std::make_unique<RateLimiter>(clock_, limits.rate_limit_rps, limits.rate_limit_burst);
-    login_limiter_ = std::make_unique<LoginLimiter>(
-        clock_, limits.max_failed_logins, int64_t{limits.failed_login_window_seconds} * 1000);
-    challenges_ = std::make_unique<ChallengeRegistry>(clock_, *random_,
-                                                      int64_t{limits.challenge_ttl_seconds} * 1000);
+    SBS_ASSIGN_OR_RETURN(trusted_proxies_, TrustedProxies::Parse(config_.trusted_proxies));
+    anonymous_limits_ = std::make_unique<AnonymousLimits>(clock_, limits);
+    const int64_t failure_window_ms = int64_t{limits.failed_login_window_seconds} * 1000;
+    device_login_failures_ = std::make_unique<FailureBackoff>(clock_, limits.max_failed_logins,
+                                                              failure_window_ms, failure_window_ms);
+    challenges_ = std::make_unique<LoginChallenges>(clock_, *random_,
+                                                    int64_t{limits.challenge_ttl_seconds} * 1000);
     delivery_ = std::make_unique<DeliveryRegistry>(StreamLimits{
         limits.max_streams_per_device, limits.max_streams_per_account, limits.max_streams});
     work_ = std::make_unique<WorkQueue>(kWorkThreads, kMaxQueuedCalls);
     anonymous_work_ = std::make_unique<WorkQueue>(kAnonymousThreads, kMaxQueuedAnonymousCalls);
-    context_ = std::make_unique<ServiceContext>(ServiceContext{
-        *store_, clock_, *random_, config_.limits, config_.therapist_registration, *rate_limiter_,
-        *login_limiter_, *challenges_, *delivery_, *work_, *anonymous_work_});
+    context_ = std::make_unique<ServiceContext>(
+        ServiceContext{*store_, clock_, *random_, config_.limits, config_.therapist_registration,
+                       *rate_limiter_, *anonymous_limits_, trusted_proxies_, *challenges_,
+                       *device_login_failures_, *delivery_, *work_, *anonymous_work_});
     accounts_ = std::make_unique<AccountsService>(*context_);
     keys_ = std::make_unique<KeysService>(*context_);
     links_ = std::make_unique<LinksService>(*context_);
@@ -232,9 +236,12 @@ class ServerImpl final : public Server {
   }
 
   // Once a second: streams whose client stopped reading, acknowledgements
-  // that waited long enough for a stream write.
+  // that waited long enough for a stream write; once a minute the limiters
+  // forget what they no longer need.
   void MonitorLoop() {
     const auto stall = std::chrono::seconds(config_.limits.stream_write_timeout_seconds);
+    constexpr auto kPruneInterval = std::chrono::seconds(60);
+    auto last_prune = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(sweep_mu_);
     while (!sweep_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sweep_stop_; })) {
       lock.unlock();
@@ -242,6 +249,14 @@ class ServerImpl final : public Server {
       size_t ended = delivery_->EndStalled(now, stall);
       if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
       delivery_->ExpireAckWaiters(now, kAckWaitForWrite);
+      if (now - last_prune >= kPruneInterval) {
+        // What unauthenticated callers made the limiters remember.
+        last_prune = now;
+        rate_limiter_->Prune();
+        anonymous_limits_->Prune();
+        device_login_failures_->Prune();
+        challenges_->Prune();
+      }
       lock.lock();
     }
   }
@@ -255,9 +270,6 @@ class ServerImpl final : public Server {
       lock.unlock();
       auto start = std::chrono::steady_clock::now();
       auto counts = store_->Sweep(retention_ms, audit_retention_ms);
-      rate_limiter_->Prune();
-      login_limiter_->Prune();
-      challenges_->Prune();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - start).count();
       if (counts.ok()) {
@@ -282,8 +294,10 @@ class ServerImpl final : public Server {
   crypto::RandomSource* random_ = nullptr;
   std::unique_ptr<RocksStore> store_;
   std::unique_ptr<RateLimiter> rate_limiter_;
-  std::unique_ptr<LoginLimiter> login_limiter_;
-  std::unique_ptr<ChallengeRegistry> challenges_;
+  TrustedProxies trusted_proxies_;
+  std::unique_ptr<AnonymousLimits> anonymous_limits_;
+  std::unique_ptr<FailureBackoff> device_login_failures_;
+  std::unique_ptr<LoginChallenges> challenges_;
   std::unique_ptr<DeliveryRegistry> delivery_;
   std::unique_ptr<WorkQueue> work_;
   std::unique_ptr<WorkQueue> anonymous_work_;

@@ -19,8 +19,9 @@ inline constexpr size_t kChallengeSize = 32;
 inline constexpr size_t kPublicKeySize = 32;
 inline constexpr size_t kSignatureSize = 64;
 inline constexpr size_t kMaxSealedProfileBytes = 4096;
-// Outstanding login challenges kept per device; older ones are dropped.
-inline constexpr size_t kMaxChallengesPerDevice = 4;
+// Source addresses whose request rates are tracked at once, per limit; past
+// it, calls from new addresses are refused until buckets refill.
+inline constexpr size_t kMaxTrackedSources = 100000;
 // Fetch paging.
 inline constexpr uint32_t kDefaultFetchLimit = 100;
 inline constexpr uint32_t kMaxFetchLimit = 1000;
@@ -50,8 +51,20 @@ struct Limits {
   uint32_t stream_write_timeout_seconds = 60;  // A write pending longer cancels the stream.
   double rate_limit_rps = 50;                  // Token bucket per account,
   double rate_limit_burst = 100;               //   on every authenticated RPC.
-  uint32_t max_failed_logins = 5;              // Per device, per window.
-  uint32_t failed_login_window_seconds = 900;
+  // Unauthenticated calls (token buckets per source address and global).
+  double register_rps_per_source = 0.1;        // Register: 6 a minute
+  double register_burst_per_source = 10;       //   after a burst of 10,
+  double register_rps = 5;                     //   and 5 a second server-wide
+  double register_burst = 50;                  //   after a burst of 50.
+  double login_rps_per_source = 2;             // GetChallenge + Authenticate,
+  double login_burst_per_source = 20;          //   one token each,
+  double login_rps = 200;                      //   per source and
+  double login_burst = 400;                    //   server-wide.
+  uint32_t max_failed_logins = 5;              // Per device, per window; then its failures back off
+                                               //   (a correct signature always logs in).
+  uint32_t max_failed_logins_per_source = 20;  // Per source, per window; then the source backs off.
+  uint32_t failed_login_window_seconds = 900;  // Failures are remembered this long.
+  uint32_t max_tokens_per_device = 10;         // Live tokens; a new login revokes the oldest.
   uint32_t max_devices_per_account = 8;
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;

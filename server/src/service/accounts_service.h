@@ -41,11 +41,19 @@ class AccountsService final : public AccountsRawService {
   Status DoAddDevice(grpc::CallbackServerContext& context, const v1::AddDeviceRequest& request,
                      v1::AddDeviceResponse& response);
   Status DoGetChallenge(const v1::GetChallengeRequest& request, v1::GetChallengeResponse& response);
-  Status DoAuthenticate(const v1::AuthenticateRequest& request, v1::AuthenticateResponse& response);
+  Status DoAuthenticate(const std::string& source, const v1::AuthenticateRequest& request,
+                        v1::AuthenticateResponse& response);
   Status DoLogout(grpc::CallbackServerContext& context);
   Status DoListDevices(grpc::CallbackServerContext& context, v1::ListDevicesResponse& response);
-  Status RecordFailedLogin(const std::string& device_key, const v1::AuthenticateRequest& request,
-                           const char* reason);
+  // A login with a challenge that is not a valid one for the device (or for
+  // a device that does not exist): counted against the source only, never
+  // against the device, and not audited (nothing about the device is
+  // proven by it).
+  Status RefuseUnknownChallenge(const std::string& source);
+  // A valid challenge for the device with a bad signature: counted against
+  // the source and the device, audited as an attempt *on* the device.
+  Status RefuseBadSignature(const std::string& source, const std::string& device_key,
+                            const v1::AuthenticateRequest& request);
 
   ServiceContext& services_;
 };

@@ -4,12 +4,14 @@
 #define SECUREBASE_SERVER_SERVICE_SERVICE_CONTEXT_H_
 
 #include "securebase/crypto/random.h"
+#include "server/src/auth/anonymous_limits.h"
 #include "server/src/auth/challenges.h"
-#include "server/src/auth/login_limiter.h"
+#include "server/src/auth/failure_backoff.h"
 #include "server/src/auth/rate_limiter.h"
 #include "server/src/common/clock.h"
 #include "server/src/common/limits.h"
 #include "server/src/delivery/registry.h"
+#include "server/src/service/call_source.h"
 #include "server/src/service/work_queue.h"
 #include "server/src/store/store.h"
 
@@ -23,9 +25,13 @@ struct ServiceContext {
   crypto::RandomSource& random;
   const Limits& limits;
   TherapistRegistration therapist_registration;
-  RateLimiter& rate_limiter;
-  LoginLimiter& login_limiter;
-  ChallengeRegistry& challenges;
+  RateLimiter& rate_limiter;  // Per account, authenticated calls.
+  // Register, GetChallenge, Authenticate: per source and global.
+  AnonymousLimits& anonymous_limits;
+  const TrustedProxies& trusted_proxies;
+  LoginChallenges& challenges;
+  // Failed logins per device (user_id || device_id).
+  FailureBackoff& device_login_failures;
   DeliveryRegistry& delivery;
   // Authenticated calls that block (store writes).
   WorkQueue& work;

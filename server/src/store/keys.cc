@@ -99,6 +99,14 @@ std::string Idempotency(std::string_view user_id, uint32_t device_id,
   return out;
 }
 
+std::string TokenIndex(std::string_view user_id, uint32_t device_id, uint64_t created_ms,
+                       std::string_view token_hash) {
+  std::string out = Device(user_id, device_id);
+  AppendBe64(out, created_ms);
+  out.append(token_hash);
+  return out;
+}
+
 std::string Audit(uint64_t time_ms, uint64_t counter) {
   std::string out;
   AppendBe64(out, time_ms);

@@ -52,6 +52,13 @@ uint64_t EnvelopeSeqOf(std::string_view key);  // Last 8 bytes.
 std::string Idempotency(std::string_view user_id, uint32_t device_id,
                         std::string_view client_message_id);
 
+// device_tokens: user_id || device_id || created_ms (8) || token hash (32)
+//   -> BE64 expiry. The device's live tokens, oldest first.
+std::string TokenIndex(std::string_view user_id, uint32_t device_id, uint64_t created_ms,
+                       std::string_view token_hash);
+inline constexpr size_t kTokenIndexPrefixSize = 16 + 4;
+inline constexpr size_t kTokenIndexKeySize = kTokenIndexPrefixSize + 8 + 32;
+
 // audit: time_ms || counter.
 std::string Audit(uint64_t time_ms, uint64_t counter);
 

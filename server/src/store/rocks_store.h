@@ -52,15 +52,16 @@ enum class Cf : size_t {
   kMailboxes,
   kIdempotency,
   kTokens,
+  kDeviceTokens,
   kRegistrationTokens,
   kAudit,
   kMeta,
   kCount,
 };
 inline constexpr std::array<const char*, static_cast<size_t>(Cf::kCount)> kColumnFamilyNames = {
-    "default",  "accounts",    "identity_keys", "devices", "prekeys",
-    "invites",  "links",       "mailboxes",     "idempotency", "tokens",
-    "registration_tokens", "audit", "meta"};
+    "default", "accounts",  "identity_keys", "devices", "prekeys",       "invites",
+    "links",   "mailboxes", "idempotency",   "tokens",  "device_tokens", "registration_tokens",
+    "audit",   "meta"};
 
 struct RocksStoreOptions {
   std::string path;                 // The database directory (DATA_DIR/db).
@@ -90,7 +91,8 @@ class RocksStore final : public Store {
   Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) override;
 
   // TokenStore
-  Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) override;
+  Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token,
+                            uint32_t max_per_device) override;
   Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) override;
   Status RevokeSessionToken(const std::string& token_hash) override;
   Status CreateRegistrationToken(const std::string& token_hash,

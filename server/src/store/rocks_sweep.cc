@@ -74,7 +74,13 @@ Status RocksStore::SweepByExpiry(Cf family, SweepCounts& counts) {
       v1::TokenRecord record;
       if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) continue;
       expires = record.expires_at_unix_ms();
-      if (expires <= now) ++counts.tokens;
+      if (expires <= now) {
+        ++counts.tokens;
+        SBS_RETURN_IF_ERROR(batch.Delete(
+            Cf::kDeviceTokens, keys::TokenIndex(record.user_id(), record.device_id(),
+                                                static_cast<uint64_t>(record.created_at_unix_ms()),
+                                                ToView(it->key()))));
+      }
     } else if (family == Cf::kRegistrationTokens) {
       v1::RegistrationTokenRecord record;
       if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) continue;

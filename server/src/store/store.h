@@ -71,8 +71,12 @@ class AccountStore {
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
-  // Stores a session token by hash. Audits "login_ok".
-  virtual Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) = 0;
+  // Stores a session token by hash. Audits "login_ok". When the device
+  // already has `max_per_device` unexpired tokens, revokes its oldest ones
+  // in the same change (audited "token_revoked", detail "reason=limit"), so
+  // a device holds at most that many however often it logs in.
+  virtual Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token,
+                                    uint32_t max_per_device) = 0;
   // kNotFound: unknown (or revoked) token. Expiry is the caller's check.
   virtual Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) = 0;
   // Deletes the token. Audits "token_revoked". kNotFound: unknown token.

@@ -77,13 +77,62 @@ TEST_F(StoreTest, SessionTokens) {
   token.set_device_id(1);
   token.set_expires_at_unix_ms(5);
   const std::string hash(32, 'h');
-  ASSERT_TRUE(store_->CreateSessionToken(hash, token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(hash, token, /*max_per_device=*/10).ok());
   EXPECT_EQ(store_->GetSessionToken(hash)->device_id(), 1u);
   ASSERT_TRUE(store_->RevokeSessionToken(hash).ok());
   EXPECT_TRUE(store_->GetSessionToken(hash).status().IsNotFound());
   EXPECT_TRUE(store_->RevokeSessionToken(hash).IsNotFound());
   EXPECT_TRUE(HasAudit("login_ok"));
   EXPECT_TRUE(HasAudit("token_revoked"));
+}
+
+// Hardening finding 6: one account minted 1,020 tokens a second, each kept
+// until it expired. A device holds at most max_per_device live tokens; a new
+// login revokes the oldest, and expired ones go at the next login.
+TEST_F(StoreTest, ADeviceHoldsAtMostMaxTokens) {
+  auto token_hash = [](int i) { return std::string(31, 't') + static_cast<char>(i); };
+  v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
+  for (int i = 0; i < 8; ++i) {
+    token.set_created_at_unix_ms(clock_.NowUnixMs());
+    token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, /*max_per_device=*/3).ok());
+    clock_.AdvanceMs(1);
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).status().IsNotFound()) << i;
+  }
+  for (int i = 5; i < 8; ++i) EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).ok()) << i;
+  int limit_revocations = 0;
+  for (const auto& record : AuditEvents()) {
+    if (record.event() == "token_revoked" && record.detail() == "reason=limit") ++limit_revocations;
+  }
+  EXPECT_EQ(limit_revocations, 5);
+  // Another device of the account has its own allowance.
+  token.set_device_id(2);
+  ASSERT_TRUE(store_->CreateSessionToken(token_hash(100), token, 3).ok());
+  EXPECT_TRUE(store_->GetSessionToken(token_hash(7)).ok());
+  // Revoked and expired tokens leave room.
+  ASSERT_TRUE(store_->RevokeSessionToken(token_hash(7)).ok());
+  clock_.AdvanceMs(86'400'000);
+  token.set_device_id(1);
+  for (int i = 8; i < 11; ++i) {
+    token.set_created_at_unix_ms(clock_.NowUnixMs());
+    token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, 3).ok());
+  }
+  for (int i = 8; i < 11; ++i) EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).ok()) << i;
+  EXPECT_TRUE(store_->GetSessionToken(token_hash(5)).status().IsNotFound()) << "expired, dropped";
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  bool counted = false;
+  for (const auto& [kind, count] : stats->counts) {
+    if (kind != "device_tokens") continue;
+    counted = true;
+    EXPECT_EQ(count, 4u) << "3 of device 1, 1 of device 2";
+  }
+  EXPECT_TRUE(counted);
 }
 
 TEST_F(StoreTest, UploadPreKeys) {
@@ -371,10 +420,12 @@ TEST_F(StoreTest, RetentionSweepWithInjectedClock) {
   ASSERT_TRUE(store_->AppendEnvelopes({Id('s'), 1}, std::string(16, '1'), To({a, b}), t0).ok());
   ASSERT_TRUE(store_->AppendEnvelopes({Id('s'), 1}, std::string(16, '2'), To({a}), t0 + 2 * day).ok());
   v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
   token.set_expires_at_unix_ms(t0 + day);
-  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'k'), token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'k'), token, 10).ok());
   token.set_expires_at_unix_ms(t0 + 10 * day);
-  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'l'), token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'l'), token, 10).ok());
   v1::RegistrationTokenRecord registration;
   registration.set_expires_at_unix_ms(t0 + day);
   ASSERT_TRUE(store_->CreateRegistrationToken(std::string(32, 'r'), registration).ok());

@@ -55,6 +55,16 @@ ServerProcess::~ServerProcess() {
   std::filesystem::remove_all(root_dir_, ec);
 }
 
+const std::vector<std::string> kRelaxedSourceLimits = {"--register-rps-per-source=100000",
+                                                       "--register-burst-per-source=100000",
+                                                       "--register-rps=100000",
+                                                       "--register-burst=100000",
+                                                       "--login-rps-per-source=100000",
+                                                       "--login-burst-per-source=100000",
+                                                       "--login-rps=100000",
+                                                       "--login-burst=100000",
+                                                       "--max-failed-logins-per-source=1000000"};
+
 std::vector<std::string> ServerProcess::BuildArgs() const {
   const std::string& binary = options_.binary.empty() ? ServerBinary() : options_.binary;
   std::vector<std::string> args = {binary,    "serve",    "--data-dir",
@@ -71,6 +81,9 @@ std::vector<std::string> ServerProcess::BuildArgs() const {
   }
   if (!options_.therapist_registration.empty()) {
     args.push_back("--therapist-registration=" + options_.therapist_registration);
+  }
+  if (options_.relaxed_source_limits && options_.binary.empty()) {
+    args.insert(args.end(), kRelaxedSourceLimits.begin(), kRelaxedSourceLimits.end());
   }
   args.insert(args.end(), options_.flags.begin(), options_.flags.end());
   return args;

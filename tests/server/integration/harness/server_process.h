@@ -53,7 +53,17 @@ struct ServerOptions {
   // Run this program instead of securebase-server (the benchmarks' echo
   // server takes the same command line).
   std::string binary;
+  // Every test's calls come from 127.0.0.1, so the per-source limits of the
+  // unauthenticated RPCs (a few registrations and logins a second) would
+  // soon refuse suites that create many accounts. Unless this is false,
+  // kRelaxedSourceLimits come first on the command line (a test's own
+  // `flags` still override them). Tests of those limits set it false.
+  bool relaxed_source_limits = true;
 };
+
+// What relaxed_source_limits adds: per-source and global rates no test
+// suite reaches, and failed-login counts per source it never exhausts.
+extern const std::vector<std::string> kRelaxedSourceLimits;
 
 // ServerOptions with only extra flags set.
 inline ServerOptions WithFlags(std::vector<std::string> flags) {

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <utility>
 
 namespace securebase::integration {
 
-TcpProxy::TcpProxy(int server_port) : server_port_(server_port) {
+TcpProxy::TcpProxy(int server_port, std::string source_address)
+    : server_port_(server_port), source_address_(std::move(source_address)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -54,6 +56,12 @@ void TcpProxy::AcceptLoop() {
     int client = ::accept(listen_fd_, nullptr, nullptr);
     if (client < 0) continue;
     int server = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (!source_address_.empty()) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source_address_.c_str(), &from.sin_addr);
+      ::bind(server, reinterpret_cast<sockaddr*>(&from), sizeof(from));
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

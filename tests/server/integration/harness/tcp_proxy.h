@@ -4,6 +4,10 @@
 // silently dropped does. It keeps reading (and discarding) what the server
 // sends, to notice when the server closes its side.
 //
+// It can also connect to the server from another loopback address
+// (127.0.0.2, ...), so that a test's calls come from a source of their own
+// (the per-source limits).
+//
 // Thread-safety: the methods may be called from any thread.
 #ifndef SECUREBASE_TESTS_SERVER_INTEGRATION_HARNESS_TCP_PROXY_H_
 #define SECUREBASE_TESTS_SERVER_INTEGRATION_HARNESS_TCP_PROXY_H_
@@ -20,8 +24,9 @@ namespace securebase::integration {
 
 class TcpProxy {
  public:
-  // Forwards connections to 127.0.0.1:`server_port`.
-  explicit TcpProxy(int server_port);
+  // Forwards connections to 127.0.0.1:`server_port`, from
+  // `source_address` (a loopback address; empty: the kernel's choice).
+  explicit TcpProxy(int server_port, std::string source_address = "");
   // Closes everything and joins.
   ~TcpProxy();
   TcpProxy(const TcpProxy&) = delete;
@@ -39,6 +44,7 @@ class TcpProxy {
   void Pump(int client_fd, int server_fd);
 
   const int server_port_;
+  const std::string source_address_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
