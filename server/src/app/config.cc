@@ -144,6 +144,7 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
+  add_uint("storage-failure-exit-seconds", &c.storage_failure_exit_seconds, 1, 86400);
   add_uint("keepalive-seconds", &l.keepalive_seconds, 1, 86400);
   add_uint("keepalive-timeout-seconds", &l.keepalive_timeout_seconds, 1, 3600);
   add_uint("connection-idle-seconds", &l.connection_idle_seconds, 1, kMax / 1000);
@@ -403,6 +404,7 @@ std::string UsageText() {
       [--max-failed-logins N] [--max-failed-logins-per-source N]
       [--failed-login-window-seconds N] [--max-tokens-per-device N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
+      [--storage-failure-exit-seconds N]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]
       [--handshake-timeout-seconds N] [--max-streams-per-connection N]

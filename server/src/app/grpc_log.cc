@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "server/src/common/log.h"
@@ -22,7 +24,36 @@ LogLimiter& Limiter() {
   return *limiter;
 }
 
+std::mutex& HandlerMutex() {
+  static auto* mu = new std::mutex();
+  return *mu;
+}
+std::function<void()>& ListenerFailureHandler() {
+  static auto* handler = new std::function<void()>();
+  return *handler;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// gRPC 1.51, src/core/lib/iomgr/tcp_server_posix.cc, on_read(): the only
+// "Failed accept4" line, logged right before the listener gives up.
+bool MeansListenerDied(const gpr_log_func_args& args) {
+  return args.file != nullptr && args.message != nullptr &&
+         EndsWith(args.file, "tcp_server_posix.cc") &&
+         std::string_view(args.message).rfind("Failed accept4", 0) == 0;
+}
+
 void OnGrpcLog(gpr_log_func_args* args) {
+  if (MeansListenerDied(*args)) {
+    std::function<void()> handler;
+    {
+      std::lock_guard<std::mutex> lock(HandlerMutex());
+      handler = ListenerFailureHandler();
+    }
+    if (handler) handler();
+  }
   std::string source = std::string(args->file != nullptr ? args->file : "?") + ":" +
                        std::to_string(args->line);
   uint64_t suppressed = 0;
@@ -39,5 +70,10 @@ void OnGrpcLog(gpr_log_func_args* args) {
 }  // namespace
 
 void RouteGrpcLogsThroughOurs() { gpr_set_log_function(&OnGrpcLog); }
+
+void SetListenerFailureHandler(std::function<void()> on_failure) {
+  std::lock_guard<std::mutex> lock(HandlerMutex());
+  ListenerFailureHandler() = std::move(on_failure);
+}
 
 }  // namespace securebase::server

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "server/src/admin/admin_ops.h"
 #include "server/src/admin/admin_service.h"
 #include "server/src/app/data_dir.h"
+#include "server/src/app/fd_limit.h"
 #include "server/src/app/grpc_log.h"
 #include "server/src/common/log.h"
 #include "server/src/service/accounts_service.h"
@@ -41,6 +43,8 @@ constexpr size_t kMaxQueuedCalls = 512;
 constexpr size_t kAnonymousThreads = 2;
 constexpr size_t kMaxQueuedAnonymousCalls = 64;
 constexpr auto kDrainTimeout = std::chrono::seconds(10);
+// After a stop the server chose (it cannot go on), restart soon.
+constexpr auto kFatalDrainTimeout = std::chrono::seconds(2);
 
 Result<std::string> ReadFile(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);
@@ -113,6 +117,7 @@ class ServerImpl final : public Server {
     RocksStoreOptions store_options;
     store_options.path = DatabasePath(config_.data_dir);
     store_options.sync_writes = config_.sync_writes;
+    store_options.max_open_files = MaxOpenTableFiles(CurrentFdLimit());
     SBS_ASSIGN_OR_RETURN(store_, RocksStore::Open(store_options, clock_));
 
     const Limits& limits = config_.limits;
@@ -161,13 +166,17 @@ class ServerImpl final : public Server {
       return Status::Internal("cannot listen on " + config_.listen);
     }
     listening_ = bind_host + ":" + std::to_string(port_);
+    SetListenerFailureHandler([this] { Stop(StopReason::kListenerFailed); });
     StartAdminSocket();
 
     sweeper_ = std::thread([this] { SweepLoop(); });
     monitor_ = std::thread([this] { MonitorLoop(); });
     Log(LogLevel::kInfo, "server_started",
-        {{"listen", listening_}, {"tls", config_.insecure_loopback ? "off" : "on"},
+        {{"listen", listening_},
+         {"tls", config_.insecure_loopback ? "off" : "on"},
          {"sync_writes", config_.sync_writes ? "true" : "false"},
+         {"fd_limit", std::to_string(CurrentFdLimit())},
+         {"max_open_files", std::to_string(store_options.max_open_files)},
          {"therapist_registration",
           config_.therapist_registration == TherapistRegistration::kOpen ? "open" : "token"}});
     return Status::Ok();
@@ -176,15 +185,30 @@ class ServerImpl final : public Server {
   std::string listening_address() const override { return listening_; }
   int port() const override { return port_; }
 
+  StopReason WaitForStop() override {
+    std::unique_lock<std::mutex> lock(stop_mu_);
+    stop_cv_.wait(lock, [this] { return stop_reason_.has_value(); });
+    return *stop_reason_;
+  }
+
+  void RequestStop() override { Stop(StopReason::kRequested); }
+
   void Shutdown() override {
     std::lock_guard<std::mutex> lock(shutdown_mu_);
     if (stopped_) return;
     stopped_ = true;
+    SetListenerFailureHandler({});
     auto start = std::chrono::steady_clock::now();
     if (grpc_server_) {
       if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(false);
       delivery_->ShutdownAll();
-      grpc_server_->Shutdown(std::chrono::system_clock::now() + kDrainTimeout);
+      bool fatal;
+      {
+        std::lock_guard<std::mutex> stop_lock(stop_mu_);
+        fatal = stop_reason_.has_value() && *stop_reason_ != StopReason::kRequested;
+      }
+      grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                             (fatal ? kFatalDrainTimeout : kDrainTimeout));
       grpc_server_->Wait();
     }
     if (admin_server_) {
@@ -235,9 +259,51 @@ class ServerImpl final : public Server {
     ::chmod(path.c_str(), 0600);
   }
 
-  // Once a second: streams whose client stopped reading, acknowledgements
-  // that waited long enough for a stream write; once a minute the limiters
-  // forget what they no longer need.
+  // The first reason wins; wakes WaitForStop(). Never blocks (it may run on
+  // a gRPC thread).
+  void Stop(StopReason reason) {
+    {
+      std::lock_guard<std::mutex> lock(stop_mu_);
+      if (stop_reason_.has_value()) return;
+      stop_reason_ = reason;
+    }
+    if (reason != StopReason::kRequested) {
+      Log(LogLevel::kError, "server_cannot_go_on",
+          {{"reason", StopReasonName(reason)}, {"action", "shutting down to be restarted"}});
+    }
+    stop_cv_.notify_all();
+  }
+
+  void SetServing(bool serving) {
+    if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(serving);
+  }
+
+  // Once a second: can the store write? While it cannot, health says
+  // NOT_SERVING; if it stays so, the server stops (to be restarted).
+  void CheckStorage(std::chrono::steady_clock::time_point now) {
+    Status writable = store_->CheckWritable();
+    if (writable.ok()) {
+      if (storage_failed_since_.has_value()) {
+        storage_failed_since_.reset();
+        Log(LogLevel::kInfo, "storage_recovered");
+        SetServing(true);
+      }
+      return;
+    }
+    if (!storage_failed_since_.has_value()) {
+      storage_failed_since_ = now;
+      Log(LogLevel::kError, "storage_failed", {{"health", "not_serving"}});
+      SetServing(false);
+    }
+    if (now - *storage_failed_since_ >=
+        std::chrono::seconds(config_.storage_failure_exit_seconds)) {
+      Stop(StopReason::kStorageFailed);
+    }
+  }
+
+  // Once a second: storage, streams whose client stopped reading,
+  // acknowledgements that waited long enough for a stream write; once a
+  // minute the limiters forget what they no longer need.
   void MonitorLoop() {
     const auto stall = std::chrono::seconds(config_.limits.stream_write_timeout_seconds);
     constexpr auto kPruneInterval = std::chrono::seconds(60);
@@ -246,6 +312,7 @@ class ServerImpl final : public Server {
     while (!sweep_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sweep_stop_; })) {
       lock.unlock();
       const auto now = std::chrono::steady_clock::now();
+      CheckStorage(now);
       size_t ended = delivery_->EndStalled(now, stall);
       if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
       delivery_->ExpireAckWaiters(now, kAckWaitForWrite);
@@ -321,9 +388,27 @@ class ServerImpl final : public Server {
 
   std::mutex shutdown_mu_;
   bool stopped_ = false;  // Guarded by shutdown_mu_.
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  std::optional<StopReason> stop_reason_;  // Guarded by stop_mu_.
+  // When storage writes started failing (the monitor thread only).
+  std::optional<std::chrono::steady_clock::time_point> storage_failed_since_;
 };
 
 }  // namespace
+
+const char* StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kRequested:
+      return "requested";
+    case StopReason::kStorageFailed:
+      return "storage_failed";
+    case StopReason::kListenerFailed:
+      return "listener_failed";
+  }
+  return "unknown";
+}
 
 Result<std::unique_ptr<Server>> Server::Start(const ServeConfig& config, Clock& clock) {
   RouteGrpcLogsThroughOurs();

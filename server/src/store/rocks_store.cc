@@ -63,6 +63,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;
   db_options.max_background_jobs = 2;
+  db_options.max_open_files = options.max_open_files;
   // One memtable budget for all column families: without it each of the 13
   // may hold up to 2 x 64 MiB before a flush, and the server's memory grew
   // for minutes under steady load (the soak run) before falling back. Most
@@ -152,8 +153,40 @@ Status RocksStore::Write(rocksdb::WriteBatch& batch, bool sync) {
   rocksdb::WriteOptions write_options;
   write_options.sync = sync && options_.sync_writes;
   rocksdb::Status s = db_->Write(write_options, &batch);
-  if (!s.ok()) return StorageError(s, "write");
+  if (!s.ok()) {
+    write_failures_.fetch_add(1);
+    return StorageError(s, "write");
+  }
   return Status::Ok();
+}
+
+Status RocksStore::CheckWritable() {
+  const uint64_t failures = write_failures_.load();
+  uint64_t background_errors = 0;
+  db_->GetIntProperty("rocksdb.background-errors", &background_errors);
+  if (writable_ && failures == checked_write_failures_ &&
+      background_errors == checked_background_errors_) {
+    return Status::Ok();
+  }
+  // A background error (a failed WAL write, flush or compaction) makes
+  // RocksDB refuse every write until it is resumed; Resume() does nothing
+  // when there is none.
+  rocksdb::Status resumed = db_->Resume();
+  Status probed = resumed.ok() ? Status::Ok() : StorageError(resumed, "resume");
+  if (probed.ok()) {
+    rocksdb::WriteBatch probe;
+    probe.Put(cf(Cf::kMeta), "writable_probe", keys::EncodeBe64(clock_.NowUnixMs()));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    rocksdb::Status s = db_->Write(write_options, &probe);
+    if (!s.ok()) probed = StorageError(s, "probe");
+  }
+  writable_ = probed.ok();
+  if (writable_) {
+    checked_write_failures_ = write_failures_.load();
+    db_->GetIntProperty("rocksdb.background-errors", &checked_background_errors_);
+  }
+  return probed;
 }
 
 void RocksStore::AddAudit(rocksdb::WriteBatch& batch, v1::AuditRecord record) {

@@ -67,6 +67,9 @@ struct RocksStoreOptions {
   std::string path;                 // The database directory (DATA_DIR/db).
   bool sync_writes = true;          // fsync the WAL before acknowledging a change.
   bool create_if_missing = true;    // Else kNotFound when there is no database.
+  // Table files RocksDB keeps open (its default, -1, is all of them: they
+  // would compete with connections for file descriptors).
+  int max_open_files = 512;
 };
 
 class RocksStore final : public Store {
@@ -134,6 +137,7 @@ class RocksStore final : public Store {
   Result<StoreStats> Stats() override;
   Status Compact() override;
   Status Backup(const std::string& to_dir) override;
+  Status CheckWritable() override;
 
  private:
   struct MailboxStripe {
@@ -167,6 +171,12 @@ class RocksStore final : public Store {
   RocksStoreOptions options_;
   Clock& clock_;
   std::unique_ptr<rocksdb::DB> db_;
+  // Writes that failed (any thread), and what CheckWritable() saw last
+  // (its thread only).
+  std::atomic<uint64_t> write_failures_{0};
+  uint64_t checked_write_failures_ = 0;
+  uint64_t checked_background_errors_ = 0;
+  bool writable_ = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<uint64_t> audit_counter_{0};
 

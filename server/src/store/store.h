@@ -258,6 +258,13 @@ class AdminStore {
   // A consistent copy of the store in `to_dir` (which must not exist or be
   // empty), usable as a data dir's database.
   virtual Status Backup(const std::string& to_dir) = 0;
+  // Whether the store can write. Cheap (no I/O) while no write has failed
+  // since the last successful check; otherwise tries to recover (for
+  // RocksDB: Resume(), which clears a background error whose cause is gone,
+  // e.g. a disk that is no longer full) and proves it with a small synced
+  // write. Call from one thread (the server's monitor). The error when
+  // writes still fail.
+  virtual Status CheckWritable() = 0;
 };
 
 class Store : public AccountStore,

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,6 +139,12 @@ std::string ServerProcess::StdoutText() const {
   if (pid == 0) {
     // Child: async-signal-safe calls only (the parent has gRPC threads).
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (options_.fd_hard_limit != 0) {
+      rlimit limit{};
+      limit.rlim_cur = options_.fd_soft_limit;
+      limit.rlim_max = options_.fd_hard_limit;
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(125);
+    }
     if (::getppid() != parent) ::_exit(126);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
@@ -263,6 +270,15 @@ void ServerProcess::Kill() {
   WaitForExit(pid_, std::chrono::milliseconds(20000), &status);
   pid_ = -1;
   JoinDrain();
+}
+
+bool ServerProcess::ExitedWithin(std::chrono::milliseconds timeout, int* wait_status) {
+  if (!running()) return false;
+  if (!WaitForExit(pid_, timeout, wait_status)) return false;
+  pid_ = -1;
+  channel_.reset();
+  JoinDrain();
+  return true;
 }
 
 ::testing::AssertionResult ServerProcess::Restart() {

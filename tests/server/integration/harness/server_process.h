@@ -59,6 +59,9 @@ struct ServerOptions {
   // kRelaxedSourceLimits come first on the command line (a test's own
   // `flags` still override them). Tests of those limits set it false.
   bool relaxed_source_limits = true;
+  // RLIMIT_NOFILE for the server process (0: inherit the test's).
+  uint64_t fd_soft_limit = 0;
+  uint64_t fd_hard_limit = 0;
 };
 
 // What relaxed_source_limits adds: per-source and global rates no test
@@ -95,6 +98,9 @@ class ServerProcess {
   void Kill();
   // Stop() or Kill() as given, then Start() on the same data dir.
   ::testing::AssertionResult Restart();
+  // Waits up to `timeout` for the server to exit by itself. True (and
+  // `*wait_status` set, the process reaped) when it did.
+  bool ExitedWithin(std::chrono::milliseconds timeout, int* wait_status);
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
