@@ -126,6 +126,11 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   }};
   add_uint("retention-days", &l.retention_days, 1, 36500);
   add_uint("audit-retention-days", &l.audit_retention_days, 1, 36500);
+  add_uint("max-mailbox-envelopes", &l.max_mailbox_envelopes, 1, 100000000);
+  add_uint("max-mailbox-mb", &l.max_mailbox_mb, 1, 1024 * 1024);
+  add_uint("max-account-mb-per-day", &l.max_account_mb_per_day, 1, 1024 * 1024);
+  add_uint("min-free-disk-mb", &l.min_free_disk_mb, 0, 1024 * 1024 * 1024);
+  add_uint("disk-reserve-mb", &l.disk_reserve_mb, 0, 1024 * 1024);
   add_uint("max-envelope-bytes", &l.max_envelope_bytes, 1, 64 * 1024 * 1024);
   add_uint("max-ciphertexts-per-send", &l.max_ciphertexts_per_send, 1, 10000);
   add_uint("max-prekeys-per-upload", &l.max_prekeys_per_upload, 1, 100000);
@@ -393,6 +398,8 @@ std::string UsageText() {
   securebase-server [serve] --data-dir DIR [--listen HOST:PORT]
       (--tls-cert FILE --tls-key FILE | --insecure-loopback) [--config FILE]
       [--therapist-registration=open|token] [--retention-days N] [--audit-retention-days N]
+      [--max-mailbox-envelopes N] [--max-mailbox-mb N] [--max-account-mb-per-day N]
+      [--min-free-disk-mb N] [--disk-reserve-mb N]
       [--sync-writes=true|false]
       [--max-envelope-bytes N] [--max-ciphertexts-per-send N] [--max-prekeys-per-upload N]
       [--max-prekeys-per-device N] [--max-outstanding-invites N] [--max-invite-seconds N]

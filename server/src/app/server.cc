@@ -132,12 +132,18 @@ class ServerImpl final : public Server {
                                                     int64_t{limits.challenge_ttl_seconds} * 1000);
     delivery_ = std::make_unique<DeliveryRegistry>(StreamLimits{
         limits.max_streams_per_device, limits.max_streams_per_account, limits.max_streams});
+    disk_ = std::make_unique<DiskSpace>(config_.data_dir, ReservePath(config_.data_dir),
+                                        uint64_t{limits.min_free_disk_mb} << 20,
+                                        uint64_t{limits.disk_reserve_mb} << 20);
+    TendDisk();  // The reserve, before anything else can take the space.
+    send_budget_ =
+        std::make_unique<SendBudget>(clock_, uint64_t{limits.max_account_mb_per_day} << 20);
     work_ = std::make_unique<WorkQueue>(kWorkThreads, kMaxQueuedCalls);
     anonymous_work_ = std::make_unique<WorkQueue>(kAnonymousThreads, kMaxQueuedAnonymousCalls);
-    context_ = std::make_unique<ServiceContext>(
-        ServiceContext{*store_, clock_, *random_, config_.limits, config_.therapist_registration,
-                       *rate_limiter_, *anonymous_limits_, trusted_proxies_, *challenges_,
-                       *device_login_failures_, *delivery_, *work_, *anonymous_work_});
+    context_ = std::make_unique<ServiceContext>(ServiceContext{
+        *store_, clock_, *random_, config_.limits, config_.therapist_registration, *rate_limiter_,
+        *anonymous_limits_, trusted_proxies_, *challenges_, *device_login_failures_, *delivery_,
+        *work_, *anonymous_work_, *disk_, *send_budget_});
     accounts_ = std::make_unique<AccountsService>(*context_);
     keys_ = std::make_unique<KeysService>(*context_);
     links_ = std::make_unique<LinksService>(*context_);
@@ -301,6 +307,30 @@ class ServerImpl final : public Server {
     }
   }
 
+  // Once a second: the disk reserve and the growth threshold.
+  void TendDisk() {
+    switch (disk_->Tend()) {
+      case DiskSpace::Change::kNone:
+        return;
+      case DiskSpace::Change::kReserveReleased:
+        Log(LogLevel::kError, "disk_reserve_released",
+            {{"reserve_mb", std::to_string(config_.limits.disk_reserve_mb)},
+             {"why", "the disk is nearly full; acknowledgements and logins use the reserve"}});
+        return;
+      case DiskSpace::Change::kReserveRestored:
+        Log(LogLevel::kInfo, "disk_reserve_restored");
+        return;
+      case DiskSpace::Change::kGrowthStopped:
+        Log(LogLevel::kError, "disk_low",
+            {{"min_free_mb", std::to_string(config_.limits.min_free_disk_mb)},
+             {"action", "refusing sends and registrations until space is freed"}});
+        return;
+      case DiskSpace::Change::kGrowthResumed:
+        Log(LogLevel::kInfo, "disk_ok");
+        return;
+    }
+  }
+
   // Once a second: storage, streams whose client stopped reading,
   // acknowledgements that waited long enough for a stream write; once a
   // minute the limiters forget what they no longer need.
@@ -312,6 +342,7 @@ class ServerImpl final : public Server {
     while (!sweep_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sweep_stop_; })) {
       lock.unlock();
       const auto now = std::chrono::steady_clock::now();
+      TendDisk();
       CheckStorage(now);
       size_t ended = delivery_->EndStalled(now, stall);
       if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
@@ -323,6 +354,7 @@ class ServerImpl final : public Server {
         anonymous_limits_->Prune();
         device_login_failures_->Prune();
         challenges_->Prune();
+        send_budget_->Prune();
       }
       lock.lock();
     }
@@ -366,6 +398,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<FailureBackoff> device_login_failures_;
   std::unique_ptr<LoginChallenges> challenges_;
   std::unique_ptr<DeliveryRegistry> delivery_;
+  std::unique_ptr<DiskSpace> disk_;
+  std::unique_ptr<SendBudget> send_budget_;
   std::unique_ptr<WorkQueue> work_;
   std::unique_ptr<WorkQueue> anonymous_work_;
   std::unique_ptr<ServiceContext> context_;

@@ -69,6 +69,12 @@ struct Limits {
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
+  // Storage (undelivered envelopes count until acknowledged or expired).
+  uint32_t max_mailbox_envelopes = 20000;      // Per device mailbox; then sends to it are refused.
+  uint32_t max_mailbox_mb = 256;               // Per device mailbox (stored bytes).
+  uint32_t max_account_mb_per_day = 512;       // What one account's sends may store per UTC day.
+  uint32_t min_free_disk_mb = 1024;            // Below this, calls that store more are refused.
+  uint32_t disk_reserve_mb = 64;               // Held back (DATA_DIR/reserve) for acks and logins.
   uint32_t audit_retention_days = 90;          // Audit records (security events).
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow

@@ -109,6 +109,7 @@ Status AccountsService::DoRegister(const v1::RegisterRequest& request,
   SBS_ASSIGN_OR_RETURN(NewDeviceKeys device,
                        CheckNewDevice("device", request.device(), request.identity_key(),
                                       services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
 
   std::optional<std::string> token_hash;
   if (request.role() == v1::ROLE_THERAPIST &&
@@ -144,6 +145,7 @@ Status AccountsService::DoAddDevice(grpc::CallbackServerContext& context,
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
   SBS_ASSIGN_OR_RETURN(NewDeviceKeys device, CheckNewDevice("device", request.device(),
                                                             account.identity_key(), services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
   SBS_ASSIGN_OR_RETURN(uint32_t device_id,
                        services_.store.AddDevice(caller.user_id, device,
                                                  services_.limits.max_devices_per_account));

@@ -57,6 +57,7 @@ Status KeysService::DoUpload(grpc::CallbackServerContext& context,
   }
   SBS_RETURN_IF_ERROR(
       CheckOneTimePreKeys("one_time_prekeys", request.one_time_prekeys(), services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
   std::vector<v1::OneTimePreKey> prekeys(request.one_time_prekeys().begin(),
                                          request.one_time_prekeys().end());
   SBS_ASSIGN_OR_RETURN(uint32_t count,

@@ -81,6 +81,7 @@ Status LinksService::DoCreate(grpc::CallbackServerContext& context,
   }
   uint32_t seconds = request.expires_in_seconds();
   if (seconds == 0) seconds = std::min(kDefaultInviteSeconds, limits.max_invite_seconds);
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
 
   std::string secret = RandomBytes(services_.random, kInviteSecretSize);
   v1::InviteRecord invite;

@@ -93,6 +93,14 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
 
   v1::DeviceMismatch mismatch;
   Status current = CheckRecipientAndDevices(*caller, request, given, mismatch);
+  uint64_t bytes = 0;
+  for (const auto& envelope : envelopes) bytes += envelope.ciphertext.size();
+  if (current.ok()) current = CheckRoomToGrow(services_);
+  if (current.ok() && !services_.send_budget.Allows(caller->user_id, bytes)) {
+    current = Status::ResourceExhausted("this account's sends stored their daily maximum (" +
+                                        std::to_string(services_.limits.max_account_mb_per_day) +
+                                        " MiB); retry after 00:00 UTC");
+  }
   if (!current.ok()) {
     // A retry gets the first answer, whatever changed since (the link
     // ended, a device was added). Looked up only here: on the way to a new
@@ -112,9 +120,11 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
 
   services_.store.AppendEnvelopesAsync(
       caller->address(), request.client_message_id(), envelopes, services_.clock.NowUnixMs(),
-      [this, sender = caller->address(), &request, &response,
+      MailboxQuotaOf(services_.limits),
+      [this, sender = caller->address(), bytes, &request, &response,
        finish = std::move(finish)](Result<AppendResult> appended) {
         if (!appended.ok()) return finish(appended.status());
+        if (!appended->duplicate) services_.send_budget.Charge(sender.user_id, bytes);
         response.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
         // Open streams get the envelopes as committed (assigned is in the
         // order of request.ciphertexts); a duplicate assigned nothing.
@@ -139,6 +149,13 @@ Status MessagesService::ValidateSend(const Caller& caller, const v1::SendRequest
   SBS_RETURN_IF_ERROR(CheckUserId("recipient_user_id", request.recipient_user_id()));
   SBS_RETURN_IF_ERROR(
       CheckSize("client_message_id", request.client_message_id(), kClientMessageIdSize));
+  if (request.ciphertexts_size() == 0) {
+    // It would store nothing but an idempotency record: a free way to grow
+    // the store.
+    return Status::InvalidArgument(
+        "ciphertexts is empty: a send carries one ciphertext per device of the recipient and of "
+        "the sender's other devices");
+  }
   if (static_cast<uint32_t>(request.ciphertexts_size()) > limits.max_ciphertexts_per_send) {
     return Status::ResourceExhausted("ciphertexts: at most " +
                                      std::to_string(limits.max_ciphertexts_per_send) +

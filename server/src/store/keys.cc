@@ -90,6 +90,10 @@ std::string HighWater(std::string_view user_id, uint32_t device_id) {
   return out;
 }
 
+std::string MailboxUsage(std::string_view user_id, uint32_t device_id) {
+  return Device(user_id, device_id);
+}
+
 uint64_t EnvelopeSeqOf(std::string_view key) { return ReadBe64(key, key.size() - 8); }
 
 std::string Idempotency(std::string_view user_id, uint32_t device_id,

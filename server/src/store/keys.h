@@ -46,6 +46,9 @@ inline constexpr size_t kEnvelopeKeySize = kMailboxPrefixSize + 8;
 std::string MailboxPrefix(std::string_view user_id, uint32_t device_id);
 std::string Envelope(std::string_view user_id, uint32_t device_id, uint64_t seq);
 std::string HighWater(std::string_view user_id, uint32_t device_id);
+// mailbox_usage: user_id || device_id -> BE64 envelope count || BE64 bytes
+// of the stored records (merged deltas; mailbox_usage.h).
+std::string MailboxUsage(std::string_view user_id, uint32_t device_id);
 uint64_t EnvelopeSeqOf(std::string_view key);  // Last 8 bytes.
 
 // idempotency: user_id || device_id || client_message_id.

@@ -38,9 +38,10 @@ class RocksStore::SweepBatch {
 };
 
 Status RocksStore::SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts) {
+  // Visits each mailbox's oldest envelope; a mailbox is in seq order, which
+  // is time order, so only a mailbox whose oldest envelope expired has work.
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
-  SweepBatch batch(*this);
   const std::string envelope_tag(1, keys::kEnvelopeTag);
   it->Seek(ToSlice(envelope_tag));
   while (it->Valid() && StartsWith(it->key(), envelope_tag)) {
@@ -49,19 +50,50 @@ Status RocksStore::SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts) {
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return Status::Internal("corrupt envelope record");
     }
+    const std::string prefix(ToView(it->key()).substr(0, keys::kMailboxPrefixSize));
     if (record.server_timestamp_unix_ms() < cutoff_ms) {
-      SBS_RETURN_IF_ERROR(batch.Delete(Cf::kMailboxes, it->key()));
-      ++counts.envelopes;
-      it->Next();
-      continue;
+      std::lock_guard<std::mutex> delete_lock(delete_mu_.For(prefix));
+      SBS_RETURN_IF_ERROR(SweepMailboxLocked(prefix, cutoff_ms, counts));
     }
-    // A mailbox is in seq order, which is time order: skip to the next one.
-    auto next = keys::PrefixSuccessor(ToView(it->key()).substr(0, keys::kMailboxPrefixSize));
+    auto next = keys::PrefixSuccessor(prefix);
     if (!next.has_value()) break;
     it->Seek(*next);
   }
   if (!it->status().ok()) return StorageError(it->status(), "sweep");
-  return batch.Flush();
+  return Status::Ok();
+}
+
+Status RocksStore::SweepMailboxLocked(std::string_view mailbox_prefix, int64_t cutoff_ms,
+                                      SweepCounts& counts) {
+  // A fresh look under the mailbox's delete lock: what an acknowledgement
+  // deleted meanwhile is not deleted (and subtracted) again.
+  auto scan = RangeScan::OfPrefix(*db_, cf(Cf::kMailboxes), mailbox_prefix);
+  rocksdb::Iterator* it = scan->get();
+  const std::string prefix(mailbox_prefix);
+  std::vector<GroupCommitter::Put> deletes;
+  MailboxUsage removed;
+  // Each batch carries its own usage update, so the record stays right if
+  // the sweep stops half way.
+  auto commit = [&]() -> Status {
+    if (deletes.empty()) return Status::Ok();
+    Status committed = CommitDeletes(prefix, std::move(deletes), removed);
+    deletes.clear();
+    removed = MailboxUsage{};
+    return committed;
+  };
+  for (scan->SeekToLower(); it->Valid(); it->Next()) {
+    v1::EnvelopeRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Internal("corrupt envelope record");
+    }
+    if (record.server_timestamp_unix_ms() >= cutoff_ms) break;
+    deletes.push_back({cf(Cf::kMailboxes), it->key().ToString(), "", GroupCommitter::Op::kDelete});
+    removed += MailboxUsage{1, static_cast<int64_t>(it->value().size())};
+    ++counts.envelopes;
+    if (deletes.size() >= kSweepBatch) SBS_RETURN_IF_ERROR(commit());
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "sweep");
+  return commit();
 }
 
 Status RocksStore::SweepByExpiry(Cf family, SweepCounts& counts) {

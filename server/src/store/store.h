@@ -22,6 +22,7 @@
 #include "securebase/v1/messages.pb.h"
 #include "securebase/v1/records.pb.h"
 #include "server/src/common/status.h"
+#include "server/src/store/mailbox_usage.h"
 
 namespace securebase::server {
 
@@ -171,6 +172,13 @@ struct MailboxPage {
   bool more = false;
 };
 
+// Most a mailbox may hold (0: no limit). Undelivered envelopes count until
+// they are acknowledged or expire.
+struct MailboxQuota {
+  uint64_t max_envelopes = 0;
+  uint64_t max_bytes = 0;  // Stored bytes (ciphertext plus ~40 bytes per envelope).
+};
+
 class MailboxStore {
  public:
   virtual ~MailboxStore() = default;
@@ -188,26 +196,35 @@ class MailboxStore {
   // is readable only once every lower seq is. If the key was already used
   // (or is being committed) for the same envelopes, stores nothing and
   // answers with the first answer and duplicate = true; for different
-  // envelopes, kFailedPrecondition (nothing stored). Returns at once; `done` runs exactly once,
-  // on this thread or on the store's commit thread, when the envelopes are
-  // durable (or the append failed). `done` may call into the store.
+  // envelopes, kFailedPrecondition (nothing stored). kResourceExhausted
+  // (nothing stored): a recipient mailbox would hold more than `quota`
+  // (counting appends still being committed). Returns at once; `done` runs
+  // exactly once, on this thread or on the store's commit thread, when the
+  // envelopes are durable (or the append failed). `done` may call into the
+  // store.
   using AppendDone = std::function<void(Result<AppendResult>)>;
   virtual void AppendEnvelopesAsync(const MailboxAddress& sender,
                                     const std::string& client_message_id,
                                     const std::vector<OutgoingEnvelope>& envelopes,
-                                    int64_t server_timestamp_unix_ms, AppendDone done) = 0;
+                                    int64_t server_timestamp_unix_ms, const MailboxQuota& quota,
+                                    AppendDone done) = 0;
 
   // AppendEnvelopesAsync, waiting for the answer.
   Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
                                        const std::string& client_message_id,
                                        const std::vector<OutgoingEnvelope>& envelopes,
-                                       int64_t server_timestamp_unix_ms) {
+                                       int64_t server_timestamp_unix_ms,
+                                       const MailboxQuota& quota = {}) {
     std::promise<Result<AppendResult>> answer;
     std::future<Result<AppendResult>> future = answer.get_future();
-    AppendEnvelopesAsync(sender, client_message_id, envelopes, server_timestamp_unix_ms,
-                         [&answer](Result<AppendResult> result) { answer.set_value(std::move(result)); });
+    AppendEnvelopesAsync(
+        sender, client_message_id, envelopes, server_timestamp_unix_ms, quota,
+        [&answer](Result<AppendResult> result) { answer.set_value(std::move(result)); });
     return future.get();
   }
+
+  // How many envelopes and stored bytes the mailbox holds (committed).
+  virtual Result<MailboxUsage> GetMailboxUsage(const MailboxAddress& mailbox) = 0;
 
   // Envelopes with seq > after_seq, at most max_count and about max_bytes of
   // ciphertext (always at least one if any is waiting).

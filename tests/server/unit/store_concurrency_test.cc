@@ -65,6 +65,51 @@ TEST_F(StoreTest, ReadersNeverSeeAGapUnderConcurrentAppends) {
   for (size_t i = 0; i < page->envelopes.size(); ++i) EXPECT_EQ(page->envelopes[i].seq, i + 1);
 }
 
+// A mailbox's usage record stays exact while appends, acknowledgements and
+// the sweep change it at once (hardening finding 5's quotas rely on it).
+TEST_F(StoreTest, MailboxUsageStaysExactUnderConcurrentAppendsAndDeletes) {
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 50;
+  MailboxAddress shared{Id('a'), 1};
+  std::atomic<bool> done{false};
+  std::thread acker([&] {
+    uint64_t up_to = 0;
+    while (!done.load()) {
+      up_to += 3;
+      ASSERT_TRUE(store_->DeleteEnvelopes(shared, up_to > 6 ? up_to - 6 : 0, up_to).ok());
+      ASSERT_TRUE(store_->DeleteEnvelopes(shared, 0, up_to / 2).ok());  // Overlapping.
+    }
+  });
+  std::thread sweeper([&] {
+    while (!done.load()) ASSERT_TRUE(store_->Sweep(/*retention_ms=*/0, 86'400'000).ok());
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        std::vector<OutgoingEnvelope> to = {{shared, std::string(100 + i, 'x')}};
+        // Half of them already expired: the sweep deletes those it reaches.
+        ASSERT_TRUE(store_
+                        ->AppendEnvelopes({Id('s'), static_cast<uint32_t>(w + 1)}, MessageId(w, i),
+                                          to, clock_.NowUnixMs() + (i % 2 == 0 ? -1000 : 1'000'000))
+                        .ok());
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  done = true;
+  acker.join();
+  sweeper.join();
+  auto page = store_->ReadMailbox(shared, 0, 100000, 64 << 20);
+  ASSERT_TRUE(page.ok());
+  MailboxUsage counted;
+  for (const auto& envelope : page->envelopes) {
+    counted += MailboxUsage{1, static_cast<int64_t>(envelope.record.SerializeAsString().size())};
+  }
+  EXPECT_EQ(*store_->GetMailboxUsage(shared), counted)
+      << page->envelopes.size() << " envelopes left";
+}
+
 TEST_F(StoreTest, ConcurrentPreKeyClaimsNeverShareAKey) {
   constexpr int kPool = 200;
   constexpr int kThreads = 8;

@@ -1,5 +1,6 @@
 // Every Store operation of the RocksDB implementation, single-threaded.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <filesystem>
 
@@ -259,6 +260,96 @@ TEST_F(StoreTest, AppendIsAtomicAcrossMailboxesAndSequencedPerMailbox) {
   EXPECT_FALSE(page->more);
   EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
   EXPECT_EQ(store_->ReadMailbox(b2, 0, 100, 1 << 20)->envelopes.size(), 1u);
+}
+
+// Hardening finding 5: what a mailbox holds is counted as it changes (no
+// scan), and a send that would take a mailbox over its quota stores nothing.
+TEST_F(StoreTest, MailboxUsageAndQuota) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 1};
+  MailboxAddress sender{Id('s'), 1};
+  const std::string ciphertext(1000, 'c');
+  auto id = [](int i) { return std::string(15, 'q') + static_cast<char>(i); };
+  const MailboxQuota quota{/*max_envelopes=*/3, /*max_bytes=*/0};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->AppendEnvelopes(sender, id(i), To({a, b}, ciphertext), 1000, quota).ok());
+  }
+  auto usage = store_->GetMailboxUsage(a);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(usage->envelopes, 3);
+  EXPECT_GT(usage->bytes, 3000);
+  EXPECT_LT(usage->bytes, 3300) << "ciphertext plus a small record each";
+  // Over the quota: nothing stored, for either mailbox (all or none).
+  auto refused = store_->AppendEnvelopes(sender, id(3), To({a, b}, ciphertext), 1000, quota);
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.size(), 3u);
+  EXPECT_FALSE(store_->FindIdempotent(sender, id(3), To({a, b}, ciphertext))->has_value());
+  // Acknowledging makes room; a byte quota counts too.
+  ASSERT_EQ(*store_->DeleteEnvelopes(a, 0, 2), 2u);
+  EXPECT_EQ(store_->GetMailboxUsage(a)->envelopes, 1);
+  ASSERT_EQ(*store_->DeleteEnvelopes(b, 0, 2), 2u);
+  EXPECT_TRUE(store_->AppendEnvelopes(sender, id(4), To({a, b}, ciphertext), 1000, quota).ok());
+  EXPECT_EQ(store_
+                ->AppendEnvelopes(sender, id(5), To({a}, ciphertext), 1000,
+                                  MailboxQuota{0, /*max_bytes=*/2500})
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  // Deleting what is already gone subtracts nothing.
+  EXPECT_EQ(*store_->DeleteEnvelopes(a, 0, 2), 0u);
+  EXPECT_EQ(store_->GetMailboxUsage(a)->envelopes, 2);
+  // The retention sweep subtracts what it deletes.
+  clock_.AdvanceMs(10'000);
+  auto swept = store_->Sweep(/*retention_ms=*/1000, /*audit_retention_ms=*/86'400'000);
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->envelopes, 4u);
+  EXPECT_EQ(*store_->GetMailboxUsage(a), MailboxUsage{});
+  EXPECT_EQ(*store_->GetMailboxUsage(b), MailboxUsage{});
+}
+
+// A database from before usage records gets them counted once, at open.
+TEST_F(StoreTest, UsageRecordsAreBuiltForAnOlderDatabase) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 7};
+  MailboxAddress sender{Id('s'), 1};
+  for (int i = 0; i < 4; ++i) {
+    std::string id(16, 'o');
+    id[0] = static_cast<char>(i);
+    ASSERT_TRUE(store_
+                    ->AppendEnvelopes(sender, id,
+                                      To(i < 3 ? std::initializer_list<MailboxAddress>{a, b}
+                                               : std::initializer_list<MailboxAddress>{b},
+                                         std::string(500, 'x')),
+                                      1000)
+                    .ok());
+  }
+  const MailboxUsage a_usage = *store_->GetMailboxUsage(a);
+  const MailboxUsage b_usage = *store_->GetMailboxUsage(b);
+  EXPECT_EQ(a_usage.envelopes, 3);
+  EXPECT_EQ(b_usage.envelopes, 4);
+  // Make it an older database: no usage records, no marker.
+  store_.reset();
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : kColumnFamilyNames)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), dir_.path() + "/db", families, &handles, &raw)
+            .ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    // Before usage records there was no such column family: emptying it is
+    // the same.
+    auto* usage = handles[static_cast<size_t>(Cf::kMailboxUsage)];
+    auto* meta = handles[static_cast<size_t>(Cf::kMeta)];
+    ASSERT_TRUE(db->Delete({}, usage, keys::MailboxUsage(a.user_id, a.device_id)).ok());
+    ASSERT_TRUE(db->Delete({}, usage, keys::MailboxUsage(b.user_id, b.device_id)).ok());
+    ASSERT_TRUE(db->Delete({}, meta, "mailbox_usage").ok());
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  Reopen();
+  EXPECT_EQ(*store_->GetMailboxUsage(a), a_usage);
+  EXPECT_EQ(*store_->GetMailboxUsage(b), b_usage);
 }
 
 TEST_F(StoreTest, CompactDropsAcknowledgedEnvelopesFromTheTableFiles) {

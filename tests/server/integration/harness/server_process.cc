@@ -66,6 +66,8 @@ const std::vector<std::string> kRelaxedSourceLimits = {"--register-rps-per-sourc
                                                        "--login-burst=100000",
                                                        "--max-failed-logins-per-source=1000000"};
 
+const std::vector<std::string> kTestDiskFlags = {"--disk-reserve-mb=2", "--min-free-disk-mb=64"};
+
 std::vector<std::string> ServerProcess::BuildArgs() const {
   const std::string& binary = options_.binary.empty() ? ServerBinary() : options_.binary;
   std::vector<std::string> args = {binary,    "serve",    "--data-dir",
@@ -83,6 +85,8 @@ std::vector<std::string> ServerProcess::BuildArgs() const {
   if (!options_.therapist_registration.empty()) {
     args.push_back("--therapist-registration=" + options_.therapist_registration);
   }
+  if (options_.binary.empty())
+    args.insert(args.end(), kTestDiskFlags.begin(), kTestDiskFlags.end());
   if (options_.relaxed_source_limits && options_.binary.empty()) {
     args.insert(args.end(), kRelaxedSourceLimits.begin(), kRelaxedSourceLimits.end());
   }

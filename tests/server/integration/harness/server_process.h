@@ -67,6 +67,11 @@ struct ServerOptions {
 // What relaxed_source_limits adds: per-source and global rates no test
 // suite reaches, and failed-login counts per source it never exhausts.
 extern const std::vector<std::string> kRelaxedSourceLimits;
+// Always first for securebase-server (a test's flags override them): a
+// small disk reserve and free-space threshold, so that many test servers
+// side by side neither fill /tmp with reserves nor refuse sends on a
+// machine with less than the production threshold (1 GiB) free.
+extern const std::vector<std::string> kTestDiskFlags;
 
 // ServerOptions with only extra flags set.
 inline ServerOptions WithFlags(std::vector<std::string> flags) {
