@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/raw_h2.h"
 #include "tests/server/integration/harness/server_suite.h"
 #include "tests/server/integration/harness/subprocess.h"

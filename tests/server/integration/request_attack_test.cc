@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_suite.h"
 #include "tests/server/integration/harness/subprocess.h"
 

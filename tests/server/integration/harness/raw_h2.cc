@@ -95,10 +95,17 @@ std::string EncodeHeaderBlock(const Headers& headers) {
   return block;
 }
 
-std::unique_ptr<RawH2Connection> RawH2Connection::Connect(int port, bool tls) {
+std::unique_ptr<RawH2Connection> RawH2Connection::Connect(int port, bool tls,
+                                                          const std::string& source_address) {
   std::unique_ptr<RawH2Connection> c(new RawH2Connection());
   c->fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (c->fd_ < 0) return nullptr;
+  if (!source_address.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source_address.c_str(), &from.sin_addr);
+    if (::bind(c->fd_, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) return nullptr;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -33,10 +33,11 @@ std::string EncodeHeaderBlock(const Headers& headers);
 
 class RawH2Connection {
  public:
-  // Connects to 127.0.0.1:`port`; with `tls`, a TLS handshake (ALPN h2,
-  // certificate not verified: the tests attack, they do not trust). Null on
-  // failure.
-  static std::unique_ptr<RawH2Connection> Connect(int port, bool tls);
+  // Connects to 127.0.0.1:`port` (from `source_address`, a loopback
+  // address, when given); with `tls`, a TLS handshake (ALPN h2, certificate
+  // not verified: the tests attack, they do not trust). Null on failure.
+  static std::unique_ptr<RawH2Connection> Connect(int port, bool tls,
+                                                  const std::string& source_address = "");
   ~RawH2Connection();
   RawH2Connection(const RawH2Connection&) = delete;
   RawH2Connection& operator=(const RawH2Connection&) = delete;

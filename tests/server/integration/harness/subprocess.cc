@@ -184,14 +184,4 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return ::testing::AssertionSuccess();
 }
 
-int64_t ProcessMemoryKib(pid_t pid, MemoryFigure figure) {
-  const std::string field = figure == MemoryFigure::kResident ? "VmRSS:" : "VmHWM:";
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0) return std::stoll(line.substr(field.size()));
-  }
-  return 0;
-}
-
 }  // namespace securebase::integration

@@ -47,13 +47,6 @@ std::string MakeTempDir(const std::string& prefix);
 // Reads a whole file; empty when it does not exist.
 std::string ReadFileOrEmpty(const std::string& path);
 
-// A process's memory from /proc/<pid>/status, KiB (0 when unreadable).
-enum class MemoryFigure {
-  kResident,      // VmRSS: now.
-  kPeakResident,  // VmHWM: the most it ever held.
-};
-int64_t ProcessMemoryKib(pid_t pid, MemoryFigure figure);
-
 }  // namespace securebase::integration
 
 #endif  // SECUREBASE_TESTS_SERVER_INTEGRATION_HARNESS_SUBPROCESS_H_
