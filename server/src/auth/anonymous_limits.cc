@@ -15,7 +15,7 @@ AnonymousLimits::AnonymousLimits(const Clock& clock, const Limits& limits)
       register_global_(clock, limits.register_rps, limits.register_burst),
       login_per_source_(clock, limits.login_rps_per_source, limits.login_burst_per_source,
                         kMaxTrackedSources),
-      login_global_(clock, limits.login_rps, limits.login_burst),
+      new_tokens_global_(clock, limits.login_rps, limits.login_burst),
       source_failures_(clock, limits.max_failed_logins_per_source,
                        int64_t{limits.failed_login_window_seconds} * 1000,
                        int64_t{limits.failed_login_window_seconds} * 1000) {}
@@ -38,7 +38,11 @@ Status AnonymousLimits::AdmitLogin(std::string_view source) {
   if (!login_per_source_.TryAcquire(source)) {
     return Status::ResourceExhausted("too many logins from this address; retry later");
   }
-  if (!login_global_.TryAcquire(kGlobal)) {
+  return Status::Ok();
+}
+
+Status AnonymousLimits::AdmitNewToken() {
+  if (!new_tokens_global_.TryAcquire(kGlobal)) {
     return Status::ResourceExhausted("too many logins right now; retry later");
   }
   return Status::Ok();
@@ -52,7 +56,7 @@ void AnonymousLimits::Prune() {
   register_per_source_.Prune();
   register_global_.Prune();
   login_per_source_.Prune();
-  login_global_.Prune();
+  new_tokens_global_.Prune();
   source_failures_.Prune();
 }
 

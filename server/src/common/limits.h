@@ -57,9 +57,9 @@ struct Limits {
   double register_rps = 5;                     //   and 5 a second server-wide
   double register_burst = 50;                  //   after a burst of 50.
   double login_rps_per_source = 2;             // GetChallenge + Authenticate,
-  double login_burst_per_source = 20;          //   one token each,
-  double login_rps = 200;                      //   per source and
-  double login_burst = 400;                    //   server-wide.
+  double login_burst_per_source = 20;          //   one token each, per source;
+  double login_rps = 200;                      // successful logins (tokens
+  double login_burst = 400;                    //   issued) server-wide.
   uint32_t max_failed_logins = 5;              // Per device, per window; then its failures back off
                                                //   (a correct signature always logs in).
   uint32_t max_failed_logins_per_source = 20;  // Per source, per window; then the source backs off.

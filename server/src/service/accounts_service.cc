@@ -37,8 +37,7 @@ grpc::ServerUnaryReactor* AccountsService::AddDevice(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return ServeUnary<v1::AddDeviceRequest, v1::AddDeviceResponse>(
-      context, request, response,
-      {"Accounts.AddDevice", MaxDeviceRequestBytes(services_.limits)},
+      context, request, response, {"Accounts.AddDevice", MaxDeviceRequestBytes(services_.limits)},
       [=, this](const auto& req, auto& resp, UnaryFinish finish) {
         PostUnary(services_.work, context, std::move(finish),
                   [this, context, &req, &resp] { return DoAddDevice(*context, req, resp); });
@@ -81,7 +80,8 @@ grpc::ServerUnaryReactor* AccountsService::Logout(grpc::CallbackServerContext* c
   return ServeUnary<v1::LogoutRequest, v1::LogoutResponse>(
       context, request, response, {"Accounts.Logout", kSmallRequestBytes},
       [=, this](const auto&, auto&, UnaryFinish finish) {
-        PostUnary(services_.work, context, std::move(finish), [=, this] { return DoLogout(*context); });
+        PostUnary(services_.work, context, std::move(finish),
+                  [=, this] { return DoLogout(*context); });
       });
 }
 
@@ -106,9 +106,9 @@ Status AccountsService::DoRegister(const v1::RegisterRequest& request,
     return Status::InvalidArgument("identity_key is not a valid Ed25519 public key");
   }
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
-  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device,
-                       CheckNewDevice("device", request.device(), request.identity_key(),
-                                      services_.limits));
+  SBS_ASSIGN_OR_RETURN(
+      NewDeviceKeys device,
+      CheckNewDevice("device", request.device(), request.identity_key(), services_.limits));
   SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
 
   std::optional<std::string> token_hash;
@@ -143,12 +143,13 @@ Status AccountsService::DoAddDevice(grpc::CallbackServerContext& context,
   SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
   SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
-  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device, CheckNewDevice("device", request.device(),
-                                                            account.identity_key(), services_.limits));
+  SBS_ASSIGN_OR_RETURN(
+      NewDeviceKeys device,
+      CheckNewDevice("device", request.device(), account.identity_key(), services_.limits));
   SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
-  SBS_ASSIGN_OR_RETURN(uint32_t device_id,
-                       services_.store.AddDevice(caller.user_id, device,
-                                                 services_.limits.max_devices_per_account));
+  SBS_ASSIGN_OR_RETURN(
+      uint32_t device_id,
+      services_.store.AddDevice(caller.user_id, device, services_.limits.max_devices_per_account));
   response.set_device_id(device_id);
   return Status::Ok();
 }
@@ -220,8 +221,11 @@ Status AccountsService::DoAuthenticate(const std::string& source,
     return RefuseBadSignature(source, device_key, request);
   }
   // A correct signature always logs in, whatever failures came before: no
-  // one without the device's key can lock its owner out. Single use: a
-  // concurrent login with the same signed challenge loses.
+  // one without the device's key can lock its owner out. Only such a login
+  // counts against the server-wide login limit (the token write is the work
+  // it bounds), and a refused one leaves its challenge unused for a retry.
+  SBS_RETURN_IF_ERROR(services_.anonymous_limits.AdmitNewToken());
+  // Single use: a concurrent login with the same signed challenge loses.
   if (!services_.challenges.MarkUsed(request.challenge())) return RefuseUnknownChallenge(source);
   services_.device_login_failures.Clear(device_key);
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/server/integration/harness/server_suite.h"
@@ -26,6 +27,31 @@ crypto::ByteSpan Span(const std::string& s) {
 
 constexpr int kFailuresPerSource = 20;  // --max-failed-logins-per-source below.
 
+v1::GetChallengeRequest ChallengeRequest(const TestAccount& victim) {
+  v1::GetChallengeRequest request;
+  request.set_user_id(victim.user_id());
+  request.set_device_id(victim.device_id(0));
+  return request;
+}
+
+v1::AuthenticateRequest JunkLogin(const TestAccount& victim, const std::string& challenge) {
+  v1::AuthenticateRequest request;
+  request.set_user_id(victim.user_id());
+  request.set_device_id(victim.device_id(0));
+  request.set_challenge(challenge);
+  request.set_signature(RandomBytes(64));
+  return request;
+}
+
+// The attacker's API, its calls from `source` (a loopback address) through
+// `proxy`.
+std::shared_ptr<Api> ApiFrom(std::unique_ptr<TcpProxy>& proxy, int server_port,
+                             const std::string& source) {
+  proxy = std::make_unique<TcpProxy>(server_port, source);
+  return std::make_shared<Api>(grpc::CreateCustomChannel(
+      proxy->address(), grpc::InsecureChannelCredentials(), TestChannelArguments()));
+}
+
 class LoginAttackTest : public ServerSuite<LoginAttackTest> {
  public:
   static ServerOptions Options() {
@@ -38,26 +64,9 @@ class LoginAttackTest : public ServerSuite<LoginAttackTest> {
  protected:
   void SetUp() override {
     ServerSuite::SetUp();
-    proxy_ = std::make_unique<TcpProxy>(server_->port(), "127.0.0.2");
-    attacker_ = std::make_shared<Api>(grpc::CreateCustomChannel(
-        proxy_->address(), grpc::InsecureChannelCredentials(), TestChannelArguments()));
+    attacker_ = ApiFrom(proxy_, server_->port(), "127.0.0.2");
   }
 
-  static v1::GetChallengeRequest ChallengeRequest(const TestAccount& victim) {
-    v1::GetChallengeRequest request;
-    request.set_user_id(victim.user_id());
-    request.set_device_id(victim.device_id(0));
-    return request;
-  }
-  static v1::AuthenticateRequest JunkLogin(const TestAccount& victim,
-                                           const std::string& challenge) {
-    v1::AuthenticateRequest request;
-    request.set_user_id(victim.user_id());
-    request.set_device_id(victim.device_id(0));
-    request.set_challenge(challenge);
-    request.set_signature(RandomBytes(64));
-    return request;
-  }
   grpc::Status AttackerGetChallenge(const TestAccount& victim, std::string* challenge = nullptr) {
     v1::GetChallengeResponse response;
     grpc::Status status =
@@ -214,6 +223,77 @@ TEST_F(LoginAttackTest, ASignedChallengeLogsInOnce) {
   v1::AuthenticateResponse token;
   ASSERT_GRPC_OK(api_->accounts->Authenticate(MakeContext().get(), login, &token));
   EXPECT_GRPC_CODE(AttackerAuthenticate(login), StatusCode::UNAUTHENTICATED) << "replayed";
+}
+
+// The server-wide login limit with a small burst. Junk from an attacker
+// (here one address with the tests' relaxed per-source limits, standing in
+// for a botnet of many addresses each within its own) never takes from it:
+// it counts only logins that succeed. It used to count every GetChallenge
+// and Authenticate, so junk emptied it and every user was refused ("too
+// many logins right now") until it refilled: a lockout of everyone.
+class ServerWideLoginLimitTest : public ServerSuite<ServerWideLoginLimitTest> {
+ public:
+  static ServerOptions Options() { return WithFlags({"--login-burst=3", "--login-rps=0.001"}); }
+};
+
+TEST_F(ServerWideLoginLimitTest, JunkLoginsDoNotEmptyIt) {
+  auto victim = NewClient();  // One successful login.
+  ASSERT_TRUE(victim);
+  std::unique_ptr<TcpProxy> proxy;
+  auto attacker = ApiFrom(proxy, server_->port(), "127.0.0.2");
+  for (int i = 0; i < 20; ++i) {
+    v1::GetChallengeResponse challenge;  // (Left empty if refused: junk either way.)
+    (void)attacker->accounts->GetChallenge(MakeContext().get(), ChallengeRequest(*victim),
+                                           &challenge);
+    v1::AuthenticateResponse ignored;
+    EXPECT_FALSE(
+        attacker->accounts
+            ->Authenticate(MakeContext().get(), JunkLogin(*victim, challenge.challenge()), &ignored)
+            .ok());
+    EXPECT_FALSE(
+        attacker->accounts
+            ->Authenticate(MakeContext().get(), JunkLogin(*victim, RandomBytes(32)), &ignored)
+            .ok());
+  }
+  EXPECT_GRPC_OK(victim->Login(0)) << "60 junk calls emptied the server-wide login limit";
+}
+
+// It still bounds what it is for: tokens issued. A login over it is refused
+// after its signature was checked, and its challenge stays usable.
+class ServerWideTokenLimitTest : public ServerSuite<ServerWideTokenLimitTest> {
+ public:
+  static ServerOptions Options() { return WithFlags({"--login-burst=2", "--login-rps=0.5"}); }
+};
+
+TEST_F(ServerWideTokenLimitTest, SuccessfulLoginsAreLimitedAndARefusedOneCanRetry) {
+  auto user = NewClient();  // One successful login.
+  ASSERT_TRUE(user);
+  grpc::Status refused;
+  v1::AuthenticateRequest login;
+  // The burst of 2, and perhaps a token refilled meanwhile (one per 2 s).
+  for (int i = 0; i < 4 && refused.ok(); ++i) {
+    v1::GetChallengeResponse challenge;
+    ASSERT_GRPC_OK(
+        api_->accounts->GetChallenge(MakeContext().get(), ChallengeRequest(*user), &challenge));
+    auto signature = user->device(0).auth.SignAuthChallenge(Span(challenge.challenge()));
+    ASSERT_TRUE(signature.ok());
+    login = JunkLogin(*user, challenge.challenge());
+    login.set_signature(KeyBytes(*signature));
+    v1::AuthenticateResponse token;
+    refused = api_->accounts->Authenticate(MakeContext().get(), login, &token);
+  }
+  ASSERT_GRPC_CODE(refused, StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(refused.error_message().find("too many logins right now"), std::string::npos)
+      << refused.error_message();
+  // The same signed challenge logs in once the limit refilled.
+  grpc::Status retried = refused;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!retried.ok() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    v1::AuthenticateResponse token;
+    retried = api_->accounts->Authenticate(MakeContext().get(), login, &token);
+  }
+  EXPECT_GRPC_OK(retried);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "securebase/crypto/random.h"
+#include "server/src/auth/anonymous_limits.h"
 #include "server/src/auth/challenges.h"
 #include "server/src/auth/failure_backoff.h"
 #include "server/src/auth/rate_limiter.h"
@@ -136,6 +137,28 @@ TEST(FailureBackoffTest, NeverALockThatOutlivesTheWindowOrASuccess) {
   clock.AdvanceMs(5000);
   backoff.Prune();
   EXPECT_EQ(backoff.RecordFailure("k").failures_in_window, 1u) << "forgotten after the window";
+}
+
+// Many addresses, each within its own login limit, never exhaust the
+// server-wide one: only logins that succeed (AdmitNewToken) take from it, so
+// a botnet's junk cannot lock everyone out.
+TEST(AnonymousLimitsTest, OnlySuccessfulLoginsTakeFromTheServerWideLimit) {
+  FakeClock clock;
+  Limits limits;
+  limits.login_rps_per_source = 1;
+  limits.login_burst_per_source = 5;
+  limits.login_rps = 0.001;
+  limits.login_burst = 3;
+  AnonymousLimits anonymous(clock, limits);
+  for (int source = 0; source < 100; ++source) {
+    const std::string address = "10.0.0." + std::to_string(source);
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(anonymous.AdmitLogin(address).ok()) << address;
+    EXPECT_EQ(anonymous.AdmitLogin(address).code(), StatusCode::kResourceExhausted) << address;
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(anonymous.AdmitNewToken().ok()) << i;
+  Status refused = anonymous.AdmitNewToken();
+  EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(refused.message().find("too many logins right now"), std::string::npos);
 }
 
 class LoginChallengesTest : public ::testing::Test {
