@@ -55,9 +55,12 @@ void AppendString(std::string& out, const std::string& s) {
 }  // namespace
 
 Headers GrpcRequestHeaders(const std::string& path, const std::string& authority) {
-  return {{":method", "POST"},          {":scheme", "http"},
-          {":path", path},              {":authority", authority},
-          {"content-type", "application/grpc"}, {"te", "trailers"}};
+  return {{":method", "POST"},
+          {":scheme", "http"},
+          {":path", path},
+          {":authority", authority},
+          {"content-type", "application/grpc"},
+          {"te", "trailers"}};
 }
 
 std::string GrpcMessage(const std::string& payload, bool compressed) {
@@ -197,8 +200,9 @@ std::string RawH2Connection::ReadSome(size_t max, std::chrono::milliseconds time
     if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return "";
   }
   std::string buffer(max, '\0');
-  ssize_t n = ssl_ != nullptr ? SSL_read(static_cast<SSL*>(ssl_), buffer.data(), static_cast<int>(max))
-                              : ::recv(fd_, buffer.data(), max, 0);
+  ssize_t n = ssl_ != nullptr
+                  ? SSL_read(static_cast<SSL*>(ssl_), buffer.data(), static_cast<int>(max))
+                  : ::recv(fd_, buffer.data(), max, 0);
   if (n <= 0) {
     closed_ = true;
     return "";
@@ -216,7 +220,7 @@ std::vector<uint8_t> RawH2Connection::TakeFrames() {
     const uint8_t type = static_cast<uint8_t>(in_[3]);
     const uint8_t flags = static_cast<uint8_t>(in_[4]);
     if (type == 0x4 && (flags & 0x1) == 0) WriteAll(FrameHeader(0, 0x4, 0x1, 0));  // SETTINGS ack
-    if (type == 0x6 && (flags & 0x1) == 0) {                                      // PING ack
+    if (type == 0x6 && (flags & 0x1) == 0) {                                       // PING ack
       WriteAll(FrameHeader(8, 0x6, 0x1, 0) + in_.substr(9, 8));
     }
     types.push_back(type);
@@ -234,6 +238,12 @@ bool RawH2Connection::Drain(std::chrono::milliseconds timeout) {
     in_ += ReadSome(65536, left);
     TakeFrames();
   }
+  return !closed_;
+}
+
+bool RawH2Connection::ReadAvailable() {
+  in_ += ReadSome(65536, std::chrono::milliseconds(0));
+  TakeFrames();
   return !closed_;
 }
 

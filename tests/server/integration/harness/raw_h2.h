@@ -58,7 +58,14 @@ class RawH2Connection {
   // Reads until a frame of `type` arrives (true) or `timeout` passes / the
   // connection closes (false). Types: 0x1 HEADERS, 0x3 RST_STREAM, 0x7 GOAWAY.
   bool WaitForFrame(uint8_t type, std::chrono::milliseconds timeout);
+  // Reads what has already arrived, without waiting, acknowledging SETTINGS
+  // and PINGs as Drain does (for a caller that polls many connections).
+  // False once the peer closed the connection (or on error).
+  bool ReadAvailable();
   bool closed() const { return closed_; }
+  // The socket, to poll (plaintext connections: with TLS, bytes may wait
+  // inside OpenSSL while the socket has none).
+  int fd() const { return fd_; }
 
  private:
   RawH2Connection() = default;
