@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "tests/server/integration/harness/server_suite.h"
-#include "tests/server/integration/harness/subprocess.h"
 #include "tests/server/integration/harness/tcp_proxy.h"
 
 namespace securebase::integration {
@@ -43,17 +42,6 @@ struct Tally {
     }
   }
 };
-
-int AccountCount(const ServerProcess& server) {
-  CommandResult stats;
-  if (!RunCommand({ServerBinary(), "stats", "--data-dir", server.data_dir()},
-                  std::chrono::seconds(20), &stats) ||
-      stats.exit_code != 0) {
-    return -1;
-  }
-  size_t at = stats.stdout_text.find("accounts ");
-  return at == std::string::npos ? -1 : std::stoi(stats.stdout_text.substr(at + 9));
-}
 
 // The server's own defaults: 10 registrations per address, then 6 a
 // minute; 20 logins per address, then 2 a second.

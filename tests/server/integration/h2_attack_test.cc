@@ -11,21 +11,9 @@
 #include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/raw_h2.h"
 #include "tests/server/integration/harness/server_suite.h"
-#include "tests/server/integration/harness/subprocess.h"
 
 namespace securebase::integration {
 namespace {
-
-int AccountCount(const ServerProcess& server) {
-  CommandResult stats;
-  if (!RunCommand({ServerBinary(), "stats", "--data-dir", server.data_dir()},
-                  std::chrono::seconds(20), &stats) ||
-      stats.exit_code != 0) {
-    return -1;
-  }
-  size_t at = stats.stdout_text.find("accounts ");
-  return at == std::string::npos ? -1 : std::stoi(stats.stdout_text.substr(at + 9));
-}
 
 class H2AttackTest : public ServerSuite<H2AttackTest> {};
 
@@ -39,7 +27,7 @@ TEST_F(H2AttackTest, AGzipBombIsNeverInflated) {
   std::string message = victim.MakeRegisterRequest().SerializeAsString();
   message += "\x7a";  // Field 15, length-delimited: unknown to the server.
   const size_t padding = 24 << 20;
-  for (size_t n = padding; ; n >>= 7) {  // varint length
+  for (size_t n = padding;; n >>= 7) {  // varint length
     if (n < 0x80) {
       message.push_back(static_cast<char>(n));
       break;
@@ -79,7 +67,8 @@ TEST_F(H2AttackTest, AHeaderWithANewlineCannotForgeALogLine) {
   ASSERT_TRUE(connection);
   ASSERT_TRUE(connection->SendPreface());
   for (uint32_t stream = 1; stream <= 9; stream += 2) {
-    Headers headers = GrpcRequestHeaders("/securebase.v1.Accounts/GetChallenge", server_->address());
+    Headers headers =
+        GrpcRequestHeaders("/securebase.v1.Accounts/GetChallenge", server_->address());
     headers.emplace_back("grpc-timeout", "1S\n" + forged);
     headers.emplace_back("grpc-encoding", "x\n" + forged);
     ASSERT_TRUE(connection->SendHeaderBlock(stream, EncodeHeaderBlock(headers), false));

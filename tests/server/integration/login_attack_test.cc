@@ -43,6 +43,15 @@ v1::AuthenticateRequest JunkLogin(const TestAccount& victim, const std::string& 
   return request;
 }
 
+// The owner's login: `challenge` signed with the device's auth key.
+v1::AuthenticateRequest SignedLogin(const TestAccount& owner, const std::string& challenge) {
+  v1::AuthenticateRequest request = JunkLogin(owner, challenge);
+  auto signature = owner.device(0).auth.SignAuthChallenge(Span(challenge));
+  EXPECT_TRUE(signature.ok());
+  if (signature.ok()) request.set_signature(KeyBytes(*signature));
+  return request;
+}
+
 // The attacker's API, its calls from `source` (a loopback address) through
 // `proxy`.
 std::shared_ptr<Api> ApiFrom(std::unique_ptr<TcpProxy>& proxy, int server_port,
@@ -107,15 +116,9 @@ TEST_F(LoginAttackTest, AFloodOfChallengesDoesNotEvictTheVictims) {
   for (int i = 0; i < 1100; ++i) {
     ASSERT_GRPC_OK(AttackerGetChallenge(*victim)) << i;
   }
-  auto signature = victim->device(0).auth.SignAuthChallenge(Span(mine.challenge()));
-  ASSERT_TRUE(signature.ok());
-  v1::AuthenticateRequest login;
-  login.set_user_id(victim->user_id());
-  login.set_device_id(victim->device_id(0));
-  login.set_challenge(mine.challenge());
-  login.set_signature(KeyBytes(*signature));
   v1::AuthenticateResponse token;
-  EXPECT_GRPC_OK(api_->accounts->Authenticate(MakeContext().get(), login, &token))
+  EXPECT_GRPC_OK(api_->accounts->Authenticate(MakeContext().get(),
+                                              SignedLogin(*victim, mine.challenge()), &token))
       << "the victim's challenge was evicted by the attacker's";
 }
 
@@ -216,10 +219,7 @@ TEST_F(LoginAttackTest, ASignedChallengeLogsInOnce) {
   v1::GetChallengeResponse challenge;
   ASSERT_GRPC_OK(
       api_->accounts->GetChallenge(MakeContext().get(), ChallengeRequest(*victim), &challenge));
-  auto signature = victim->device(0).auth.SignAuthChallenge(Span(challenge.challenge()));
-  ASSERT_TRUE(signature.ok());
-  v1::AuthenticateRequest login = JunkLogin(*victim, challenge.challenge());
-  login.set_signature(KeyBytes(*signature));
+  v1::AuthenticateRequest login = SignedLogin(*victim, challenge.challenge());
   v1::AuthenticateResponse token;
   ASSERT_GRPC_OK(api_->accounts->Authenticate(MakeContext().get(), login, &token));
   EXPECT_GRPC_CODE(AttackerAuthenticate(login), StatusCode::UNAUTHENTICATED) << "replayed";
@@ -275,10 +275,7 @@ TEST_F(ServerWideTokenLimitTest, SuccessfulLoginsAreLimitedAndARefusedOneCanRetr
     v1::GetChallengeResponse challenge;
     ASSERT_GRPC_OK(
         api_->accounts->GetChallenge(MakeContext().get(), ChallengeRequest(*user), &challenge));
-    auto signature = user->device(0).auth.SignAuthChallenge(Span(challenge.challenge()));
-    ASSERT_TRUE(signature.ok());
-    login = JunkLogin(*user, challenge.challenge());
-    login.set_signature(KeyBytes(*signature));
+    login = SignedLogin(*user, challenge.challenge());
     v1::AuthenticateResponse token;
     refused = api_->accounts->Authenticate(MakeContext().get(), login, &token);
   }

@@ -24,6 +24,17 @@ constexpr std::string_view kListeningPrefix = "listening on ";
 
 }  // namespace
 
+int AccountCount(const ServerProcess& server) {
+  CommandResult stats;
+  if (!RunCommand({ServerBinary(), "stats", "--data-dir", server.data_dir()},
+                  std::chrono::seconds(20), &stats) ||
+      stats.exit_code != 0) {
+    return -1;
+  }
+  size_t at = stats.stdout_text.find("accounts ");
+  return at == std::string::npos ? -1 : std::stoi(stats.stdout_text.substr(at + 9));
+}
+
 grpc::ChannelArguments TestChannelArguments() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);

@@ -143,6 +143,10 @@ class ServerProcess {
   std::string stdout_text_;
 };
 
+// How many accounts the server's store holds, by its `stats` command (which
+// works while it runs); -1 if that fails.
+int AccountCount(const ServerProcess& server);
+
 // Channel arguments used for every test channel (no message size cap on
 // receive, so large Fetch pages are not refused by the client).
 grpc::ChannelArguments TestChannelArguments();
