@@ -155,12 +155,7 @@ class NginxSourceLimitTest : public NginxTest {
 TEST_F(NginxSourceLimitTest, TheServerSeesEachClientsOwnAddressBehindNginx) {
   // The flooder reaches nginx from 127.0.0.2 (a proxy bound to it).
   TcpProxy flood_path(nginx_->port(), "127.0.0.2");
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = tls_->ca_pem;
-  grpc::ChannelArguments args = TestChannelArguments();
-  args.SetSslTargetNameOverride("localhost");
-  auto flooder = std::make_shared<Api>(
-      grpc::CreateCustomChannel(flood_path.address(), grpc::SslCredentials(ssl), args));
+  auto flooder = std::make_shared<Api>(LocalhostTlsChannel(flood_path.address(), tls_->ca_pem));
   int refused = 0;
   for (int i = 0; i < 15; ++i) {
     TestAccount account(flooder, v1::ROLE_CLIENT, 1);

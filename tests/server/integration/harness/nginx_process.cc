@@ -193,9 +193,16 @@ NginxProcess::~NginxProcess() {
 }
 
 std::shared_ptr<grpc::Channel> NginxProcess::Channel(const std::string& ca_pem) const {
+  return LocalhostTlsChannel("127.0.0.1:" + std::to_string(port_), ca_pem);
+}
+
+std::shared_ptr<grpc::Channel> LocalhostTlsChannel(const std::string& target,
+                                                   const std::string& ca_pem) {
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = ca_pem;
-  return grpc::CreateCustomChannel(address(), grpc::SslCredentials(ssl), TestChannelArguments());
+  grpc::ChannelArguments args = TestChannelArguments();
+  args.SetSslTargetNameOverride("localhost");
+  return grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
 }
 
 std::string NginxProcess::ErrorLog() const {
