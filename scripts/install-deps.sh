@@ -5,7 +5,9 @@
 #
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates;
+#                the tests' raw HTTP/2 attacker), zlib, nginx-light (the
+#                production front door, started by the nginx tests),
 #                Spin (the delivery protocol's model, model/delivery/),
 #                PyNaCl (the crypto vectors' independent Python reference check)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
@@ -21,7 +23,8 @@ base_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev
   libgtest-dev libbenchmark-dev
-  openssl
+  openssl libssl-dev zlib1g-dev
+  nginx-light
   spin
   python3-nacl
 )
