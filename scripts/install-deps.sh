@@ -54,6 +54,8 @@ for pkg in "${wanted[@]}"; do
   if grep -qxF -- "$pkg" <<<"$installed"; then continue; fi
   # pkgconf provides pkg-config; installing pkg-config over it would replace it.
   if [[ "$pkg" == pkg-config ]] && command -v pkg-config >/dev/null 2>&1; then continue; fi
+  # Any nginx build will do for the tests; nginx-light would replace another.
+  if [[ "$pkg" == nginx-light && -x /usr/sbin/nginx ]]; then continue; fi
   missing+=("$pkg")
 done
 
@@ -73,3 +75,11 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+
+# Debian starts the nginx it installs, serving its default site on port 80.
+# The tests run nginx themselves; leave no system service running that was
+# not there before.
+if [[ " ${missing[*]} " == *" nginx-light "* && -d /run/systemd/system ]]; then
+  "${sudo[@]}" systemctl disable --now nginx.service >/dev/null 2>&1 || true
+  echo "install-deps.sh: nginx-light installed for the tests; its system service is disabled" >&2
+fi

@@ -44,6 +44,7 @@ ParsedHeader ParseV1(ByteSpan header) {
 // The header fields before the key check, as they are written and bound.
 Bytes V1Fields(const BackupInfo& info) {
   Bytes fields;
+  fields.reserve(kBackupHeaderSize);
   internal::BytesSink sink{fields};
   internal::Writer<internal::BytesSink> w(sink);
   w.U8(1);

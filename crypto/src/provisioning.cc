@@ -24,10 +24,12 @@ static_assert(kCiphertextOffset + kTagSize == kProvisioningOverhead);
 constexpr uint8_t kHasHistoryKey = 0x01;
 // created at | id | flags
 constexpr size_t kInnerFixedSize = 8 + kProvisioningIdSize + 1;
-constexpr size_t kMaxInnerSize = kInnerFixedSize + kArchiveKeySize + kMaxProvisioningPayloadSize;
-constexpr size_t kMaxPaddedInnerSize =
-    (kMaxInnerSize / kProvisioningPaddingBlock + 1) * kProvisioningPaddingBlock;
-constexpr size_t kMaxMessageSize = kProvisioningOverhead + kMaxPaddedInnerSize;
+static_assert(kMaxProvisioningMessageSize ==
+              kProvisioningOverhead +
+                  ((kInnerFixedSize + kArchiveKeySize + kMaxProvisioningPayloadSize) /
+                       kProvisioningPaddingBlock +
+                   1) *
+                      kProvisioningPaddingBlock);
 
 const Status& DoesNotOpen() {
   static const Status kStatus = Status::InvalidMessage(
@@ -166,7 +168,7 @@ Result<OpenedProvisioningMessage> PendingLink::Open(ByteSpan sealed, uint64_t no
   // A whole number of padding blocks, within the size limit: checked before
   // any X25519 work.
   if (sealed.size() < kProvisioningOverhead + kProvisioningPaddingBlock ||
-      sealed.size() > kMaxMessageSize ||
+      sealed.size() > kMaxProvisioningMessageSize ||
       (sealed.size() - kProvisioningOverhead) % kProvisioningPaddingBlock != 0 ||
       sealed[0] != kProvisioningMessageVersion) {
     return DoesNotOpen();

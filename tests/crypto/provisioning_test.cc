@@ -79,6 +79,7 @@ TEST_F(ProvisioningTest, OpensExactlyWhatWasSealed) {
 TEST_F(ProvisioningTest, TheLargestPayloadRoundTripsAndALargerOneIsRefused) {
   const std::string largest(kMaxProvisioningPayloadSize, 'p');
   const auto sealed = Seal(largest, &history_key_);
+  EXPECT_EQ(sealed.bytes.size(), kMaxProvisioningMessageSize);
   auto opened = link_.Open(sealed.bytes, kOpenedAt, seen_);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   EXPECT_EQ(AsString(opened->payload), largest);

@@ -68,6 +68,7 @@
 
 #include "securebase/crypto/archive.h"
 #include "securebase/crypto/keys.h"
+#include "securebase/crypto/limits.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret.h"
 #include "securebase/crypto/signature.h"
@@ -85,6 +86,13 @@ inline constexpr size_t kLinkCodeTextLength = 88;
 // Bytes a provisioning message adds to its inner part (before padding).
 inline constexpr size_t kProvisioningOverhead = 1 + kX25519PublicKeySize + 24 + 16;
 inline constexpr size_t kProvisioningPaddingBlock = 1024;
+// The largest provisioning message there can be (a payload of
+// kMaxProvisioningPayloadSize with a history key, padded): what a server's
+// provisioning slot must accept, and the most Open reads.
+inline constexpr size_t kMaxProvisioningMessageSize =
+    kProvisioningOverhead +
+    ((8 + 16 + 1 + kArchiveKeySize + kMaxProvisioningPayloadSize) / kProvisioningPaddingBlock + 1) *
+        kProvisioningPaddingBlock;
 
 struct ChannelIdTag {};
 struct ProvisioningIdTag {};
