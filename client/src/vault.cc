@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -157,7 +158,13 @@ struct Vault::Held {
   std::unique_ptr<rocksdb::DB> db;
   bool wrote = false;
   int depth = 0;
-  ~Held() { CloseDb(std::move(db), wrote); }
+  // kDeferred writes not yet synced: set by the transacting thread, cleared
+  // by SyncDeferred (either thread).
+  std::atomic<bool> unsynced{false};
+  ~Held() {
+    if (unsynced.load() && db != nullptr) db->SyncWAL().PermitUncheckedError();
+    CloseDb(std::move(db), wrote);
+  }
 };
 
 Vault::Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
@@ -229,23 +236,43 @@ void Vault::RemoveIncomplete(const std::string& home) {
   fs::remove(LockFile(home), ec);
 }
 
-Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body) {
-  if (held_ != nullptr) return Commit(held_->db.get(), body, &held_->wrote);
+Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body,
+                       Durability durability) {
+  if (held_ != nullptr) {
+    const bool sync = durability == Durability::kSynced;
+    bool wrote = false;
+    Status committed = Commit(held_->db.get(), body, sync, &wrote);
+    if (wrote) {
+      held_->wrote = true;
+      // A synced write syncs the log up to it, deferred writes included.
+      held_->unsynced.store(!sync);
+    }
+    return committed;
+  }
   SB_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
                       FileLock::Acquire(LockFile(home_), lock_timeout_));
   SB_ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db, OpenDb(DbDir(home_)));
   bool wrote = false;
-  Status committed = Commit(db.get(), body, &wrote);
+  Status committed = Commit(db.get(), body, /*sync=*/true, &wrote);
   CloseDb(std::move(db), wrote);  // Before the lock is released.
   return committed;
 }
 
+Status Vault::SyncDeferred() {
+  if (held_ == nullptr || !held_->unsynced.exchange(false)) return Status::Ok();
+  rocksdb::Status synced = held_->db->SyncWAL();
+  if (!synced.ok()) {
+    held_->unsynced.store(true);
+    return Status(ErrorCode::kInternal, "cannot write the vault: " + synced.ToString());
+  }
+  return Status::Ok();
+}
+
 Status Vault::Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
-                     bool* wrote) {
+                     bool sync, bool* wrote) {
   VaultTransaction txn(db, key_, rng_);
   SB_RETURN_IF_ERROR(body(txn));
   if (txn.pending_.empty()) return Status::Ok();
-  *wrote = true;
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : txn.pending_) {
     if (value) {
@@ -255,11 +282,12 @@ Status Vault::Commit(rocksdb::DB* db, const std::function<Status(VaultTransactio
     }
   }
   rocksdb::WriteOptions write_options;
-  write_options.sync = true;
+  write_options.sync = sync;
   rocksdb::Status written = db->Write(write_options, &batch);
   if (!written.ok()) {
     return Status(ErrorCode::kInternal, "cannot write the vault: " + written.ToString());
   }
+  *wrote = true;
   return Status::Ok();
 }
 

@@ -16,6 +16,10 @@
 // share one lock and one open database, each still committing its own synced
 // WriteBatch. Another process (e.g. `sync --watch` beside `send`) waits for
 // the lock up to a timeout.
+//
+// Within a process, transactions run on one thread at a time; the one thing
+// another thread may do meanwhile is SyncDeferred() (a sync pipeline makes
+// one page durable while the next is decrypted).
 #ifndef SECUREBASE_CLIENT_SRC_VAULT_H_
 #define SECUREBASE_CLIENT_SRC_VAULT_H_
 
@@ -46,6 +50,19 @@ namespace securebase::client {
 class VaultTransaction;
 class VaultHold;
 
+// When a transaction's write reaches the disk.
+enum class Durability {
+  // Synced (fsync of the write-ahead log) before Transact returns.
+  kSynced,
+  // Inside a Hold(): written and visible to later transactions at once, but
+  // durable only at the next SyncDeferred() (or synced transaction, or the
+  // end of the hold). Nothing outside the vault (an acknowledgement, a send
+  // of what it encrypted) may depend on it before then. Writes reach the log
+  // in order, so a crash keeps a prefix of them: never a later transaction
+  // without an earlier one. Outside a hold it is kSynced.
+  kDeferred,
+};
+
 class Vault {
  public:
   // kAlreadyExists if `home` already holds a vault. `rng` (which must
@@ -68,7 +85,12 @@ class Vault {
   // committed atomically and durably (fsync) only if `body` returns OK;
   // otherwise nothing is written. kVaultBusy if the lock could not be taken.
   // Inside a Hold() it uses the held lock and database.
-  Status Transact(const std::function<Status(VaultTransaction&)>& body);
+  Status Transact(const std::function<Status(VaultTransaction&)>& body,
+                  Durability durability = Durability::kSynced);
+  // Makes every kDeferred write of the current hold durable (OK at once when
+  // there is none). May run on another thread than the transactions, but not
+  // beyond the hold. kInternal if the disk refused.
+  Status SyncDeferred();
 
   // Takes the lock and opens the database once for a sequence of
   // transactions (one sync, one send): opening RocksDB costs tens of
@@ -86,8 +108,10 @@ class Vault {
   struct Held;  // The lock and the open database while held.
   Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
         crypto::RandomSource& rng);
-  // Runs `body` on `db` and writes its batch; sets *wrote if it wrote.
-  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body, bool* wrote);
+  // Runs `body` on `db` and writes its batch, synced unless `sync` is false;
+  // sets *wrote if it wrote.
+  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body, bool sync,
+                bool* wrote);
   std::string home_;
   crypto::VaultKey key_;
   std::chrono::milliseconds lock_timeout_;

@@ -99,7 +99,8 @@ struct ClientOptions {
   // Null: no fault points fire.
   FaultInjector* faults = nullptr;
   // Null: the gRPC connection to server_address (TLS unless
-  // insecure_loopback). Must be safe to call from two threads at once.
+  // insecure_loopback). Must be safe to call from several threads at once
+  // (server_api.h).
   ServerApi* server_api = nullptr;
 };
 
