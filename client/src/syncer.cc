@@ -65,6 +65,10 @@ class PageFinisher {
     return failure_;
   }
 
+  // After Finish(): the highest seq the server took an acknowledgement for
+  // (0 if none).
+  uint64_t acked_through() const { return acked_through_; }
+
  private:
   struct Page {
     uint64_t last_seq;
@@ -102,7 +106,14 @@ class PageFinisher {
   // Finish() has joined it.
   Status FinishPages(std::vector<Page>& pages, std::vector<uint64_t>& sent) {
     SB_RETURN_IF_ERROR(core_.SyncDeferred());
+    if (core_.Fault(FaultPoint::kAfterCommitBeforeAcknowledge)) {
+      return Status(ErrorCode::kUnavailable, "interrupted before acknowledging");
+    }
     SB_RETURN_IF_ERROR(core_.server().Acknowledge(pages.back().last_seq));
+    acked_through_ = std::max(acked_through_, pages.back().last_seq);
+    if (core_.Fault(FaultPoint::kAfterAcknowledgeBeforeReceipts)) {
+      return Status(ErrorCode::kUnavailable, "interrupted before sending delivered receipts");
+    }
     for (Page& page : pages) {
       for (auto& [index, entry] : page.receipts) {
         if (receipts_stopped_) return Status::Ok();  // They stay in the outbox.
@@ -128,6 +139,7 @@ class PageFinisher {
   std::vector<uint64_t> sent_;     // Guarded by mu_.
   QueuedReceipts unsent_;
   bool receipts_stopped_ = false;
+  uint64_t acked_through_ = 0;
   std::thread thread_;  // Last: started once the rest exists.
 };
 
@@ -227,15 +239,22 @@ Result<SyncResult> Syncer::Sync() {
   return result;
 }
 
+std::future<Result<EnvelopePage>> Syncer::FetchAhead(uint64_t after) {
+  return std::async(std::launch::async,
+                    [this, after] { return core_.server().Fetch(after, kFetchPageSize); });
+}
+
 Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
   SyncResult result;
+  // The first page travels while the links and the outbox are seen to.
+  std::future<Result<EnvelopePage>> first = FetchAhead(acked_through_);
   // Links made or ended by the other side since the last sync.
   SB_RETURN_IF_ERROR(contacts_.RefreshLinks());
   SB_RETURN_IF_ERROR(sender_.FlushOutbox(&result.outbox_sent));
   // Receipts owed from a sync that was interrupted after its commit.
   sender_.SendPendingReceipts().IgnoreError();  // They stay pending if this fails.
   bool receipts_pending = false;
-  SB_RETURN_IF_ERROR(ReceivePages(result, sent_receipts, receipts_pending));
+  SB_RETURN_IF_ERROR(ReceivePages(std::move(first), result, sent_receipts, receipts_pending));
   // Receipts that could only be kept as pending ones (sent through Send()).
   if (receipts_pending) sender_.SendPendingReceipts().IgnoreError();
   // Keep enough one-time prekeys for others' first contact; failing here
@@ -245,17 +264,13 @@ Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
   return result;
 }
 
-Status Syncer::ReceivePages(SyncResult& result, std::vector<uint64_t>& sent_receipts,
-                            bool& receipts_pending) {
-  auto fetch = [this](uint64_t after) {
-    return std::async(std::launch::async,
-                      [this, after] { return core_.server().Fetch(after, kFetchPageSize); });
-  };
+Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& result,
+                            std::vector<uint64_t>& sent_receipts, bool& receipts_pending) {
   PageFinisher finisher(core_);
   Status failure = Status::Ok();
-  // From 0: envelopes processed but not acknowledged come back once.
-  uint64_t after = 0;
-  std::future<Result<EnvelopePage>> next = fetch(after);
+  // Envelopes processed but not acknowledged (a crash, a failed
+  // acknowledgement) come back once: the receiver skips them by its cursor.
+  uint64_t after = acked_through_;
   while (next.valid()) {
     Result<EnvelopePage> fetched = next.get();
     if (!fetched.ok()) {
@@ -270,7 +285,7 @@ Status Syncer::ReceivePages(SyncResult& result, std::vector<uint64_t>& sent_rece
       break;
     }
     after = highest;
-    if (fetched->more) next = fetch(after);  // Fetched while this page is processed.
+    if (fetched->more) next = FetchAhead(after);  // Fetched while this page is processed.
     std::vector<uint64_t> remove = finisher.TakeSent();
     remove.insert(remove.end(), sent_receipts.begin(), sent_receipts.end());
     Result<PageOutcome> page =
@@ -281,8 +296,8 @@ Status Syncer::ReceivePages(SyncResult& result, std::vector<uint64_t>& sent_rece
       break;
     }
     sent_receipts.clear();  // Removed by that commit.
-    if (core_.Fault(FaultPoint::kAfterCommitBeforeAcknowledge)) {
-      failure = Status(ErrorCode::kUnavailable, "interrupted before acknowledging");
+    if (core_.Fault(FaultPoint::kAfterCommitBeforeSync)) {
+      failure = Status(ErrorCode::kUnavailable, "interrupted before the commit was durable");
       break;
     }
     finisher.Post(page->last_seq, std::move(page->receipts_queued));
@@ -295,6 +310,7 @@ Status Syncer::ReceivePages(SyncResult& result, std::vector<uint64_t>& sent_rece
   if (next.valid()) next.wait();  // A fetch ahead of a failure: not used.
   QueuedReceipts unsent;
   Status finished = finisher.Finish(unsent);
+  acked_through_ = std::max(acked_through_, finisher.acked_through());
   std::vector<uint64_t> sent = finisher.TakeSent();
   sent_receipts.insert(sent_receipts.end(), sent.begin(), sent.end());
   // Whatever was committed is made durable, even when a step failed.
@@ -318,7 +334,7 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
   std::vector<uint64_t> sent_receipts;
   Status result = Status::Ok();
   while (!stop.load()) {
-    auto subscribed = core_.server().Subscribe(0);
+    auto subscribed = core_.server().Subscribe(acked_through_);
     if (!subscribed.ok()) {
       result = subscribed.status();
       break;
@@ -351,10 +367,19 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
         }
         sent_receipts.clear();
         page = std::move(processed).value();
-        failure = core_.server().Acknowledge(page->last_seq);
+        failure = core_.Fault(FaultPoint::kAfterCommitBeforeAcknowledge)
+                      ? Status(ErrorCode::kUnavailable, "interrupted before acknowledging")
+                      : core_.server().Acknowledge(page->last_seq);
         if (failure.ok()) {
-          DeliverReceipts(page->receipts_queued, &sent_receipts);  // Kept in the vault until sent.
-          if (page->receipts_pending) sender_.SendPendingReceipts().IgnoreError();
+          acked_through_ = std::max(acked_through_, page->last_seq);
+          if (core_.Fault(FaultPoint::kAfterAcknowledgeBeforeReceipts)) {
+            failure =
+                Status(ErrorCode::kUnavailable, "interrupted before sending delivered receipts");
+          } else {
+            DeliverReceipts(page->receipts_queued,
+                            &sent_receipts);  // Kept in the vault until sent.
+            if (page->receipts_pending) sender_.SendPendingReceipts().IgnoreError();
+          }
         }
       }
       batch.clear();

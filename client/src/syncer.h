@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,9 +52,12 @@ class Syncer {
   // Sync() within its vault hold; indexes of receipts sent but still in the
   // outbox are appended to `sent_receipts` (see Sender::Deliver).
   Result<SyncResult> SyncPages(std::vector<uint64_t>& sent_receipts);
-  // Fetches and processes every waiting page (the pipeline above).
-  Status ReceivePages(SyncResult& result, std::vector<uint64_t>& sent_receipts,
-                      bool& receipts_pending);
+  // Fetch(after) on a thread of its own.
+  std::future<Result<EnvelopePage>> FetchAhead(uint64_t after);
+  // Fetches and processes every waiting page (the pipeline above), starting
+  // with the page `first` brings.
+  Status ReceivePages(std::future<Result<EnvelopePage>> first, SyncResult& result,
+                      std::vector<uint64_t>& sent_receipts, bool& receipts_pending);
   // Delivers queued receipts through Sender::Deliver, until the server is
   // unreachable (the rest stay in the outbox).
   void DeliverReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
@@ -66,6 +70,12 @@ class Syncer {
   Sender& sender_;
   ContactBook& contacts_;
   Receiver& receiver_;
+  // Every envelope up to this seq was acknowledged by this Client, so the
+  // server no longer has it: fetches and subscriptions start after it rather
+  // than at 0 (the server would step over the deleted envelopes again). 0
+  // at first: then whatever is still there comes back once, and the
+  // receiver skips what it processed before (its cursor).
+  uint64_t acked_through_ = 0;
 };
 
 }  // namespace securebase::client

@@ -43,7 +43,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace securebase::client {
 
@@ -108,10 +109,10 @@ class Vault {
   struct Held;  // The lock and the open database while held.
   Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
         crypto::RandomSource& rng);
-  // Runs `body` on `db` and writes its batch, synced unless `sync` is false;
-  // sets *wrote if it wrote.
-  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body, bool sync,
-                bool* wrote);
+  // Runs `body` on `db` and writes its changes through `batch` (cleared
+  // first), synced unless `sync` is false; sets *wrote if it wrote.
+  Status Commit(rocksdb::DB* db, rocksdb::WriteBatch& batch,
+                const std::function<Status(VaultTransaction&)>& body, bool sync, bool* wrote);
   std::string home_;
   crypto::VaultKey key_;
   std::chrono::milliseconds lock_timeout_;
