@@ -45,13 +45,15 @@ Role ClientCore::role() const {
                                                                     : Role::kClient;
 }
 
-Status ClientCore::Transact(const std::function<Status(Stores&)>& body) {
-  return vault_->Transact([&](VaultTransaction& txn) -> Status {
-    Stores stores(txn, own_user_id(), identity_, rng_);
-    SB_RETURN_IF_ERROR(body(stores));
-    stores.Flush();
-    return Status::Ok();
-  });
+Status ClientCore::Transact(const std::function<Status(Stores&)>& body, Durability durability) {
+  return vault_->Transact(
+      [&](VaultTransaction& txn) -> Status {
+        Stores stores(txn, own_user_id(), identity_, rng_);
+        SB_RETURN_IF_ERROR(body(stores));
+        stores.Flush();
+        return Status::Ok();
+      },
+      durability);
 }
 
 Status ClientCore::HoldIfExclusive() {

@@ -210,13 +210,14 @@ class Receiver::Page {
 };
 
 Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes,
-                                          const std::vector<uint64_t>& remove_from_outbox) {
+                                          const std::vector<uint64_t>& remove_from_outbox,
+                                          Durability durability) {
   const std::string& own = core_.own_user_id();
   bool refreshed = false;
   for (;;) {
     bool needs_refresh = false;
     PageOutcome outcome;
-    SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
+    auto commit = [&](Stores& stores) -> Status {
       outcome = PageOutcome();
       if (!refreshed) {
         for (const Envelope& envelope : envelopes) {
@@ -243,7 +244,8 @@ Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes
       SB_RETURN_IF_ERROR(page.QueueReceipts());
       for (uint64_t sent : remove_from_outbox) stores.outbox().Remove(sent);
       return Status::Ok();
-    }));
+    };
+    SB_RETURN_IF_ERROR(core_.Transact(commit, durability));
     if (!needs_refresh) return outcome;
     SB_RETURN_IF_ERROR(contacts_.RefreshLinks());
     refreshed = true;

@@ -42,9 +42,13 @@ class Receiver {
   // Processes and commits one page. The outbox entries listed in
   // `remove_from_outbox` (receipts already sent) are removed in the same
   // commit. Senders the vault does not know yet (a client who just accepted
-  // an invite) are learned from the server's link list first.
+  // an invite) are learned from the server's link list first. With
+  // Durability::kDeferred the caller makes the commit durable
+  // (ClientCore::SyncDeferred) before it acknowledges the page or sends the
+  // receipts it queued.
   Result<PageOutcome> ProcessPage(const std::vector<Envelope>& envelopes,
-                                  const std::vector<uint64_t>& remove_from_outbox);
+                                  const std::vector<uint64_t>& remove_from_outbox,
+                                  Durability durability = Durability::kSynced);
 
  private:
   class Page;

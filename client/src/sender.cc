@@ -316,17 +316,22 @@ Status Sender::RepairDevices(uint64_t index, records::OutboxEntry& entry,
   });
 }
 
+SendRequest RequestFor(const records::OutboxEntry& entry) {
+  SendRequest request;
+  request.recipient_user_id = entry.recipient_user_id();
+  request.client_message_id = entry.client_message_id();
+  request.ciphertexts.reserve(entry.ciphertexts_size());
+  for (const auto& c : entry.ciphertexts()) {
+    request.ciphertexts.push_back({ServerDevice{c.user_id(), c.device_id()}, c.ciphertext()});
+  }
+  return request;
+}
+
 Status Sender::Deliver(uint64_t index, records::OutboxEntry entry,
                        std::vector<uint64_t>* sent_receipts) {
   const std::string message_id = entry.record_history() ? MessageIdOf(entry.content()) : "";
   for (int attempt = 0; attempt < kMaxDeliveryAttempts; ++attempt) {
-    SendRequest request;
-    request.recipient_user_id = entry.recipient_user_id();
-    request.client_message_id = entry.client_message_id();
-    for (const auto& c : entry.ciphertexts()) {
-      request.ciphertexts.push_back({ServerDevice{c.user_id(), c.device_id()}, c.ciphertext()});
-    }
-    Result<SendOutcome> sent = core_.server().Send(request);
+    Result<SendOutcome> sent = core_.server().Send(RequestFor(entry));
     if (sent.ok() && !sent->mismatch) {
       if (sent_receipts != nullptr && !entry.record_history()) {
         sent_receipts->push_back(index);  // Removed with the caller's next commit.

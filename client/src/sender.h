@@ -19,6 +19,9 @@
 
 namespace securebase::client {
 
+// What the server is sent for an outbox entry.
+SendRequest RequestFor(const records::OutboxEntry& entry);
+
 class Sender {
  public:
   explicit Sender(ClientCore& core) : core_(core) {}

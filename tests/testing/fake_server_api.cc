@@ -373,6 +373,14 @@ std::vector<client::Envelope> FakeServer::Mailbox(const std::string& user_id,
                                        device->second.mailbox.end());
 }
 
+uint64_t FakeServer::GivenUpTo(const std::string& user_id, uint32_t device_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto account = accounts_.find(user_id);
+  if (account == accounts_.end()) return 0;
+  auto device = account->second.devices.find(device_id);
+  return device == account->second.devices.end() ? 0 : device->second.given_up_to;
+}
+
 std::vector<client::SendRequest> FakeServer::StoredSends() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stored_sends_;

@@ -78,6 +78,8 @@ class FakeServer {
   int calls(FakeCall call) const;
   // The envelopes waiting for a device, in order.
   std::vector<client::Envelope> Mailbox(const std::string& user_id, uint32_t device_id) const;
+  // The highest seq a device was given (by Fetch or a stream); 0 if none.
+  uint64_t GivenUpTo(const std::string& user_id, uint32_t device_id) const;
   // Every send the server stored (one per logical message), in order.
   std::vector<client::SendRequest> StoredSends() const;
   // Adds a device to an account with the given (public) prekeys; returns its id.

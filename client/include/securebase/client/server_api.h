@@ -12,9 +12,10 @@
 // kInvalidArgument, kNotFound, kPermissionDenied, kFailedPrecondition,
 // kResourceExhausted, kUnauthenticated (the login itself failed), kInternal.
 //
-// Thread-safety: implementations must allow calls from two threads at once
-// (a Client fetches the next page on a second thread while it processes one,
-// and acknowledges from there).
+// Thread-safety: implementations must allow calls from several threads at
+// once (during a Sync a Client fetches the next page on one thread, and
+// acknowledges pages and sends their receipts on another, while it
+// processes a page on the caller's).
 #ifndef SECUREBASE_CLIENT_SERVER_API_H_
 #define SECUREBASE_CLIENT_SERVER_API_H_
 
