@@ -1,0 +1,184 @@
+#include "content_cards.h"
+
+#include <QVariantList>
+
+#include "measures.h"
+
+namespace securebase::desktop {
+
+namespace {
+
+QString Q(const std::string& s) { return QString::fromStdString(s); }
+
+QVariantList EmotionsToVariant(const std::vector<sc::Emotion>& emotions) {
+  QVariantList out;
+  for (const sc::Emotion& e : emotions) {
+    out.append(QVariantMap{{"name", Q(e.name)}, {"intensity", static_cast<int>(e.intensity)}});
+  }
+  return out;
+}
+
+QString EmotionsText(const std::vector<sc::Emotion>& emotions) {
+  QStringList parts;
+  for (const sc::Emotion& e : emotions) parts << QString("%1 %2").arg(Q(e.name)).arg(e.intensity);
+  return parts.join(", ");
+}
+
+void AddField(QVariantList& fields, const char* label, const QString& value) {
+  if (!value.trimmed().isEmpty()) fields.append(QVariantMap{{"label", label}, {"value", value}});
+}
+
+QVariantMap CheckInCard(const sc::CheckIn& c) {
+  QVariantList measures;
+  for (const sc::QuestionnaireAnswers& answers : c.questionnaires) {
+    const MeasureScore score = Score(answers);
+    const MeasureInfo& info = InfoFor(answers.questionnaire);
+    measures.append(QVariantMap{{"name", info.name},
+                                {"total", score.total},
+                                {"max", info.max_total},
+                                {"band", score.band},
+                                {"complete", score.complete}});
+  }
+  return {{"mood", static_cast<int>(c.mood)},
+          {"energy", c.energy ? static_cast<int>(*c.energy) : -1},
+          {"sleep", c.sleep_hours ? *c.sleep_hours : -1.0},
+          {"emotions", EmotionsToVariant(c.emotions)},
+          {"helped", Q(c.helped)},
+          {"note", Q(c.note)},
+          {"measures", measures},
+          {"exerciseId", Q(c.exercise_id)}};
+}
+
+QVariantMap ReflectionCard(const sc::Reflection& r) {
+  QVariantList fields;
+  if (r.thought_record) {
+    const sc::ThoughtRecord& t = *r.thought_record;
+    AddField(fields, "Situation", Q(t.situation));
+    AddField(fields, "Automatic thought", Q(t.automatic_thought));
+    AddField(fields, "Emotions before", EmotionsText(t.emotions_before));
+    AddField(fields, "Evidence for", Q(t.evidence_for));
+    AddField(fields, "Evidence against", Q(t.evidence_against));
+    AddField(fields, "Balanced thought", Q(t.balanced_thought));
+    AddField(fields, "Emotions after", EmotionsText(t.emotions_after));
+  }
+  if (r.mentalisation) {
+    const sc::Mentalisation& m = *r.mentalisation;
+    AddField(fields, "What I felt", Q(m.my_feelings));
+    AddField(fields, "What I needed", Q(m.my_needs));
+    AddField(fields, "What they may have felt", Q(m.other_felt));
+    AddField(fields, "What they may have thought", Q(m.other_thought));
+    AddField(fields, "What they may have intended", Q(m.other_intended));
+    AddField(fields, "Other ways to read it", Q(m.other_readings));
+  }
+  if (r.communication) {
+    const sc::CommunicationPractice& c = *r.communication;
+    AddField(fields, "The need", Q(c.need));
+    AddField(fields, "The boundary", Q(c.boundary));
+    AddField(fields, "What I said", Q(c.what_i_said));
+    AddField(fields, "What happened", Q(c.what_happened));
+  }
+  return {{"kindLabel", ReflectionKindLabel(r.kind)},
+          {"prompt", Q(r.prompt)},
+          {"body", Q(r.body)},
+          {"fields", fields},
+          {"exerciseId", Q(r.exercise_id)}};
+}
+
+}  // namespace
+
+QString TypeOf(const sc::HistoryItem& item) { return sc::ContentTypeName(item.content); }
+
+QString ReflectionKindLabel(sc::ReflectionKind kind) {
+  switch (kind) {
+    case sc::ReflectionKind::kFree: return "Reflection";
+    case sc::ReflectionKind::kThoughtRecord: return "Thought record";
+    case sc::ReflectionKind::kMentalisation: return "Mentalisation";
+    case sc::ReflectionKind::kCommunication: return "Communication practice";
+  }
+  return "Reflection";
+}
+
+QString ExerciseKindLabel(const std::string& kind) {
+  if (kind == "check-in") return "Check-in";
+  if (kind == "free") return "Reflection";
+  if (kind == "thought-record") return "Thought record";
+  if (kind == "mentalisation") return "Mentalisation";
+  if (kind == "communication") return "Communication practice";
+  return Q(kind);
+}
+
+QString RecurrenceLabel(sc::Recurrence recurrence) {
+  switch (recurrence) {
+    case sc::Recurrence::kNone: return "once";
+    case sc::Recurrence::kDaily: return "every day";
+    case sc::Recurrence::kWeekly: return "every week";
+  }
+  return "once";
+}
+
+QString StateName(sc::DeliveryState state) {
+  switch (state) {
+    case sc::DeliveryState::kQueued: return "queued";
+    case sc::DeliveryState::kSent: return "sent";
+    case sc::DeliveryState::kDelivered: return "delivered";
+    case sc::DeliveryState::kRead: return "read";
+    case sc::DeliveryState::kFailed: return "failed";
+  }
+  return "sent";
+}
+
+QString TypeLabel(const sc::ContentBody& body) {
+  struct Visitor {
+    QString operator()(const sc::TextMessage&) const { return "Message"; }
+    QString operator()(const sc::CheckIn&) const { return "Check-in"; }
+    QString operator()(const sc::Reflection& r) const { return ReflectionKindLabel(r.kind); }
+    QString operator()(const sc::Exercise&) const { return "Exercise"; }
+    QString operator()(const sc::Availability&) const { return "Availability notice"; }
+    QString operator()(const sc::Receipt&) const { return "Receipt"; }
+    QString operator()(const sc::Profile&) const { return "Profile"; }
+    QString operator()(const sc::InvalidContent&) const { return "Unreadable item"; }
+  };
+  return std::visit(Visitor{}, body);
+}
+
+QVariantMap CardFor(const sc::ContentBody& body) {
+  struct Visitor {
+    QVariantMap operator()(const sc::TextMessage& t) const { return {{"body", Q(t.body)}}; }
+    QVariantMap operator()(const sc::CheckIn& c) const { return CheckInCard(c); }
+    QVariantMap operator()(const sc::Reflection& r) const { return ReflectionCard(r); }
+    QVariantMap operator()(const sc::Exercise& e) const {
+      return {{"title", Q(e.title)},
+              {"instructions", Q(e.instructions)},
+              {"kind", Q(e.kind)},
+              {"kindLabel", ExerciseKindLabel(e.kind)},
+              {"recurrence", RecurrenceLabel(e.recurrence)},
+              {"due", Q(e.due_date)}};
+    }
+    QVariantMap operator()(const sc::Availability& a) const {
+      return {{"text", Q(a.text)}, {"emergency", Q(a.emergency_guidance)}};
+    }
+    QVariantMap operator()(const sc::Receipt&) const { return {}; }
+    QVariantMap operator()(const sc::Profile& p) const {
+      return {{"name", Q(p.display_name)}};
+    }
+    QVariantMap operator()(const sc::InvalidContent& i) const { return {{"reason", Q(i.reason)}}; }
+  };
+  return std::visit(Visitor{}, body);
+}
+
+QString AccessibleSummary(const sc::HistoryItem& item) {
+  const QString who = item.direction == sc::Direction::kOutgoing ? "You" : "They";
+  const QString label = TypeLabel(item.content);
+  if (const auto* text = std::get_if<sc::TextMessage>(&item.content)) {
+    return QString("%1: %2").arg(who, Q(text->body));
+  }
+  if (const auto* check_in = std::get_if<sc::CheckIn>(&item.content)) {
+    return QString("%1: check-in, mood %2 of 10").arg(who).arg(check_in->mood);
+  }
+  if (const auto* exercise = std::get_if<sc::Exercise>(&item.content)) {
+    return QString("%1: exercise, %2").arg(who, Q(exercise->title));
+  }
+  return QString("%1: %2").arg(who, label);
+}
+
+}  // namespace securebase::desktop

@@ -1,0 +1,41 @@
+// How content is shown: each item as a card the QML draws (a map of plain
+// values, never raw field names), and short labels for lists.
+#ifndef SECUREBASE_DESKTOP_CONTENT_CARDS_H_
+#define SECUREBASE_DESKTOP_CONTENT_CARDS_H_
+
+#include <QString>
+#include <QVariantMap>
+
+#include "securebase/client/client.h"
+
+namespace securebase::desktop {
+
+namespace sc = ::securebase::client;
+
+// "text", "check-in", "reflection", "exercise", "availability", "invalid", ...
+QString TypeOf(const sc::HistoryItem& item);
+// For a person: "Message", "Check-in", "Thought record", "Exercise", ...
+QString TypeLabel(const sc::ContentBody& body);
+QString ReflectionKindLabel(sc::ReflectionKind kind);
+// "thought-record" -> "Thought record"; unknown kinds are shown as given.
+QString ExerciseKindLabel(const std::string& kind);
+QString RecurrenceLabel(sc::Recurrence recurrence);
+// "queued", "sent", "delivered", "read", "failed".
+QString StateName(sc::DeliveryState state);
+
+// The card for one item. Keys by type:
+//   text:         body
+//   check-in:     mood, energy (-1: not given), sleep (-1), emotions [{name, intensity}],
+//                 helped, note, measures [{name, total, max, band, complete}], exerciseId
+//   reflection:   kindLabel, prompt, body, fields [{label, value}], exerciseId
+//   exercise:     title, instructions, kindLabel, kind, recurrence, due
+//   availability: text, emergency
+//   invalid:      reason
+QVariantMap CardFor(const sc::ContentBody& body);
+
+// The item's first line of text, for search and accessibility (never logged).
+QString AccessibleSummary(const sc::HistoryItem& item);
+
+}  // namespace securebase::desktop
+
+#endif  // SECUREBASE_DESKTOP_CONTENT_CARDS_H_
