@@ -41,18 +41,18 @@ ColumnLayout {
         }
     }
     Label {
-        visible: root.card.helped !== ""
+        visible: (root.card.helped || "") !== ""
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
-        text: "What helped: " + root.card.helped
+        text: "What helped: " + (root.card.helped || "")
     }
     Label {
-        visible: root.card.note !== ""
+        visible: (root.card.note || "") !== ""
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
-        text: root.card.note
+        text: (root.card.note || "")
         color: Theme.text
     }
 }

@@ -35,9 +35,9 @@ Item {
             PageHeader {
                 Layout.fillWidth: true
                 title: root.dash.peerName
-                subtitle: root.dash.checkIns + (root.dash.checkIns === 1 ? " check-in" : " check-ins") + " from "
-                          + Qt.formatDate(root.dash.from, "d MMM yyyy") + " to " + Qt.formatDate(root.dash.to, "d MMM yyyy")
-                          + ". Computed on this computer from the decrypted history."
+                subtitle: root.dash.checkIns + (root.dash.checkIns === 1 ? " check-in, " : " check-ins, ")
+                          + Qt.formatDate(root.dash.from, "d MMM") + " \u2013 " + Qt.formatDate(root.dash.to, "d MMM yyyy")
+                          + " \u00b7 computed on this computer"
                 Repeater {
                     model: root.ranges
                     AppButton {
@@ -60,39 +60,45 @@ Item {
                 MeasureSummary { name: "GAD-7"; latest: root.dash.latestGad7; Layout.fillWidth: true }
             }
 
+            RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.gap
             Section {
+                Layout.preferredWidth: 3
                 title: "Mood and energy (0 = worst, 10 = best)"
                 ChartView {
                     objectName: "moodChart"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 240
+                    Layout.preferredHeight: 220
                     antialiasing: true
                     legend.alignment: Qt.AlignBottom
                     backgroundRoundness: 0
                     margins { left: 4; right: 4; top: 4; bottom: 4 }
                     Accessible.role: Accessible.Chart
                     Accessible.name: "Mood and energy chart, " + root.dash.moodPoints + " points"
-                    DateTimeAxis { id: timeAxis; min: root.dash.from; max: root.dash.to; format: root.dash.rangeDays > 0 && root.dash.rangeDays <= 30 ? "d MMM" : "MMM yy"; tickCount: 6 }
+                    DateTimeAxis { id: timeAxis; min: root.dash.from; max: root.dash.to; format: root.dash.rangeDays > 0 && root.dash.rangeDays <= 120 ? "d MMM" : "MMM yyyy"; tickCount: 6 }
                     ValueAxis { id: scaleAxis; min: 0; max: 10; tickCount: 6; labelFormat: "%d" }
                     LineSeries { id: moodSeries; name: "Mood"; axisX: timeAxis; axisY: scaleAxis; color: Theme.primary; width: 2; pointsVisible: true }
                     LineSeries { id: energySeries; name: "Energy"; axisX: timeAxis; axisY: scaleAxis; color: "#b9770e"; width: 2; pointsVisible: true }
                 }
             }
             Section {
+                Layout.preferredWidth: 2
                 title: "Sleep (hours)"
                 ChartView {
                     objectName: "sleepChart"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 180
+                    Layout.preferredHeight: 220
                     antialiasing: true
                     legend.visible: false
                     margins { left: 4; right: 4; top: 4; bottom: 4 }
                     Accessible.role: Accessible.Chart
                     Accessible.name: "Sleep chart"
-                    DateTimeAxis { id: sleepTime; min: root.dash.from; max: root.dash.to; format: timeAxis.format; tickCount: 6 }
+                    DateTimeAxis { id: sleepTime; min: root.dash.from; max: root.dash.to; format: timeAxis.format; tickCount: 4 }
                     ValueAxis { id: sleepAxis; min: 0; max: 12; tickCount: 5; labelFormat: "%d" }
                     LineSeries { id: sleepSeries; name: "Sleep"; axisX: sleepTime; axisY: sleepAxis; color: "#5b4b8a"; width: 2; pointsVisible: true }
                 }
+            }
             }
             RowLayout {
                 Layout.fillWidth: true

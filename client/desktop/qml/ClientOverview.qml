@@ -22,9 +22,9 @@ Item {
             Layout.fillWidth: true
             Layout.leftMargin: Theme.pad
             Layout.rightMargin: Theme.pad
-            Label { text: "Client"; Layout.preferredWidth: 200; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
-            Label { text: "Last check-in"; Layout.preferredWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
-            Label { text: "Mood, last " + 14 + " check-ins"; Layout.preferredWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            Label { text: "Client"; Layout.preferredWidth: 200; Layout.minimumWidth: 200; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            Label { text: "Last check-in"; Layout.preferredWidth: 150; Layout.minimumWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            Label { text: "Mood trend"; Layout.preferredWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
             Label { text: "Exercises"; Layout.fillWidth: true; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
         }
         ListView {
@@ -62,6 +62,8 @@ Item {
                     spacing: 0
                     ColumnLayout {
                         Layout.preferredWidth: 200
+                        Layout.maximumWidth: 200
+                        Layout.minimumWidth: 200
                         spacing: 2
                         RowLayout {
                             spacing: 6
@@ -77,6 +79,8 @@ Item {
                     }
                     ColumnLayout {
                         Layout.preferredWidth: 150
+                        Layout.minimumWidth: 150
+                        Layout.maximumWidth: 150
                         spacing: 0
                         Label {
                             text: model.lastCheckIn > 0 ? session.relativeTime(model.lastCheckIn) : "none yet"
@@ -91,6 +95,7 @@ Item {
                     }
                     Sparkline {
                         Layout.preferredWidth: 130
+                        Layout.minimumWidth: 130
                         Layout.preferredHeight: 36
                         Layout.rightMargin: 20
                         values: model.moodTrend

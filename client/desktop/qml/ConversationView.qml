@@ -20,6 +20,7 @@ Item {
             Layout.fillWidth: true
             title: conv.peerName
             subtitle: !conv.linked ? "This care link has ended. The history stays in your vault."
+                      : conv.identityChanged ? "\u26a0 Safety number changed: not verified"
                       : conv.verified ? "\u2713 Safety number verified"
                       : "Safety number not verified yet"
             AppButton {
@@ -185,9 +186,8 @@ Item {
         anchors.centerIn: parent
         modal: true
         title: "Trust " + conv.peerName + "'s new safety number?"
-        standardButtons: Dialog.Cancel
-        Label {
-            width: 380
+        width: 460
+        contentItem: Label {
             wrapMode: Text.WordWrap
             text: "Only do this if you have a reason to believe it is really them, for example they told you they set up SecureBase again. Comparing safety numbers is safer."
         }

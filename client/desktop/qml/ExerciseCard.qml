@@ -16,7 +16,7 @@ ColumnLayout {
         Label { text: "Exercise"; font.bold: true; color: Theme.primary }
         Label {
             Layout.fillWidth: true
-            text: root.card.title
+            text: (root.card.title || "")
             textFormat: Text.PlainText
             font.bold: true
             wrapMode: Text.Wrap
@@ -25,20 +25,20 @@ ColumnLayout {
     Label {
         font.pixelSize: Theme.small
         color: Theme.muted
-        text: root.card.kindLabel + " \u00b7 " + root.card.recurrence + (root.card.due !== "" ? " \u00b7 due " + root.card.due : "")
+        text: (root.card.kindLabel || "") + " \u00b7 " + (root.card.recurrence || "") + ((root.card.due || "") !== "" ? " \u00b7 due " + (root.card.due || "") : "")
     }
     Label {
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
-        text: root.card.instructions
+        text: (root.card.instructions || "")
     }
     AppButton {
         visible: root.canAnswer
         text: "Answer"
-        Accessible.name: "Answer exercise " + root.card.title
-        onClicked: home.show(root.card.kind === "check-in" ? "checkin" : "reflection",
+        Accessible.name: "Answer exercise " + (root.card.title || "")
+        onClicked: home.show((root.card.kind || "") === "check-in" ? "checkin" : "reflection",
                              { peerId: session.conversation.peerId, exerciseId: root.messageId,
-                               kind: root.card.kind })
+                               kind: (root.card.kind || "") })
     }
 }

@@ -19,8 +19,12 @@ Item {
 
     ColumnLayout {
         id: column
-        width: root.system ? parent.width : Math.min(parent.width * 0.78, 560)
-        x: root.system ? 0 : root.outgoing ? parent.width - width : 0
+        readonly property real maxWidth: Math.min(root.width * 0.78, 560)
+        // Short messages get a short bubble; cards use the full width.
+        width: root.system ? root.width
+             : root.type === "text" && body.item ? Math.min(maxWidth, Math.max(body.item.implicitWidth + 26, 90))
+             : maxWidth
+        x: root.system ? 0 : root.outgoing ? root.width - width : 0
         spacing: 2
         Rectangle {
             Layout.fillWidth: true

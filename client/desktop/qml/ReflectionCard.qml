@@ -9,15 +9,15 @@ ColumnLayout {
     id: root
     property var card: ({})
     spacing: 6
-    Label { text: root.card.kindLabel; font.bold: true; color: Theme.primary }
+    Label { text: (root.card.kindLabel || ""); font.bold: true; color: Theme.primary }
     Label {
-        visible: root.card.prompt !== ""
+        visible: (root.card.prompt || "") !== ""
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
         font.italic: true
         color: Theme.muted
-        text: root.card.prompt
+        text: (root.card.prompt || "")
     }
     Repeater {
         model: root.card.fields || []
@@ -34,10 +34,10 @@ ColumnLayout {
         }
     }
     Label {
-        visible: root.card.body !== ""
+        visible: (root.card.body || "") !== ""
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         textFormat: Text.PlainText
-        text: root.card.body
+        text: (root.card.body || "")
     }
 }

@@ -87,7 +87,8 @@ FormPage {
         modal: true
         title: "End the link with " + peer.currentText + "?"
         standardButtons: Dialog.Cancel | Dialog.Ok
-        Label { width: 360; wrapMode: Text.Wrap; text: "Neither of you can send messages to the other afterwards. This cannot be undone; a new invite is needed to link again." }
+        width: 440
+        contentItem: Label { wrapMode: Text.Wrap; text: "Neither of you can send messages to the other afterwards. This cannot be undone; a new invite is needed to link again." }
         onAccepted: session.care.endLink(peer.currentValue)
     }
 }

@@ -20,6 +20,7 @@ Rectangle {
 
         RowLayout {
             Layout.fillWidth: true
+            Layout.fillHeight: false
             ColumnLayout {
                 Layout.fillWidth: true
                 spacing: 0
@@ -64,6 +65,7 @@ Rectangle {
 
         ColumnLayout {
             Layout.fillWidth: true
+            Layout.fillHeight: false
             spacing: 6
             AppButton {
                 visible: session.isTherapist
@@ -74,6 +76,7 @@ Rectangle {
                 onClicked: root.navigate("overview", {})
             }
             RowLayout {
+                visible: session.isTherapist
                 Layout.fillWidth: true
                 spacing: 6
                 AppButton {

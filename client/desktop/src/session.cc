@@ -44,13 +44,14 @@ QString MessageFor(const sc::Status& status) {
 Session::Session(Options options, QObject* parent)
     : QObject(parent), options_(std::move(options)), library_(std::make_unique<LibraryThread>()) {
   auto today = [clock = options_.clock] { return clock().date(); };
+  LibraryThread* library = options_.offline_fixture ? nullptr : library_.get();
   contacts_ = new ContactListModel(this);
-  conversation_ = new ConversationModel(library_.get(), this);
+  conversation_ = new ConversationModel(library, this);
   exercises_ = new ExerciseListModel(today, this);
-  dashboard_ = new DashboardModel(library_.get(), options_.clock, this);
+  dashboard_ = new DashboardModel(library, options_.clock, this);
   templates_ = new TemplateListModel(today, this);
-  trust_ = new TrustController(library_.get(), this);
-  care_ = new CareController(library_.get(), options_.clock, this);
+  trust_ = new TrustController(library, this);
+  care_ = new CareController(library, options_.clock, this);
 
   connect(library_.get(), &LibraryThread::pendingChanged, this, &Session::pendingCallsChanged);
   connect(conversation_, &ConversationModel::historyChanged, this,

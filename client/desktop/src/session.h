@@ -69,6 +69,9 @@ class Session : public QObject {
     // Per-RPC deadline of both Clients.
     std::chrono::milliseconds rpc_timeout{10000};
     std::function<QDateTime()> clock = [] { return QDateTime::currentDateTime(); };
+    // No library behind the models: the caller feeds them (screenshots, QML
+    // tests). The library thread still exists but no model uses it.
+    bool offline_fixture = false;
   };
 
   explicit Session(Options options, QObject* parent = nullptr);
