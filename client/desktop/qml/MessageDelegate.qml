@@ -17,12 +17,17 @@ Item {
     Accessible.role: Accessible.ListItem
     Accessible.name: model.summary + ". " + session.formatDateTime(model.sentAt) + (outgoing ? ", " + model.state : "")
 
+    TextMetrics {
+        id: metrics
+        font.pixelSize: Theme.fontSize
+        text: root.type === "text" ? (root.model.card.body || "") : ""
+    }
     ColumnLayout {
         id: column
         readonly property real maxWidth: Math.min(root.width * 0.78, 560)
         // Short messages get a short bubble; cards use the full width.
         width: root.system ? root.width
-             : root.type === "text" && body.item ? Math.min(maxWidth, Math.max(body.item.implicitWidth + 26, 90))
+             : root.type === "text" ? Math.min(maxWidth, Math.max(metrics.advanceWidth + 30, 90))
              : maxWidth
         x: root.system ? 0 : root.outgoing ? root.width - width : 0
         spacing: 2
