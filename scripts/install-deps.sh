@@ -5,7 +5,8 @@
 #
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                Qt 6 and libqrencode (desktop app), Xvfb
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -20,6 +21,12 @@ base_packages=(
   librocksdb-dev
   libgtest-dev libbenchmark-dev
   openssl
+  # The desktop app (client/desktop): Qt 6.4 Quick, Controls, Charts, QR codes;
+  # Xvfb for real-window checks.
+  qt6-base-dev qt6-declarative-dev qt6-charts-dev qml6-module-qtcharts
+  qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qttest
+  libqrencode-dev xvfb xauth
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 
@@ -28,7 +35,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -39,7 +39,9 @@ class ScreenshotTest : public QObject {
     const QImage image = app.Grab();
     const QString path = QDir(SECUREBASE_SCREENSHOT_DIR).filePath(name + ".png");
     QVERIFY(QDir().mkpath(SECUREBASE_SCREENSHOT_DIR));
-    QVERIFY2(image.save(path), qPrintable("cannot write " + path));
+    // 8-bit colour keeps the PNGs small enough for docs/screenshots/.
+    QVERIFY2(image.convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither).save(path),
+             qPrintable("cannot write " + path));
     const QString empty = EmptyScreenReason(image);
     QVERIFY2(empty.isEmpty(), qPrintable(name + " looks empty: " + empty));
     QVERIFY2(app.warnings().isEmpty(), qPrintable(name + ": " + app.warnings().join("\n")));

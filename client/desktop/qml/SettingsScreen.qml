@@ -19,13 +19,14 @@ FormPage {
         RowLayout {
             spacing: Theme.gap
             Label { text: "Lock after" }
-            SpinBox {
+            ComboBox {
                 id: idle
                 objectName: "idleMinutes"
-                from: 0; to: 240
-                value: session.idleLockMinutes
-                editable: true
-                Accessible.name: "Minutes without use before SecureBase locks, 0 for never"
+                readonly property var choices: [1, 2, 5, 10, 15, 30, 60, 0]
+                readonly property int value: choices[currentIndex]
+                model: ["1", "2", "5", "10", "15", "30", "60", "never"]
+                currentIndex: Math.max(0, choices.indexOf(session.idleLockMinutes))
+                Accessible.name: "Minutes without use before SecureBase locks"
             }
             Label { text: idle.value === 0 ? "never" : "minutes without use" }
         }
