@@ -39,8 +39,8 @@ class ScreenshotTest : public QObject {
     const QImage image = app.Grab();
     const QString path = QDir(SECUREBASE_SCREENSHOT_DIR).filePath(name + ".png");
     QVERIFY(QDir().mkpath(SECUREBASE_SCREENSHOT_DIR));
-    // 8-bit colour keeps the PNGs small enough for docs/screenshots/.
-    QVERIFY2(image.convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither).save(path),
+    // No alpha channel: smaller files for docs/screenshots/.
+    QVERIFY2(image.convertToFormat(QImage::Format_RGB888).save(path, "PNG", 9),
              qPrintable("cannot write " + path));
     const QString empty = EmptyScreenReason(image);
     QVERIFY2(empty.isEmpty(), qPrintable(name + " looks empty: " + empty));
