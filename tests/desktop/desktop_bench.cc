@@ -45,7 +45,8 @@ double RssMiB() {
   QFile status("/proc/self/status");
   if (!status.open(QIODevice::ReadOnly)) return -1;
   for (const QByteArray& line : status.readAll().split('\n')) {
-    if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+    if (line.startsWith("VmRSS:"))
+      return line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
   }
   return -1;
 }
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
   auto therapist = sc::Client::Create(options("therapist", sc::PassphraseCost::kModerate),
                                       kPassphrase, sc::Role::kTherapist, "Dr Rivera");
   auto client = sc::Client::Create(options("client", sc::PassphraseCost::kMinimumForTests),
-                                    kPassphrase, sc::Role::kClient, "Sam");
+                                   kPassphrase, sc::Role::kClient, "Sam");
   if (!Check(therapist.ok() && client.ok(), "cannot create accounts")) return 1;
   auto code = (*therapist)->CreateInvite(std::chrono::hours(1));
   if (!Check(code.ok() && (*client)->AcceptInvite(*code).ok(), "cannot link")) return 1;
@@ -93,7 +94,9 @@ int main(int argc, char** argv) {
       c.note = "check-in " + std::to_string(i);
       ok = (*client)->SendCheckIn("Dr Rivera", c).ok();
     } else {
-      ok = (*client)->SendText("Dr Rivera", "message " + std::to_string(i) + " of the benchmark").ok();
+      ok = (*client)
+               ->SendText("Dr Rivera", "message " + std::to_string(i) + " of the benchmark")
+               .ok();
     }
     if (!Check(ok, "a send failed")) return 1;
   }
@@ -159,7 +162,8 @@ int main(int argc, char** argv) {
     rss = std::max(rss, RssMiB());
 
     // A year of daily check-ins on the dashboard.
-    auto year = securebase::desktop::testing::DailyCheckIns(client_id, 365, QDateTime::currentDateTime());
+    auto year =
+        securebase::desktop::testing::DailyCheckIns(client_id, 365, QDateTime::currentDateTime());
     window.Show("overview");
     const int before = window.frames();
     t.restart();
@@ -180,7 +184,7 @@ int main(int argc, char** argv) {
               Median(open_ms), Median(open_ms) <= 200 ? "yes" : "no");
   std::printf("| dashboard, a year of daily check-ins | %.0f ms | <= 200 ms | %s |\n",
               Median(dash_ms), Median(dash_ms) <= 200 ? "yes" : "no");
-  std::printf("| resident memory, %d items on screen | %.0f MiB | <= 150 MiB | %s |\n", kItems,
-              rss, rss <= 150 ? "yes" : "no");
+  std::printf("| resident memory, %d items on screen | %.0f MiB | <= 150 MiB | %s |\n", kItems, rss,
+              rss <= 150 ? "yes" : "no");
   return 0;
 }

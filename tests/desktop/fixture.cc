@@ -45,7 +45,8 @@ sc::CheckIn CheckInFor(int day_index, int days) {
   c.energy = static_cast<uint32_t>(std::clamp(MoodOn(day_index + 2, days) - 1, 0, 10));
   c.sleep_hours = 5.5 + (day_index % 5) * 0.5;
   static const char* kEmotions[] = {"sad", "anxious", "lonely", "hopeful", "calm"};
-  c.emotions.push_back({kEmotions[day_index % 3], static_cast<uint32_t>(70 - (day_index * 37) % 40)});
+  c.emotions.push_back(
+      {kEmotions[day_index % 3], static_cast<uint32_t>(70 - (day_index * 37) % 40)});
   if (day_index % 4 == 0) c.emotions.push_back({kEmotions[3 + day_index % 2], 40});
   if (day_index % 3 == 0) c.helped = "a walk after work";
   if (day_index % 14 == 0) {
@@ -87,11 +88,13 @@ std::vector<sc::HistoryItem> LongConversation(const std::string& peer, int count
     } else if (i % 10 == 7) {
       sc::Reflection r;
       r.kind = sc::ReflectionKind::kThoughtRecord;
-      r.thought_record = sc::ThoughtRecord{"the meeting", "I failed", {{"ashamed", 60}}, "",
-                                           "people nodded", "one slide went wrong", {{"ashamed", 30}}};
+      r.thought_record = sc::ThoughtRecord{
+          "the meeting",          "I failed",       {{"ashamed", 60}}, "", "people nodded",
+          "one slide went wrong", {{"ashamed", 30}}};
       body = r;
     } else {
-      body = sc::TextMessage{"Message number " + std::to_string(i) + " of a long conversation.", ""};
+      body =
+          sc::TextMessage{"Message number " + std::to_string(i) + " of a long conversation.", ""};
     }
     items.push_back(Item(peer, 100000 + i, dir, Ms(at), body));
   }
@@ -120,16 +123,21 @@ std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam) {
   thought_answer.kind = sc::ReflectionKind::kThoughtRecord;
   thought_answer.prompt = "Thought record";
   thought_answer.exercise_id = IdFor(1);
-  thought_answer.thought_record = sc::ThoughtRecord{
-      "the team meeting on Monday", "I failed, everyone saw it", {{"ashamed", 80}, {"anxious", 60}},
-      "one slide had the wrong numbers", "people asked good questions; my manager thanked me",
-      "one slide went wrong, not the whole talk", {{"ashamed", 35}}};
+  thought_answer.thought_record =
+      sc::ThoughtRecord{"the team meeting on Monday",
+                        "I failed, everyone saw it",
+                        {{"ashamed", 80}, {"anxious", 60}},
+                        "one slide had the wrong numbers",
+                        "people asked good questions; my manager thanked me",
+                        "one slide went wrong, not the whole talk",
+                        {{"ashamed", 35}}};
   items.push_back(Item(kSamId, 3, from_sam, Ms(now.addDays(-6)), thought_answer));
   sc::Reflection communication;
   communication.kind = sc::ReflectionKind::kCommunication;
-  communication.communication = sc::CommunicationPractice{
-      "time to myself on Sunday mornings", "no calls before 11",
-      "\"I'd love to talk, can we do it after 11?\"", "She said yes. I felt guilty, then relieved."};
+  communication.communication =
+      sc::CommunicationPractice{"time to myself on Sunday mornings", "no calls before 11",
+                                "\"I'd love to talk, can we do it after 11?\"",
+                                "She said yes. I felt guilty, then relieved."};
   items.push_back(Item(kSamId, 4, from_sam, Ms(now.addDays(-3)), communication));
   // Today's conversation: the README's.
   items.push_back(Item(kSamId, 10, from_sam, Ms(now.addSecs(-3 * 3600)),
@@ -155,7 +163,8 @@ std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam) {
     return a.sent_at_unix_ms < b.sent_at_unix_ms;
   });
   for (auto& item : items) {
-    if (item.direction == sc::Direction::kIncoming && item.sent_at_unix_ms > Ms(now.addSecs(-3600))) {
+    if (item.direction == sc::Direction::kIncoming &&
+        item.sent_at_unix_ms > Ms(now.addSecs(-3600))) {
       item.state = sc::DeliveryState::kDelivered;  // Unread.
     }
   }
@@ -179,7 +188,8 @@ std::vector<ContactRow> TherapistContacts() {
   const QDate today = FixtureNow().date();
   sc::Contact sam{kSamId, "Sam", sc::Role::kClient, true, true, false, false, std::nullopt};
   sc::Contact alex{kAlexId, "Alex", sc::Role::kClient, true, true, true, true, std::nullopt};
-  sc::Contact jordan{kJordanId, "Jordan", sc::Role::kClient, true, false, false, false, std::nullopt};
+  sc::Contact jordan{kJordanId, "Jordan", sc::Role::kClient, true, false,
+                     false,     false,    std::nullopt};
   std::vector<sc::HistoryItem> alex_items = DailyCheckIns(kAlexId, 20, FixtureNow().addDays(-2));
   for (size_t i = 0; i < alex_items.size(); ++i) {
     auto* c = std::get_if<sc::CheckIn>(&alex_items[i].content);
@@ -187,8 +197,8 @@ std::vector<ContactRow> TherapistContacts() {
   }
   sc::Exercise overdue{"Emotional-regulation log", "Once a day, notice what you feel.", "check-in",
                        sc::Recurrence::kNone, "2026-11-28"};
-  alex_items.push_back(Item(kAlexId, 20, sc::Direction::kOutgoing,
-                            Ms(FixtureNow().addDays(-9)), overdue));
+  alex_items.push_back(
+      Item(kAlexId, 20, sc::Direction::kOutgoing, Ms(FixtureNow().addDays(-9)), overdue));
   return {{sam, Summarize(SamHistory(sc::Direction::kIncoming), today)},
           {alex, Summarize(alex_items, today)},
           {jordan, Summarize({}, today)}};

@@ -19,8 +19,8 @@ void CollectFocusable(QQuickItem* item, QList<QQuickItem*>& out) {
 }
 
 QString Describe(QQuickItem* item) {
-  return QString("%1 '%2' (%3)").arg(item->metaObject()->className(), item->objectName(),
-                                      item->property("text").toString());
+  return QString("%1 '%2' (%3)")
+      .arg(item->metaObject()->className(), item->objectName(), item->property("text").toString());
 }
 
 class KeyboardAccessTest : public QObject {
@@ -44,7 +44,8 @@ class KeyboardAccessTest : public QObject {
       QVERIFY2(reached.contains(control),
                qPrintable(name + ": Tab never reaches " + Describe(control)));
       QAccessibleInterface* a11y = QAccessible::queryAccessibleInterface(control);
-      QVERIFY2(a11y != nullptr, qPrintable(name + ": no accessible interface: " + Describe(control)));
+      QVERIFY2(a11y != nullptr,
+               qPrintable(name + ": no accessible interface: " + Describe(control)));
       QVERIFY2(!a11y->text(QAccessible::Name).trimmed().isEmpty(),
                qPrintable(name + ": no accessible name: " + Describe(control)));
     }

@@ -77,17 +77,19 @@ class ScreenshotTest : public QObject {
     session->ShowFixtureForTesting(Identity{sc::Role::kTherapist, kTherapistId, "Dr Rivera"});
     session->contactsModel()->SetRows(TherapistContacts());
     qobject_cast<CareController*>(session->care())
-        ->SetKnownAvailability("Mon\u2013Thu 9\u201317. I read messages once a day and reply "
-                               "within one working day.",
-                               "If you are in danger or might harm yourself, call 999 or go to "
-                               "A&E. Samaritans: 116 123, day and night.");
+        ->SetKnownAvailability(
+            "Mon\u2013Thu 9\u201317. I read messages once a day and reply "
+            "within one working day.",
+            "If you are in danger or might harm yourself, call 999 or go to "
+            "A&E. Samaritans: 116 123, day and night.");
     AppWindow app(session.get());
     QVERIFY(app.loaded());
     Capture(app, "therapist-overview", {"clientOverview", "overviewList"});
 
     QVERIFY(app.Show("conversation", {{"peerId", kSamId}}));
     session->conversationModel()->SetHistory(SamHistory(sc::Direction::kIncoming));
-    Capture(app, "therapist-conversation", {"conversationView", "conversationItems", "composeField"});
+    Capture(app, "therapist-conversation",
+            {"conversationView", "conversationItems", "composeField"});
 
     QVERIFY(app.Show("dashboard", {{"peerId", kSamId}}));
     session->dashboardModel()->SetHistory(kSamId, "Sam", SamHistory(sc::Direction::kIncoming));
@@ -106,22 +108,22 @@ class ScreenshotTest : public QObject {
 
     QVERIFY(app.Show("invite"));
     qobject_cast<CareController*>(session->care())
-        ->SetInvite("SBI1-7Q2M-XK4D-93HF-WV8T-PL6R-2ZNC-JY5E-B3KA",
-                    FixtureNow().addDays(7));
+        ->SetInvite("SBI1-7Q2M-XK4D-93HF-WV8T-PL6R-2ZNC-JY5E-B3KA", FixtureNow().addDays(7));
     Capture(app, "therapist-invite", {"inviteScreen", "inviteCode", "inviteQr", "inviteExpiry"});
 
     QVERIFY(app.Show("availability"));
-    Capture(app, "therapist-availability", {"availabilityEditor", "availabilityText", "emergencyText"});
+    Capture(app, "therapist-availability",
+            {"availabilityEditor", "availabilityText", "emergencyText"});
 
     QVERIFY(app.Show("conversation", {{"peerId", kAlexId}}));
-    session->conversationModel()->SetHistory(
-        DailyCheckIns(kAlexId, 3, FixtureNow().addDays(-2)));
-    Capture(app, "therapist-key-change", {"conversationView", "keyChangeBanner", "trustFromBanner"});
+    session->conversationModel()->SetHistory(DailyCheckIns(kAlexId, 3, FixtureNow().addDays(-2)));
+    Capture(app, "therapist-key-change",
+            {"conversationView", "keyChangeBanner", "trustFromBanner"});
 
     QVERIFY(app.Show("safety", {{"peerId", kAlexId}}));
     qobject_cast<TrustController*>(session->trust())
-        ->SetSafetyNumber(kAlexId,
-                          "05149 88120 47310 91733 20846 66251 30912 77458 15603 48920 63117 29084");
+        ->SetSafetyNumber(
+            kAlexId, "05149 88120 47310 91733 20846 66251 30912 77458 15603 48920 63117 29084");
     Capture(app, "safety-number", {"safetyNumberScreen", "safetyDigits", "safetyQr"});
   }
 

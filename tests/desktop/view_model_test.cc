@@ -170,10 +170,11 @@ class ViewModelTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(c_conv->availabilityText().contains("Mon-Thu"), kWaitMs);
     c_conv->sendText("It was a hard week.");
     QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "text"), 1, kWaitMs);
-    c_conv->sendCheckIn({{"mood", 4},
-                         {"emotions", QVariantList{QVariantMap{{"name", "sad"}, {"intensity", 70}}}},
-                         {"sleep", 5.5},
-                         {"note", "tired"}});
+    c_conv->sendCheckIn(
+        {{"mood", 4},
+         {"emotions", QVariantList{QVariantMap{{"name", "sad"}, {"intensity", 70}}}},
+         {"sleep", 5.5},
+         {"note", "tired"}});
     QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "check-in"), 1, kWaitMs);
 
     // Therapist: both arrive live, as cards.
@@ -229,8 +230,8 @@ class ViewModelTest : public QObject {
     auto* c_trust = qobject_cast<TrustController*>(pair.client->trust());
     t_trust->load(pair.client_id);
     c_trust->load(pair.therapist_id);
-    QTRY_VERIFY_WITH_TIMEOUT(!t_trust->safetyNumber().isEmpty() && !c_trust->safetyNumber().isEmpty(),
-                             kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !t_trust->safetyNumber().isEmpty() && !c_trust->safetyNumber().isEmpty(), kWaitMs);
     QCOMPARE(t_trust->safetyNumber(), c_trust->safetyNumber());
     QCOMPARE(c_trust->groups().size(), 12);
     c_trust->verify();
@@ -280,7 +281,8 @@ class ViewModelTest : public QObject {
     c_conv->sendText("before the change");
     QVERIFY(TherapistSeesClient(pair));
     QTRY_COMPARE_WITH_TIMEOUT(CountType(pair.therapist->conversationModel(), "text"), 1, kWaitMs);
-    const std::string therapist_raw = QByteArray::fromHex(pair.therapist_id.toLatin1()).toStdString();
+    const std::string therapist_raw =
+        QByteArray::fromHex(pair.therapist_id.toLatin1()).toStdString();
     // The server lies: the therapist's identity key is swapped for one the
     // therapist never had, with a new device under it.
     pair.client->lock();
@@ -288,7 +290,8 @@ class ViewModelTest : public QObject {
     QTest::qWait(300);  // The live threads end on their own.
     QVERIFY(server_->Stop());
     std::string error;
-    QVERIFY2(e2e::SubstituteIdentityOnServer(server_->db_dir(), therapist_raw, &error), error.c_str());
+    QVERIFY2(e2e::SubstituteIdentityOnServer(server_->db_dir(), therapist_raw, &error),
+             error.c_str());
     QVERIFY(server_->Start());
 
     pair.client->unlock(kPassphrase);
@@ -297,10 +300,11 @@ class ViewModelTest : public QObject {
     QSignalSpy problems(c_conv, SIGNAL(sendProblem(QString)));
     c_conv->sendText("must wait for Trust");
     QTRY_VERIFY_WITH_TIMEOUT(c_conv->identityChanged() || !c_conv->sending(), kWaitMs);
-    QTRY_VERIFY2_WITH_TIMEOUT(c_conv->identityChanged(),
-                              qPrintable("problems: " + (problems.isEmpty() ? QString("none")
-                                                         : problems.last().first().toString())),
-                              kWaitMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        c_conv->identityChanged(),
+        qPrintable("problems: " +
+                   (problems.isEmpty() ? QString("none") : problems.last().first().toString())),
+        kWaitMs);
     QVERIFY(c_conv->sendsHeld());
     QCOMPARE(pair.client->contactsModel()->keyChanges(), 1);
     QVERIFY(pair.client->contactsModel()->get(0).value("identityChanged").toBool());
@@ -344,9 +348,11 @@ class ViewModelTest : public QObject {
     tick.stop();
     const bool answered_during_stall = sent.count() > 0;
     QVERIFY(::kill(server_->pid(), SIGCONT) == 0);
-    QVERIFY2(!answered_during_stall, "the send did not wait on the server: the stall proved nothing");
+    QVERIFY2(!answered_during_stall,
+             "the send did not wait on the server: the stall proved nothing");
     QVERIFY2(pair.client->pendingCalls() > 0, "no library call was in flight during the stall");
-    QVERIFY2(turns > 100, qPrintable(QString("the event loop turned only %1 times in 2 s").arg(turns)));
+    QVERIFY2(turns > 100,
+             qPrintable(QString("the event loop turned only %1 times in 2 s").arg(turns)));
     QVERIFY2(worst_gap < 250,
              qPrintable(QString("the event loop stood still for %1 ms").arg(worst_gap)));
     // After the stall the message goes out (now or from the outbox).
@@ -368,12 +374,12 @@ class ViewModelTest : public QObject {
       qobject_cast<CareController*>(pair.therapist->care())
           ->saveAvailability(marker("notice"), marker("emergency"));
       c_conv->sendText(marker("text"));
-      c_conv->sendCheckIn({{"mood", 5},
-                           {"emotions", QVariantList{QVariantMap{{"name", marker("emotion")},
-                                                                 {"intensity", 40}}}},
-                           {"helped", marker("helped")},
-                           {"note", marker("note")},
-                           {"phq9", QVariantList{1, 1, 1, 1, 1, 1, 1, 1, 0}}});
+      c_conv->sendCheckIn(
+          {{"mood", 5},
+           {"emotions", QVariantList{QVariantMap{{"name", marker("emotion")}, {"intensity", 40}}}},
+           {"helped", marker("helped")},
+           {"note", marker("note")},
+           {"phq9", QVariantList{1, 1, 1, 1, 1, 1, 1, 1, 0}}});
       c_conv->sendReflection({{"kind", "mentalisation"},
                               {"my_feelings", marker("feelings")},
                               {"other_readings", marker("readings")}});
@@ -434,7 +440,8 @@ int main(int argc, char** argv) {
                           "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TMPDIR"}) {
     const QString dir = environment.filePath(QString(var).toLower());
     QDir().mkpath(dir);
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     qputenv(var, dir.toUtf8());
   }
   securebase::desktop::PrepareEnvironment();

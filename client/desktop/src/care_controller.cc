@@ -124,9 +124,9 @@ void CareController::exportTo(const QString& path) {
         WipeBytes(json->data(), json->size());
         if (!ok) {
           file.cancelWriting();
-          return sc::Status(sc::ErrorCode::kInvalidArgument,
-                            "Could not write " + path.toStdString() + ": " +
-                                file.errorString().toStdString());
+          return sc::Status(
+              sc::ErrorCode::kInvalidArgument,
+              "Could not write " + path.toStdString() + ": " + file.errorString().toStdString());
         }
         return path;
       },

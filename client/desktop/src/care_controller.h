@@ -23,8 +23,7 @@ class CareController : public QObject {
   Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
 
  public:
-  CareController(LibraryThread* library, std::function<QDateTime()> now,
-                 QObject* parent = nullptr);
+  CareController(LibraryThread* library, std::function<QDateTime()> now, QObject* parent = nullptr);
 
   Q_INVOKABLE void createInvite(int valid_hours);
   Q_INVOKABLE void clearInvite();

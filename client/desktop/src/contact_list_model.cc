@@ -1,8 +1,8 @@
 #include "contact_list_model.h"
 
-#include "model_rows.h"
-
 #include <algorithm>
+
+#include "model_rows.h"
 
 namespace securebase::desktop {
 
@@ -50,26 +50,41 @@ QVariant ContactListModel::data(const QModelIndex& index, int role) const {
   const ContactSummary& s = row.summary;
   switch (role) {
     case Qt::DisplayRole:
-    case kName: return NameOf(c);
-    case kUserId: return Q(c.user_id);
-    case kRoleName: return QString(sc::RoleName(c.role));
-    case kLinked: return c.linked;
-    case kVerified: return c.verified;
-    case kIdentityChanged: return c.identity_changed;
-    case kSendsHeld: return c.sends_held;
-    case kUnread: return s.unread;
-    case kLastActivity: return static_cast<double>(s.last_activity_unix_ms);
-    case kLastActivityLabel: return s.last_activity_label;
-    case kLastCheckIn: return static_cast<double>(s.last_check_in_unix_ms);
-    case kLastMood: return s.last_mood;
+    case kName:
+      return NameOf(c);
+    case kUserId:
+      return Q(c.user_id);
+    case kRoleName:
+      return QString(sc::RoleName(c.role));
+    case kLinked:
+      return c.linked;
+    case kVerified:
+      return c.verified;
+    case kIdentityChanged:
+      return c.identity_changed;
+    case kSendsHeld:
+      return c.sends_held;
+    case kUnread:
+      return s.unread;
+    case kLastActivity:
+      return static_cast<double>(s.last_activity_unix_ms);
+    case kLastActivityLabel:
+      return s.last_activity_label;
+    case kLastCheckIn:
+      return static_cast<double>(s.last_check_in_unix_ms);
+    case kLastMood:
+      return s.last_mood;
     case kMoodTrend: {
       QVariantList trend;
       for (int mood : s.mood_trend) trend.append(mood);
       return trend;
     }
-    case kOpenExercises: return s.open_exercises;
-    case kOverdueExercises: return s.overdue_exercises;
-    case kAvailabilityText: return c.availability ? Q(c.availability->text) : QString();
+    case kOpenExercises:
+      return s.open_exercises;
+    case kOverdueExercises:
+      return s.overdue_exercises;
+    case kAvailabilityText:
+      return c.availability ? Q(c.availability->text) : QString();
     case kEmergencyGuidance:
       return c.availability ? Q(c.availability->emergency_guidance) : QString();
   }

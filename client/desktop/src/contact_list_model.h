@@ -31,17 +31,17 @@ class ContactListModel : public QAbstractListModel {
   enum Role {
     kUserId = Qt::UserRole + 1,
     kName,
-    kRoleName,       // "client" / "therapist".
+    kRoleName,  // "client" / "therapist".
     kLinked,
     kVerified,
     kIdentityChanged,
     kSendsHeld,
     kUnread,
-    kLastActivity,   // Unix ms (0: none).
+    kLastActivity,  // Unix ms (0: none).
     kLastActivityLabel,
-    kLastCheckIn,    // Unix ms (0: none).
-    kLastMood,       // -1: none.
-    kMoodTrend,      // [int], oldest first.
+    kLastCheckIn,  // Unix ms (0: none).
+    kLastMood,     // -1: none.
+    kMoodTrend,    // [int], oldest first.
     kOpenExercises,
     kOverdueExercises,
     kAvailabilityText,

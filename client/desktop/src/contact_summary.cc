@@ -8,7 +8,8 @@ namespace securebase::desktop {
 namespace {
 
 bool IsConversationContent(const sc::ContentBody& body) {
-  return std::holds_alternative<sc::TextMessage>(body) || std::holds_alternative<sc::CheckIn>(body) ||
+  return std::holds_alternative<sc::TextMessage>(body) ||
+         std::holds_alternative<sc::CheckIn>(body) ||
          std::holds_alternative<sc::Reflection>(body) || std::holds_alternative<sc::Exercise>(body);
 }
 

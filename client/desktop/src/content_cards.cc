@@ -90,10 +90,14 @@ QString TypeOf(const sc::HistoryItem& item) { return sc::ContentTypeName(item.co
 
 QString ReflectionKindLabel(sc::ReflectionKind kind) {
   switch (kind) {
-    case sc::ReflectionKind::kFree: return "Reflection";
-    case sc::ReflectionKind::kThoughtRecord: return "Thought record";
-    case sc::ReflectionKind::kMentalisation: return "Mentalisation";
-    case sc::ReflectionKind::kCommunication: return "Communication practice";
+    case sc::ReflectionKind::kFree:
+      return "Reflection";
+    case sc::ReflectionKind::kThoughtRecord:
+      return "Thought record";
+    case sc::ReflectionKind::kMentalisation:
+      return "Mentalisation";
+    case sc::ReflectionKind::kCommunication:
+      return "Communication practice";
   }
   return "Reflection";
 }
@@ -109,20 +113,28 @@ QString ExerciseKindLabel(const std::string& kind) {
 
 QString RecurrenceLabel(sc::Recurrence recurrence) {
   switch (recurrence) {
-    case sc::Recurrence::kNone: return "once";
-    case sc::Recurrence::kDaily: return "every day";
-    case sc::Recurrence::kWeekly: return "every week";
+    case sc::Recurrence::kNone:
+      return "once";
+    case sc::Recurrence::kDaily:
+      return "every day";
+    case sc::Recurrence::kWeekly:
+      return "every week";
   }
   return "once";
 }
 
 QString StateName(sc::DeliveryState state) {
   switch (state) {
-    case sc::DeliveryState::kQueued: return "queued";
-    case sc::DeliveryState::kSent: return "sent";
-    case sc::DeliveryState::kDelivered: return "delivered";
-    case sc::DeliveryState::kRead: return "read";
-    case sc::DeliveryState::kFailed: return "failed";
+    case sc::DeliveryState::kQueued:
+      return "queued";
+    case sc::DeliveryState::kSent:
+      return "sent";
+    case sc::DeliveryState::kDelivered:
+      return "delivered";
+    case sc::DeliveryState::kRead:
+      return "read";
+    case sc::DeliveryState::kFailed:
+      return "failed";
   }
   return "sent";
 }
@@ -158,9 +170,7 @@ QVariantMap CardFor(const sc::ContentBody& body) {
       return {{"text", Q(a.text)}, {"emergency", Q(a.emergency_guidance)}};
     }
     QVariantMap operator()(const sc::Receipt&) const { return {}; }
-    QVariantMap operator()(const sc::Profile& p) const {
-      return {{"name", Q(p.display_name)}};
-    }
+    QVariantMap operator()(const sc::Profile& p) const { return {{"name", Q(p.display_name)}}; }
     QVariantMap operator()(const sc::InvalidContent& i) const { return {{"reason", Q(i.reason)}}; }
   };
   return std::visit(Visitor{}, body);

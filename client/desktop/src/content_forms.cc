@@ -16,7 +16,8 @@ std::vector<sc::Emotion> Emotions(const QVariant& value) {
     const QVariantMap e = entry.toMap();
     const QString name = e.value("name").toString().trimmed();
     if (name.isEmpty()) continue;
-    out.push_back({name.toStdString(), static_cast<uint32_t>(qMax(0, e.value("intensity").toInt()))});
+    out.push_back(
+        {name.toStdString(), static_cast<uint32_t>(qMax(0, e.value("intensity").toInt()))});
   }
   return out;
 }
@@ -28,7 +29,8 @@ void AddAnswers(const QVariantMap& form, const char* key, sc::Questionnaire whic
   if (items.isEmpty()) return;
   sc::QuestionnaireAnswers answers{which, {}};
   // An unanswered item (-1) is passed on as out of range: the library refuses it.
-  for (const QVariant& item : items) answers.item_scores.push_back(static_cast<uint32_t>(item.toInt()));
+  for (const QVariant& item : items)
+    answers.item_scores.push_back(static_cast<uint32_t>(item.toInt()));
   check_in.questionnaires.push_back(std::move(answers));
 }
 
@@ -69,10 +71,9 @@ sc::Reflection ReflectionFromForm(const QVariantMap& form) {
                                          Emotions(form.value("emotions_after"))};
   } else if (kind == "mentalisation") {
     r.kind = sc::ReflectionKind::kMentalisation;
-    r.mentalisation =
-        sc::Mentalisation{S(form, "my_feelings"),   S(form, "my_needs"),
-                          S(form, "other_felt"),    S(form, "other_thought"),
-                          S(form, "other_intended"), S(form, "other_readings")};
+    r.mentalisation = sc::Mentalisation{S(form, "my_feelings"),    S(form, "my_needs"),
+                                        S(form, "other_felt"),     S(form, "other_thought"),
+                                        S(form, "other_intended"), S(form, "other_readings")};
   } else if (kind == "communication") {
     r.kind = sc::ReflectionKind::kCommunication;
     r.communication = sc::CommunicationPractice{S(form, "need"), S(form, "boundary"),

@@ -38,15 +38,23 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) return {};
   const sc::HistoryItem& item = items_[static_cast<size_t>(index.row())];
   switch (role) {
-    case kMessageId: return Q(item.message_id);
-    case kOutgoing: return item.direction == sc::Direction::kOutgoing;
-    case kType: return TypeOf(item);
-    case kTypeLabel: return TypeLabel(item.content);
-    case kState: return StateName(item.state);
-    case kSentAt: return static_cast<double>(item.sent_at_unix_ms);
-    case kCard: return CardFor(item.content);
+    case kMessageId:
+      return Q(item.message_id);
+    case kOutgoing:
+      return item.direction == sc::Direction::kOutgoing;
+    case kType:
+      return TypeOf(item);
+    case kTypeLabel:
+      return TypeLabel(item.content);
+    case kState:
+      return StateName(item.state);
+    case kSentAt:
+      return static_cast<double>(item.sent_at_unix_ms);
+    case kCard:
+      return CardFor(item.content);
     case Qt::DisplayRole:
-    case kSummary: return AccessibleSummary(item);
+    case kSummary:
+      return AccessibleSummary(item);
   }
   return {};
 }
@@ -159,8 +167,8 @@ void ConversationModel::Append(const sc::HistoryItem& item) {
 }
 
 void ConversationModel::UpdateReceiptTimer() {
-  const bool waiting = library_ != nullptr &&
-                       std::any_of(items_.begin(), items_.end(), AwaitsReceipt);
+  const bool waiting =
+      library_ != nullptr && std::any_of(items_.begin(), items_.end(), AwaitsReceipt);
   if (waiting && !receipt_timer_.isActive()) receipt_timer_.start();
   if (!waiting) receipt_timer_.stop();
 }
@@ -187,8 +195,9 @@ void ConversationModel::SendWith(const QString& type, Send send) {
         } else if (id.status().code() == sc::ErrorCode::kUnavailable) {
           emit sent(type);
           emit needsSync();
-          emit sendProblem("The server cannot be reached now. Your message is queued and goes "
-                           "out as soon as it can.");
+          emit sendProblem(
+              "The server cannot be reached now. Your message is queued and goes "
+              "out as soon as it can.");
         } else {
           emit sendProblem(QString::fromStdString(id.status().message()));
         }
@@ -199,7 +208,8 @@ void ConversationModel::SendWith(const QString& type, Send send) {
 void ConversationModel::sendText(const QString& text) {
   const std::string body = text.trimmed().toStdString();
   if (body.empty()) return;
-  SendWith("text", [body](sc::Client& c, const std::string& peer) { return c.SendText(peer, body); });
+  SendWith("text",
+           [body](sc::Client& c, const std::string& peer) { return c.SendText(peer, body); });
 }
 
 void ConversationModel::sendCheckIn(const QVariantMap& form) {

@@ -76,17 +76,17 @@ DashboardData ComputeDashboard(const std::vector<sc::HistoryItem>& items, int64_
   for (auto& [name, acc] : emotions) {
     std::stable_sort(acc.points.begin(), acc.points.end(), by_time);
     data.emotions.push_back({name, std::move(acc.points), 0});
-    data.emotions.back().average = acc.sum / static_cast<double>(data.emotions.back().points.size());
+    data.emotions.back().average =
+        acc.sum / static_cast<double>(data.emotions.back().points.size());
   }
   std::stable_sort(data.emotions.begin(), data.emotions.end(),
                    [](const EmotionSeries& a, const EmotionSeries& b) {
                      return a.points.size() > b.points.size();
                    });
   for (auto& [kind, entries] : reflections) {
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const ReflectionEntry& a, const ReflectionEntry& b) {
-                       return a.unix_ms > b.unix_ms;
-                     });
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const ReflectionEntry& a, const ReflectionEntry& b) { return a.unix_ms > b.unix_ms; });
     data.reflections.push_back({ReflectionKindLabel(kind), std::move(entries)});
   }
   return data;

@@ -88,7 +88,9 @@ void DashboardModel::Recompute() {
   emit computed();
 }
 
-QDateTime DashboardModel::from() const { return QDateTime::fromMSecsSinceEpoch(data_.from_unix_ms); }
+QDateTime DashboardModel::from() const {
+  return QDateTime::fromMSecsSinceEpoch(data_.from_unix_ms);
+}
 QDateTime DashboardModel::to() const { return QDateTime::fromMSecsSinceEpoch(data_.to_unix_ms); }
 
 const std::vector<SeriesPoint>* DashboardModel::SeriesNamed(const QString& which) const {
@@ -162,8 +164,12 @@ QVariantMap Latest(const std::vector<SeriesPoint>& series, sc::Questionnaire que
 
 }  // namespace
 
-QVariantMap DashboardModel::latestPhq9() const { return Latest(data_.phq9, sc::Questionnaire::kPhq9); }
-QVariantMap DashboardModel::latestGad7() const { return Latest(data_.gad7, sc::Questionnaire::kGad7); }
+QVariantMap DashboardModel::latestPhq9() const {
+  return Latest(data_.phq9, sc::Questionnaire::kPhq9);
+}
+QVariantMap DashboardModel::latestGad7() const {
+  return Latest(data_.gad7, sc::Questionnaire::kGad7);
+}
 QVariantList DashboardModel::phq9Bands() const { return BandsAsVariant(sc::Questionnaire::kPhq9); }
 QVariantList DashboardModel::gad7Bands() const { return BandsAsVariant(sc::Questionnaire::kGad7); }
 

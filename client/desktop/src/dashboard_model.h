@@ -36,8 +36,7 @@ class DashboardModel : public QObject {
   Q_PROPERTY(int gad7Points READ gad7Points NOTIFY computed)
 
  public:
-  DashboardModel(LibraryThread* library, std::function<QDateTime()> now,
-                 QObject* parent = nullptr);
+  DashboardModel(LibraryThread* library, std::function<QDateTime()> now, QObject* parent = nullptr);
 
   // Loads `peer`'s history (library thread) and computes.
   void Open(const std::string& peer_user_id, const QString& name);

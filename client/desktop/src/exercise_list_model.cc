@@ -1,10 +1,9 @@
 #include "exercise_list_model.h"
 
-#include "model_rows.h"
-
 #include <algorithm>
 
 #include "content_cards.h"
+#include "model_rows.h"
 
 namespace securebase::desktop {
 
@@ -16,9 +15,15 @@ int ExerciseListModel::rowCount(const QModelIndex& parent) const {
 }
 
 QHash<int, QByteArray> ExerciseListModel::roleNames() const {
-  return {{kMessageId, "messageId"},   {kTitle, "title"},     {kInstructions, "instructions"},
-          {kKind, "kind"},             {kKindLabel, "kindLabel"}, {kRecurrence, "recurrence"},
-          {kDue, "due"},               {kProgress, "progress"}, {kAnswers, "answers"},
+  return {{kMessageId, "messageId"},
+          {kTitle, "title"},
+          {kInstructions, "instructions"},
+          {kKind, "kind"},
+          {kKindLabel, "kindLabel"},
+          {kRecurrence, "recurrence"},
+          {kDue, "due"},
+          {kProgress, "progress"},
+          {kAnswers, "answers"},
           {kSentAt, "sentAt"}};
 }
 
@@ -27,16 +32,26 @@ QVariant ExerciseListModel::data(const QModelIndex& index, int role) const {
   const ExerciseState& s = rows_[static_cast<size_t>(index.row())];
   switch (role) {
     case Qt::DisplayRole:
-    case kTitle: return QString::fromStdString(s.exercise.title);
-    case kMessageId: return QString::fromStdString(s.message_id);
-    case kInstructions: return QString::fromStdString(s.exercise.instructions);
-    case kKind: return QString::fromStdString(s.exercise.kind);
-    case kKindLabel: return ExerciseKindLabel(s.exercise.kind);
-    case kRecurrence: return RecurrenceLabel(s.exercise.recurrence);
-    case kDue: return s.due.isValid() ? s.due.toString(Qt::ISODate) : QString();
-    case kProgress: return ProgressName(s.progress);
-    case kAnswers: return s.answers;
-    case kSentAt: return static_cast<double>(s.assigned_at_unix_ms);
+    case kTitle:
+      return QString::fromStdString(s.exercise.title);
+    case kMessageId:
+      return QString::fromStdString(s.message_id);
+    case kInstructions:
+      return QString::fromStdString(s.exercise.instructions);
+    case kKind:
+      return QString::fromStdString(s.exercise.kind);
+    case kKindLabel:
+      return ExerciseKindLabel(s.exercise.kind);
+    case kRecurrence:
+      return RecurrenceLabel(s.exercise.recurrence);
+    case kDue:
+      return s.due.isValid() ? s.due.toString(Qt::ISODate) : QString();
+    case kProgress:
+      return ProgressName(s.progress);
+    case kAnswers:
+      return s.answers;
+    case kSentAt:
+      return static_cast<double>(s.assigned_at_unix_ms);
   }
   return {};
 }

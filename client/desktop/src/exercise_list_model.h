@@ -22,7 +22,7 @@ class ExerciseListModel : public QAbstractListModel {
     kMessageId = Qt::UserRole + 1,
     kTitle,
     kInstructions,
-    kKind,        // "check-in", "thought-record", ...: which form answers it.
+    kKind,  // "check-in", "thought-record", ...: which form answers it.
     kKindLabel,
     kRecurrence,  // "once", "every day", "every week".
     kDue,         // "YYYY-MM-DD" or "".

@@ -16,9 +16,12 @@ bool AnsweredThisPeriod(const ExerciseState& state, QDate today) {
   if (state.answers == 0) return false;
   const QDate last = LocalDate(state.last_answer_unix_ms);
   switch (state.exercise.recurrence) {
-    case sc::Recurrence::kDaily: return last == today;
-    case sc::Recurrence::kWeekly: return WeekStart(last) == WeekStart(today);
-    case sc::Recurrence::kNone: return true;
+    case sc::Recurrence::kDaily:
+      return last == today;
+    case sc::Recurrence::kWeekly:
+      return WeekStart(last) == WeekStart(today);
+    case sc::Recurrence::kNone:
+      return true;
   }
   return true;
 }
@@ -33,9 +36,12 @@ std::string AnsweredExercise(const sc::ContentBody& body) {
 
 QString ProgressName(ExerciseProgress progress) {
   switch (progress) {
-    case ExerciseProgress::kOpen: return "open";
-    case ExerciseProgress::kDone: return "done";
-    case ExerciseProgress::kOverdue: return "overdue";
+    case ExerciseProgress::kOpen:
+      return "open";
+    case ExerciseProgress::kDone:
+      return "done";
+    case ExerciseProgress::kOverdue:
+      return "overdue";
   }
   return "open";
 }
@@ -68,7 +74,8 @@ std::vector<ExerciseState> ExerciseStates(const std::vector<sc::HistoryItem>& it
     const bool past_due = state.due.isValid() && state.due < today;
     if (AnsweredThisPeriod(state, today)) {
       state.progress = ExerciseProgress::kDone;
-    } else if (past_due && (state.exercise.recurrence == sc::Recurrence::kNone || state.answers == 0)) {
+    } else if (past_due &&
+               (state.exercise.recurrence == sc::Recurrence::kNone || state.answers == 0)) {
       state.progress = ExerciseProgress::kOverdue;
     } else {
       state.progress = ExerciseProgress::kOpen;

@@ -21,8 +21,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "securebase/client/client.h"
 #include "secret_text.h"
+#include "securebase/client/client.h"
 
 namespace securebase::desktop {
 
@@ -105,8 +105,12 @@ void LibraryThread::Run(QObject* receiver, Work work, Done done) {
   Post([client, work, done, target, self]() mutable {
     auto result = std::make_shared<Value>(work(client->get()));
     if (self) {
-      QMetaObject::invokeMethod(self.data(), [self] { if (self) self->Answered(); },
-                                Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          self.data(),
+          [self] {
+            if (self) self->Answered();
+          },
+          Qt::QueuedConnection);
     }
     if (target) {
       QMetaObject::invokeMethod(

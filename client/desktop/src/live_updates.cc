@@ -75,9 +75,7 @@ void LiveUpdates::RunOnThread() {
       }
       sc::Status status = client->Watch(
           [&](const sc::HistoryItem& item) { emit itemArrived(item); }, *stop,
-          [&](const std::string& warning) {
-            emit warningRaised(QString::fromStdString(warning));
-          });
+          [&](const std::string& warning) { emit warningRaised(QString::fromStdString(warning)); });
       if (stop->load()) break;
       emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
     } else {

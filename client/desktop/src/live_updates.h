@@ -19,8 +19,8 @@
 #include <atomic>
 #include <memory>
 
-#include "securebase/client/client.h"
 #include "secret_text.h"
+#include "securebase/client/client.h"
 
 namespace securebase::desktop {
 

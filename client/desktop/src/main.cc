@@ -30,8 +30,10 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   QCommandLineOption home(QStringLiteral("home"), "The vault directory.", "DIR");
   QCommandLineOption server(QStringLiteral("server"), "The server (HOST:PORT).", "HOST:PORT");
-  QCommandLineOption ca(QStringLiteral("ca"), "PEM file of the CA that signed the server's certificate.", "FILE");
-  QCommandLineOption insecure(QStringLiteral("insecure-loopback"), "Plaintext to a loopback server (tests).");
+  QCommandLineOption ca(QStringLiteral("ca"),
+                        "PEM file of the CA that signed the server's certificate.", "FILE");
+  QCommandLineOption insecure(QStringLiteral("insecure-loopback"),
+                              "Plaintext to a loopback server (tests).");
   QCommandLineOption title(QStringLiteral("title"), "Window title suffix.", "TEXT");
   parser.addOptions({home, server, ca, insecure, title});
   parser.process(app);

@@ -29,10 +29,10 @@ struct SeverityBand {
 
 struct MeasureInfo {
   sc::Questionnaire questionnaire;
-  const char* name;     // "PHQ-9".
-  const char* stem;     // "Over the last 2 weeks, how often ...".
-  QStringList items;    // The item texts, in order.
-  int max_total;        // 27 / 21.
+  const char* name;   // "PHQ-9".
+  const char* stem;   // "Over the last 2 weeks, how often ...".
+  QStringList items;  // The item texts, in order.
+  int max_total;      // 27 / 21.
   std::vector<SeverityBand> bands;
 };
 
@@ -45,7 +45,7 @@ const QStringList& AnswerOptions();
 
 struct MeasureScore {
   int total = 0;
-  QString band;  // "moderate".
+  QString band;           // "moderate".
   bool complete = false;  // Every item answered within 0..3.
 };
 MeasureScore Score(const sc::QuestionnaireAnswers& answers);

@@ -17,10 +17,14 @@ PassphraseStrength EstimatePassphrase(const QString& passphrase) {
   QSet<QChar> distinct;
   for (QChar c : p) {
     distinct.insert(c);
-    if (c.isLower()) lower = true;
-    else if (c.isUpper()) upper = true;
-    else if (c.isDigit()) digit = true;
-    else other = true;
+    if (c.isLower())
+      lower = true;
+    else if (c.isUpper())
+      upper = true;
+    else if (c.isDigit())
+      digit = true;
+    else
+      other = true;
   }
   const int pool = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0);
   // Bits if characters were random, discounted for repetition (aaaa...).

@@ -10,9 +10,9 @@
 namespace securebase::desktop {
 
 struct PassphraseStrength {
-  int score = 0;        // 0 (empty) .. 4 (strong).
-  QString label;        // "too short", "weak", "fair", "good", "strong".
-  QString hint;         // One sentence on how to make it better, or why it is fine.
+  int score = 0;            // 0 (empty) .. 4 (strong).
+  QString label;            // "too short", "weak", "fair", "good", "strong".
+  QString hint;             // One sentence on how to make it better, or why it is fine.
   bool acceptable = false;  // score >= 2: the form lets it through.
 };
 

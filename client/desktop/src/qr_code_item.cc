@@ -24,9 +24,7 @@ QrMatrix EncodeQr(const QString& text) {
   return matrix;
 }
 
-QrCodeItem::QrCodeItem(QQuickItem* parent) : QQuickPaintedItem(parent) {
-  setAntialiasing(false);
-}
+QrCodeItem::QrCodeItem(QQuickItem* parent) : QQuickPaintedItem(parent) { setAntialiasing(false); }
 
 void QrCodeItem::setText(const QString& text) {
   if (text == text_) return;
@@ -48,8 +46,8 @@ void QrCodeItem::paint(QPainter* painter) {
   for (int y = 0; y < matrix_.size; ++y) {
     for (int x = 0; x < matrix_.size; ++x) {
       if (!matrix_.dark[static_cast<size_t>(y) * matrix_.size + x]) continue;
-      painter->drawRect(QRectF((x + quiet) * module, (y + quiet) * module, module + 0.5,
-                               module + 0.5));
+      painter->drawRect(
+          QRectF((x + quiet) * module, (y + quiet) * module, module + 0.5, module + 0.5));
     }
   }
 }

@@ -35,7 +35,8 @@ QString MessageFor(const sc::Status& status) {
     case sc::ErrorCode::kUnavailable:
       return "The server cannot be reached. Check the server address in Settings; your vault "
              "is safe.";
-    default: return Q(status.message());
+    default:
+      return Q(status.message());
   }
 }
 
@@ -62,9 +63,8 @@ Session::Session(Options options, QObject* parent)
   connect(conversation_, &ConversationModel::sendProblem, this, &Session::SetNotice);
   connect(conversation_, &ConversationModel::needsSync, this,
           [this] { QTimer::singleShot(5000, this, &Session::syncNow); });
-  connect(conversation_, &ConversationModel::sent, this, [this](const QString&) {
-    refreshContacts();
-  });
+  connect(conversation_, &ConversationModel::sent, this,
+          [this](const QString&) { refreshContacts(); });
   connect(trust_, &TrustController::contactChanged, this,
           [this](const QString&, const QString& what) {
             SetNotice(what == "verify" ? "Marked as verified." : "The new key is trusted.");
@@ -102,7 +102,8 @@ Session::Session(Options options, QObject* parent)
   mark_read_timer_.setSingleShot(true);
   mark_read_timer_.setInterval(300);
   connect(&mark_read_timer_, &QTimer::timeout, this, &Session::markOpenConversationRead);
-  if (QCoreApplication::instance() != nullptr) QCoreApplication::instance()->installEventFilter(this);
+  if (QCoreApplication::instance() != nullptr)
+    QCoreApplication::instance()->installEventFilter(this);
 
   if (options_.settings.ca_file.isEmpty() && !options_.settings.insecure_loopback) {
     options_.settings.ca_file = DevelopmentCaFile();
@@ -160,9 +161,8 @@ void Session::createAccount(const QString& role, const QString& name, const QStr
   if (state_ == Unlocking || state_ == Ready) return;
   SetError({});
   passphrase_ = SecretText::FromQString(passphrase);
-  LibraryThread::NewAccount account{
-      role == "therapist" ? sc::Role::kTherapist : sc::Role::kClient,
-      name.trimmed().toStdString(), token.trimmed().toStdString()};
+  LibraryThread::NewAccount account{role == "therapist" ? sc::Role::kTherapist : sc::Role::kClient,
+                                    name.trimmed().toStdString(), token.trimmed().toStdString()};
   SetState(Unlocking, "Creating your vault and your account");
   library_->Create(this, ClientOptionsNow(), passphrase_, account,
                    [this](sc::Status status, Identity identity) {
@@ -176,9 +176,10 @@ void Session::unlock(const QString& passphrase) {
   SetError({});
   passphrase_ = SecretText::FromQString(passphrase);
   SetState(Unlocking, "Unlocking your vault");
-  library_->Open(this, ClientOptionsNow(), passphrase_, [this](sc::Status status, Identity identity) {
-    OnOpened(std::move(status), std::move(identity));
-  });
+  library_->Open(this, ClientOptionsNow(), passphrase_,
+                 [this](sc::Status status, Identity identity) {
+                   OnOpened(std::move(status), std::move(identity));
+                 });
 }
 
 void Session::OnOpened(sc::Status status, Identity identity) {
@@ -254,12 +255,24 @@ void Session::StartLive() {
   connect(live_, &LiveUpdates::stateChanged, this,
           [this](LiveUpdates::State state, const QString& detail) {
             switch (state) {
-              case LiveUpdates::State::kOpening: SetLive("opening", detail); break;
-              case LiveUpdates::State::kConnecting: SetLive("connecting", detail); break;
-              case LiveUpdates::State::kLive: SetLive("live", detail); break;
-              case LiveUpdates::State::kOffline: SetLive("offline", detail); break;
-              case LiveUpdates::State::kFailed: SetLive("failed", detail); break;
-              case LiveUpdates::State::kStopped: SetLive("off", detail); break;
+              case LiveUpdates::State::kOpening:
+                SetLive("opening", detail);
+                break;
+              case LiveUpdates::State::kConnecting:
+                SetLive("connecting", detail);
+                break;
+              case LiveUpdates::State::kLive:
+                SetLive("live", detail);
+                break;
+              case LiveUpdates::State::kOffline:
+                SetLive("offline", detail);
+                break;
+              case LiveUpdates::State::kFailed:
+                SetLive("failed", detail);
+                break;
+              case LiveUpdates::State::kStopped:
+                SetLive("off", detail);
+                break;
             }
           });
   live_->Start();
@@ -319,9 +332,10 @@ void Session::openConversation(const QString& peer_id) {
 void Session::openDashboard(const QString& peer_id) {
   const ContactRow* row = contacts_->Find(peer_id.toStdString());
   if (row == nullptr) return;
-  dashboard_->Open(row->contact.user_id, contacts_->data(contacts_->index(contacts_->indexOf(peer_id)),
-                                                         ContactListModel::kName)
-                                             .toString());
+  dashboard_->Open(
+      row->contact.user_id,
+      contacts_->data(contacts_->index(contacts_->indexOf(peer_id)), ContactListModel::kName)
+          .toString());
 }
 
 void Session::markOpenConversationRead() {
@@ -385,8 +399,11 @@ bool Session::eventFilter(QObject* watched, QEvent* event) {
     case QEvent::KeyPress:
     case QEvent::MouseButtonPress:
     case QEvent::Wheel:
-    case QEvent::TouchBegin: noteActivity(); break;
-    default: break;
+    case QEvent::TouchBegin:
+      noteActivity();
+      break;
+    default:
+      break;
   }
   return QObject::eventFilter(watched, event);
 }
@@ -414,7 +431,8 @@ QString Session::formatTime(double unix_ms) const {
 }
 
 QString Session::formatDateTime(double unix_ms) const {
-  return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(unix_ms)).toString("ddd d MMM yyyy, HH:mm");
+  return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(unix_ms))
+      .toString("ddd d MMM yyyy, HH:mm");
 }
 
 QString Session::formatDate(double unix_ms) const {

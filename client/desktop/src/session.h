@@ -167,7 +167,8 @@ class Session : public QObject {
   Options options_;
   std::unique_ptr<LibraryThread> library_;
   QPointer<LiveUpdates> live_;
-  std::shared_ptr<const SecretText> passphrase_;  // Only between unlock() and the live Client's open.
+  std::shared_ptr<const SecretText>
+      passphrase_;  // Only between unlock() and the live Client's open.
   State state_ = NoVault;
   QString stage_;
   Identity identity_;

@@ -15,9 +15,9 @@ std::vector<ExerciseTemplate> ParseTemplates(const QByteArray& json) {
   const QJsonDocument doc = QJsonDocument::fromJson(json);
   for (const QJsonValue& value : doc.object().value("templates").toArray()) {
     const QJsonObject o = value.toObject();
-    ExerciseTemplate t{o.value("id").toString(),         o.value("technique").toString(),
-                       o.value("title").toString(),      o.value("kind").toString(),
-                       o.value("recurrence").toString(), o.value("due_in_days").toInt(7),
+    ExerciseTemplate t{o.value("id").toString(),          o.value("technique").toString(),
+                       o.value("title").toString(),       o.value("kind").toString(),
+                       o.value("recurrence").toString(),  o.value("due_in_days").toInt(7),
                        o.value("instructions").toString()};
     if (!t.id.isEmpty() && !t.title.isEmpty() && !t.kind.isEmpty()) out.push_back(std::move(t));
   }
@@ -35,8 +35,9 @@ int TemplateListModel::rowCount(const QModelIndex& parent) const {
 }
 
 QHash<int, QByteArray> TemplateListModel::roleNames() const {
-  return {{kTemplateId, "templateId"}, {kTechnique, "technique"},   {kTitle, "title"},
-          {kKind, "kind"},             {kKindLabel, "kindLabel"},   {kRecurrence, "recurrence"},
+  return {{kTemplateId, "templateId"}, {kTechnique, "technique"},
+          {kTitle, "title"},           {kKind, "kind"},
+          {kKindLabel, "kindLabel"},   {kRecurrence, "recurrence"},
           {kDueInDays, "dueInDays"},   {kInstructions, "instructions"}};
 }
 
@@ -45,14 +46,22 @@ QVariant TemplateListModel::data(const QModelIndex& index, int role) const {
   const ExerciseTemplate& t = templates_[static_cast<size_t>(index.row())];
   switch (role) {
     case Qt::DisplayRole:
-    case kTitle: return t.title;
-    case kTemplateId: return t.id;
-    case kTechnique: return t.technique;
-    case kKind: return t.kind;
-    case kKindLabel: return ExerciseKindLabel(t.kind.toStdString());
-    case kRecurrence: return t.recurrence;
-    case kDueInDays: return t.due_in_days;
-    case kInstructions: return t.instructions;
+    case kTitle:
+      return t.title;
+    case kTemplateId:
+      return t.id;
+    case kTechnique:
+      return t.technique;
+    case kKind:
+      return t.kind;
+    case kKindLabel:
+      return ExerciseKindLabel(t.kind.toStdString());
+    case kRecurrence:
+      return t.recurrence;
+    case kDueInDays:
+      return t.due_in_days;
+    case kInstructions:
+      return t.instructions;
   }
   return {};
 }
