@@ -6,17 +6,26 @@
 //
 // The floors count the work that the formats and algorithms of session.h and
 // x3dh.h require, not what the implementation happens to do:
-//   ratchet message v1 = 0x01 | header nonce(24) | enc header(40 + 16) |
+//   ratchet message v3 = 0x03 0x01 | header nonce(24) | enc header(40 + 16) |
 //                        body nonce(24) | enc body(PaddedSize(n) + 16)
-//   header AD = both identities(64) | version(1)          =  65 bytes
-//   body AD   = both identities(64) | bytes before body nonce(81) = 145 bytes
-//               (+ the 78-byte cleartext prefix of an initial message)
+//   header AD = both identities(64) | version and type(2)  =  66 bytes
+//   body AD   = both identities(64) | bytes before body nonce(82) = 146 bytes
+//               (+ the 76-byte cleartext prefix of an initial message)
 //   KDF_CK    = 2 x HMAC-SHA256 per chain step (each side)
 //   KDF_RK_HE = HKDF-SHA256, 96 bytes out: 1 extract + 3 expand HMACs
 // Not counted in any floor: padding, framing, allocation, state copies.
+//
+// BM_Diag_FullStore{Valid,Junk} (finding 5 of issue 10): a receiver whose
+// skipped-key stores are full (the current and every kept previous chain
+// hold skipped keys, kMaxSkippedKeysTotal in all) decrypts a valid message,
+// and refuses a junk message of the same size (right version and type bytes,
+// random rest: what an anonymous flood or a malicious server can send). The
+// junk costs at most 2 + kMaxPreviousReceivingChains header trials; the
+// target is junk <= 10x valid, printed by scripts/crypto-bench.sh.
 #include <benchmark/benchmark.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -27,37 +36,31 @@
 #include <vector>
 
 #include "securebase/crypto/keys.h"
+#include "securebase/crypto/limits.h"
 #include "securebase/crypto/padding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/signature.h"
 #include "securebase/crypto/x3dh.h"
+#include "tests/testing/must.h"
 
 namespace {
 
 namespace sb = securebase::crypto;
+using ::securebase::testing::Must;
 
 constexpr size_t kMessageSize = 1024;
 constexpr size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;  // 24
 constexpr size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;       // 16
 constexpr size_t kHeaderSize = 32 + 4 + 4;                                   // dh | pn | n
-constexpr size_t kHeaderAdSize = 2 * 32 + 1;
-constexpr size_t kBodyAdSize = 2 * 32 + 1 + kNonceSize + kHeaderSize + kTagSize;
+constexpr size_t kLeadSize = 2;                                              // Version and type.
+constexpr size_t kHeaderAdSize = 2 * 32 + kLeadSize;
+constexpr size_t kBodyAdSize = 2 * 32 + kLeadSize + kNonceSize + kHeaderSize + kTagSize;
 // An initial message binds its cleartext prefix into the body AD as well.
-constexpr size_t kInitialPrefixSize = 1 + 32 + 32 + 4 + 1 + 4;
+constexpr size_t kInitialPrefixSize = 2 + 1 + 32 + 32 + 4 + 1 + 4;
 constexpr std::string_view kRootInfo = "SecureBase/v1/ratchet-root";
 constexpr std::string_view kX3dhInfo = "SecureBase/v1/x3dh";
 constexpr std::string_view kSignedPreKeyLabel = "SecureBase/v1/signed-prekey";
-
-template <typename T>
-T Must(sb::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "crypto_bench: %s failed: %s\n", what,
-                 result.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(result).value();
-}
 
 const std::vector<uint8_t>& Plaintext() {
   static const std::vector<uint8_t> plaintext(kMessageSize, 0x5a);
@@ -88,9 +91,8 @@ Conversation Establish() {
   Parties parties;
   sb::Session alice = Must(sb::Session::Initiate(parties.alice, parties.bundle, rng), "Initiate");
   sb::Bytes first = Must(alice.Encrypt(Plaintext(), rng), "Encrypt");
-  sb::Session::Accepted accepted =
-      Must(sb::Session::Accept(parties.bob, parties.bob_spk, &parties.bob_otk, first, rng),
-           "Accept");
+  sb::Session::Accepted accepted = Must(
+      sb::Session::Accept(parties.bob, parties.bob_spk, &parties.bob_otk, first, rng), "Accept");
   sb::Session bob = std::move(accepted.session);
   sb::Bytes reply = Must(bob.Encrypt(Plaintext(), rng), "Encrypt");
   Must(alice.Decrypt(reply, rng), "Decrypt");
@@ -202,8 +204,7 @@ void FloorHkdf96(const uint8_t* salt, size_t salt_size, const uint8_t* ikm, size
   for (uint8_t i = 1; i <= 3; ++i) {
     crypto_auth_hmacsha256_init(&st, prk, sizeof prk);
     if (previous != nullptr) crypto_auth_hmacsha256_update(&st, previous, 32);
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const uint8_t*>(info.data()),
-                                  info.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const uint8_t*>(info.data()), info.size());
     crypto_auth_hmacsha256_update(&st, &i, 1);
     crypto_auth_hmacsha256_final(&st, out + 32 * (i - 1));
     previous = out + 32 * (i - 1);
@@ -232,13 +233,13 @@ struct FloorChannel {
   std::array<uint8_t, kHeaderAdSize> header_ad{};
   std::vector<uint8_t> body_ad;
   std::vector<uint8_t> padded = std::vector<uint8_t>(sb::PaddedSize(kMessageSize), 0x5a);
-  std::vector<uint8_t> wire = std::vector<uint8_t>(1 + kNonceSize + kHeaderSize + kTagSize +
+  std::vector<uint8_t> wire = std::vector<uint8_t>(kLeadSize + kNonceSize + kHeaderSize + kTagSize +
                                                    kNonceSize + padded.size() + kTagSize);
   std::vector<uint8_t> received = std::vector<uint8_t>(padded.size());
 
   explicit FloorChannel(size_t body_ad_size = kBodyAdSize) : body_ad(body_ad_size) {}
 
-  uint8_t* header_nonce() { return wire.data() + 1; }
+  uint8_t* header_nonce() { return wire.data() + kLeadSize; }
   uint8_t* enc_header() { return header_nonce() + kNonceSize; }
   uint8_t* body_nonce() { return enc_header() + kHeaderSize + kTagSize; }
   uint8_t* enc_body() { return body_nonce() + kNonceSize; }
@@ -247,9 +248,9 @@ struct FloorChannel {
     Key message_key;
     FloorChainStep(sender_chain, message_key);
     randombytes_buf(header_nonce(), kNonceSize);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(enc_header(), nullptr, header.data(),
-                                               header.size(), header_ad.data(), header_ad.size(),
-                                               nullptr, header_nonce(), header_key.data());
+    crypto_aead_xchacha20poly1305_ietf_encrypt(enc_header(), nullptr, header.data(), header.size(),
+                                               header_ad.data(), header_ad.size(), nullptr,
+                                               header_nonce(), header_key.data());
     randombytes_buf(body_nonce(), kNonceSize);
     crypto_aead_xchacha20poly1305_ietf_encrypt(enc_body(), nullptr, padded.data(), padded.size(),
                                                body_ad.data(), body_ad.size(), nullptr,
@@ -276,9 +277,8 @@ struct FloorChannel {
     Key message_key;
     FloorChainStep(receiver_chain, message_key);
     const bool ok = crypto_aead_xchacha20poly1305_ietf_decrypt(
-                        received.data(), nullptr, nullptr, enc_body(),
-                        padded.size() + kTagSize, body_ad.data(), body_ad.size(), body_nonce(),
-                        message_key.data()) == 0;
+                        received.data(), nullptr, nullptr, enc_body(), padded.size() + kTagSize,
+                        body_ad.data(), body_ad.size(), body_nonce(), message_key.data()) == 0;
     benchmark::DoNotOptimize(received.data());
     return ok;
   }
@@ -367,8 +367,8 @@ struct FloorX3dh {
     signed_message.push_back(0);
     signed_message.insert(signed_message.end(), {0, 0, 0, 1});
     signed_message.insert(signed_message.end(), spk_pk.begin(), spk_pk.end());
-    crypto_sign_detached(signature.data(), nullptr, signed_message.data(),
-                         signed_message.size(), bob_ed_sk.data());
+    crypto_sign_detached(signature.data(), nullptr, signed_message.data(), signed_message.size(),
+                         bob_ed_sk.data());
   }
 
   // KDF input F || DH1..DH4 with F = 32 0xFF bytes; zero salt.
@@ -384,8 +384,8 @@ struct FloorX3dh {
     uint8_t ikm[32 + 4 * 32];
     std::memset(ikm, 0xFF, 32);
     // Alice.
-    if (crypto_sign_verify_detached(signature.data(), signed_message.data(),
-                                    signed_message.size(), bob_ed_pk.data()) != 0) {
+    if (crypto_sign_verify_detached(signature.data(), signed_message.data(), signed_message.size(),
+                                    bob_ed_pk.data()) != 0) {
       return false;
     }
     Key bob_x_pk;
@@ -473,7 +473,10 @@ void BM_Diag_OneWayWithLostChains(benchmark::State& state) {
       return;
     }
   }
-  if (c.bob.skipped_key_count() != static_cast<size_t>(state.range(0))) {
+  // Bob keeps the current chain and kMaxPreviousReceivingChains before it.
+  const size_t kept =
+      std::min(static_cast<size_t>(state.range(0)), sb::kMaxPreviousReceivingChains + 1);
+  if (c.bob.skipped_key_count() != kept) {
     state.SkipWithError("unexpected skipped key count");
     return;
   }
@@ -482,6 +485,65 @@ void BM_Diag_OneWayWithLostChains(benchmark::State& state) {
       state.SkipWithError("ratchet message failed");
       break;
     }
+  }
+  SetCounters(state, 1);
+}
+
+// Bob with full skipped-key stores: the current chain and every kept previous
+// chain hold skipped keys, kMaxSkippedKeysTotal in all.
+Conversation FullStores() {
+  Conversation c = Establish();
+  auto& rng = sb::SystemRandom();
+  constexpr size_t kChains = sb::kMaxPreviousReceivingChains + 1;
+  constexpr size_t kPerChain = sb::kMaxSkippedKeysTotal / kChains + 1;  // Evicts a few.
+  for (size_t chain = 0; chain < kChains; ++chain) {
+    for (size_t i = 0; i < kPerChain; ++i) {
+      if (!c.alice.Encrypt(Plaintext(), rng).ok()) std::abort();  // Never delivered.
+    }
+    if (!Send(c.alice, c.bob, rng)) std::abort();
+    if (chain + 1 < kChains && !Send(c.bob, c.alice, rng)) std::abort();
+  }
+  if (c.bob.skipped_key_count() != sb::kMaxSkippedKeysTotal) std::abort();
+  return c;
+}
+
+// Decrypt only: Alice's messages are encrypted in batches outside the timing.
+void BM_Diag_FullStoreValid(benchmark::State& state) {
+  Conversation c = FullStores();
+  auto& rng = sb::SystemRandom();
+  std::vector<sb::Bytes> batch;
+  size_t next = 0;
+  for (auto _ : state) {
+    if (next == batch.size()) {
+      state.PauseTiming();
+      batch.clear();
+      for (int i = 0; i < 1024; ++i)
+        batch.push_back(Must(c.alice.Encrypt(Plaintext(), rng), "Encrypt"));
+      next = 0;
+      state.ResumeTiming();
+    }
+    auto plaintext = c.bob.Decrypt(batch[next++], rng);
+    if (!plaintext.ok() || plaintext->size() != kMessageSize) {
+      state.SkipWithError("ratchet message failed");
+      break;
+    }
+    benchmark::DoNotOptimize(plaintext->data());
+  }
+  SetCounters(state, 1);
+}
+
+void BM_Diag_FullStoreJunk(benchmark::State& state) {
+  Conversation c = FullStores();
+  auto& rng = sb::SystemRandom();
+  sb::Bytes junk = Must(c.alice.Encrypt(Plaintext(), rng), "Encrypt");  // The valid size.
+  randombytes_buf(junk.data() + kLeadSize, junk.size() - kLeadSize);
+  for (auto _ : state) {
+    auto refused = c.bob.Decrypt(junk, rng);
+    if (refused.ok() || refused.status().code() != sb::ErrorCode::kInvalidMessage) {
+      state.SkipWithError("junk was not refused as invalid");
+      break;
+    }
+    benchmark::DoNotOptimize(refused);
   }
   SetCounters(state, 1);
 }
@@ -495,6 +557,8 @@ BENCHMARK(BM_X3dh_Ratchet);
 BENCHMARK(BM_X3dh_Floor);
 BENCHMARK(BM_Diag_PadUnpad);
 BENCHMARK(BM_Diag_OneWayWithLostChains)->Arg(10)->Arg(100);
+BENCHMARK(BM_Diag_FullStoreValid);
+BENCHMARK(BM_Diag_FullStoreJunk);
 
 }  // namespace
 

@@ -5,7 +5,11 @@
  *   2. the therapist makes an invite code, the client accepts it;
  *   3. the client sends a text; the therapist syncs until it arrives, intact;
  *   4. the therapist replies to the sender; the client syncs until the reply
- *      arrives, intact.
+ *      arrives, intact;
+ *   5. the client sends a check-in (PHQ-9 and GAD-7 answers) and a thought
+ *      record through the generic sb_send and its content JSON, after asking
+ *      the library for the risk signals in it (and showing the crisis prompt
+ *      if there are any); the therapist syncs until both arrive.
  *
  * Usage:
  *   SECUREBASE_PASSPHRASE=... c_roundtrip [--ca FILE] [--fast-kdf]
@@ -91,6 +95,46 @@ static int sender_before(const char* json, const char* limit, char* out) {
   memcpy(out, found, (size_t)(end - found));
   out[end - found] = '\0';
   return 1;
+}
+
+/* Syncs `who` until an item whose JSON contains `marker` arrives (~10 s). */
+static int sync_until_item(sb_client* who, const char* name, const char* marker) {
+  int attempt;
+  for (attempt = 0; attempt < 50; ++attempt) {
+    char* json = NULL;
+    sb_error err = sb_sync(who, &json);
+    int found;
+    if (err != SB_OK) return fail("sync", err);
+    found = strstr(json, marker) != NULL;
+    sb_free(json);
+    if (found) {
+      printf("%s received an item with %s\n", name, marker);
+      return 0;
+    }
+    sleep_ms(200);
+  }
+  fprintf(stderr, "c_roundtrip: %s never received an item with %s\n", name, marker);
+  return 1;
+}
+
+/* Sends content JSON with sb_send; first asks for its risk signals and shows
+ * the crisis prompt when there are any (as every app must). */
+static int send_content(sb_client* from, const char* peer, const char* content_json) {
+  char* signals = NULL;
+  char* id = NULL;
+  sb_error err = sb_risk_signals_json(content_json, &signals);
+  if (err != SB_OK) return fail("checking for risk signals", err);
+  if (strcmp(signals, "[]") != 0) {
+    char* prompt = NULL;
+    if (sb_crisis_prompt_json(&prompt) == SB_OK) printf("crisis prompt: %s\n", prompt);
+    sb_free(prompt);
+  }
+  sb_free(signals);
+  err = sb_send(from, peer, content_json, &id);
+  if (err != SB_OK) return fail("sending content", err);
+  printf("client: sent %s\n", id);
+  sb_free(id);
+  return 0;
 }
 
 /* Syncs `who` until a text item with `text` arrives (up to ~10 s). On success
@@ -228,7 +272,26 @@ int main(int argc, char** argv) {
   printf("client: syncing\n");
   if (sync_until(client, "client", reply_text, NULL) != 0) goto done;
 
-  printf("OK: both texts arrived intact\n");
+  printf("client: sending a check-in and a thought record\n");
+  if (send_content(client, "Dr. Example",
+                   "{\"type\":\"check-in\",\"content\":{\"mood\":6,\"energy\":4,"
+                   "\"sleep_hours\":6.5,\"emotions\":[{\"name\":\"anxious\",\"intensity\":60}],"
+                   "\"helped\":\"a walk\",\"questionnaires\":["
+                   "{\"questionnaire\":\"phq9\",\"item_scores\":[1,1,0,2,0,1,0,0,0]},"
+                   "{\"questionnaire\":\"gad7\",\"item_scores\":[2,1,1,0,0,1,0]}]}}") != 0 ||
+      send_content(client, "Dr. Example",
+                   "{\"type\":\"reflection\",\"content\":{\"kind\":\"thought-record\","
+                   "\"body\":\"after the meeting\",\"thought_record\":{"
+                   "\"situation\":\"my manager did not greet me\","
+                   "\"automatic_thought\":\"she is angry with me\","
+                   "\"emotions_before\":[{\"name\":\"anxious\",\"intensity\":70}],"
+                   "\"balanced_thought\":\"she was busy\"}}}") != 0) {
+    goto done;
+  }
+  printf("therapist: syncing\n");
+  if (sync_until_item(therapist, "therapist", "\"kind\":\"thought-record\"") != 0) goto done;
+
+  printf("OK: both texts, the check-in and the thought record arrived intact\n");
   status = 0;
 
 done:

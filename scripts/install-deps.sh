@@ -6,6 +6,8 @@
 # Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
 #                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                Spin (the delivery protocol's model, model/delivery/),
+#                PyNaCl (the crypto vectors' independent Python reference check),
 #                Qt 6 and libqrencode (desktop app), Xvfb
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
@@ -21,6 +23,8 @@ base_packages=(
   librocksdb-dev
   libgtest-dev libbenchmark-dev
   openssl
+  spin
+  python3-nacl
   # The desktop app (client/desktop): Qt 6.4 Quick, Controls, Charts, QR codes;
   # Xvfb for real-window checks.
   qt6-base-dev qt6-declarative-dev qt6-charts-dev qml6-module-qtcharts
@@ -35,7 +39,7 @@ for arg in "$@"; do
   case "$arg" in
     --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
     -h | --help)
-      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *)

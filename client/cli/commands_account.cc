@@ -6,6 +6,7 @@
 #include "app.h"
 #include "files.h"
 #include "format.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::cli {
 namespace {
@@ -48,9 +49,9 @@ int RunInit(Context& ctx) {
   } else {
     return ctx.UsageError("--role must be client or therapist");
   }
-  if (std::string invalid = client::ValidateContent(client::Profile{*name, std::nullopt});
-      !invalid.empty()) {
-    return ctx.UsageError("--name: " + invalid);
+  if (client::Status invalid = client::ValidateContent(client::Profile{*name, std::nullopt});
+      !invalid.ok()) {
+    return ctx.UsageError("--name: " + invalid.message());
   }
   const std::string token = ctx.args().Get("registration-token").value_or("");
   int exit_code = kExitOk;
@@ -143,9 +144,12 @@ int RunAvailability(Context& ctx) {
   client::Availability availability;
   availability.text = ctx.args().Get("text").value_or("");
   if (!ctx.args().Has("text")) return ctx.UsageError("availability needs --text TEXT");
-  availability.emergency_guidance = ctx.args().Get("emergency").value_or(kDefaultEmergencyGuidance);
-  if (std::string invalid = client::ValidateContent(availability); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  availability.emergency_guidance =
+      ctx.args()
+          .Get("emergency")
+          .value_or(std::string(client::CrisisResources().emergency_guidance));
+  if (client::Status invalid = client::ValidateContent(availability); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);

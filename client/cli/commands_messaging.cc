@@ -5,16 +5,18 @@
 #include "app.h"
 #include "content_flags.h"
 #include "format.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::cli {
 namespace {
 
 using client::Role;
 
-// Opens the vault, finds the peer, sends with `send`, prints the new message
-// id on stdout, and shows the notices that go with it on stderr.
-template <typename SendFn>
-int SendTo(Context& ctx, client::Client& client, SendFn send) {
+// Finds the peer, sends `content`, prints the new message id on stdout, and
+// shows the notices that go with it on stderr: crisis resources at once when
+// the content carries a risk signal (the library's, risk.h; the server never
+// learns of it), and a therapist's availability notice.
+int SendTo(Context& ctx, client::Client& client, const client::ContentBody& content) {
   const std::string& peer = ctx.positional(0);
   auto contact = client.FindContact(peer);
   if (!contact.ok()) return ctx.Fail(contact.status());
@@ -22,7 +24,10 @@ int SendTo(Context& ctx, client::Client& client, SendFn send) {
     PrintNotice("securebase: " + w + "\n");
   const bool to_therapist =
       client.role() == Role::kClient && contact->role == Role::kTherapist && contact->linked;
-  client::Result<std::string> id = send(client, peer);
+  if (!client::DetectRiskSignals(content).empty()) {
+    PrintNotice(std::string(client::CrisisResources().message) + "\n");
+  }
+  client::Result<std::string> id = client.Send(peer, content);
   if (to_therapist) PrintNotice(AvailabilityNotice(*contact));
   if (!id.ok()) {
     switch (id.status().code()) {
@@ -48,57 +53,48 @@ int RunSend(Context& ctx) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   }
   const std::string reply_to = ctx.args().Get("reply-to").value_or("");
-  if (std::string invalid = client::ValidateContent(client::TextMessage{text, reply_to});
-      !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(client::TextMessage{text, reply_to});
+      !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
   if (!client) return exit_code;
-  return SendTo(ctx, *client, [&](client::Client& c, const std::string& peer) {
-    return c.SendText(peer, text, reply_to);
-  });
+  return SendTo(ctx, *client, client::TextMessage{text, reply_to});
 }
 
 int RunCheckIn(Context& ctx) {
   client::CheckIn check_in;
   std::string error;
   if (!BuildCheckIn(ctx.args(), check_in, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(check_in); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(check_in); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
   if (!client) return exit_code;
-  // A risk signal shows crisis resources on this device at once; the server
-  // never learns of it.
-  if (HasSelfHarmSignal(check_in)) PrintNotice(std::string(kCrisisResources) + "\n");
-  return SendTo(ctx, *client, [&](client::Client& c, const std::string& peer) {
-    return c.SendCheckIn(peer, check_in);
-  });
+  return SendTo(ctx, *client, check_in);
 }
 
 int RunReflect(Context& ctx) {
   client::Reflection reflection;
   std::string error;
   if (!BuildReflection(ctx.args(), reflection, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(reflection); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(reflection); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
   if (!client) return exit_code;
-  return SendTo(ctx, *client, [&](client::Client& c, const std::string& peer) {
-    return c.SendReflection(peer, reflection);
-  });
+  return SendTo(ctx, *client, reflection);
 }
 
 int RunAssign(Context& ctx) {
   client::Exercise exercise;
   std::string error;
   if (!BuildExercise(ctx.args(), exercise, error)) return ctx.UsageError(error);
-  if (std::string invalid = client::ValidateContent(exercise); !invalid.empty()) {
-    return ctx.UsageError(invalid);
+  if (client::Status invalid = client::ValidateContent(exercise); !invalid.ok()) {
+    return ctx.UsageError(invalid.message());
   }
   int exit_code = kExitOk;
   auto client = ctx.Open(exit_code);
@@ -107,9 +103,69 @@ int RunAssign(Context& ctx) {
     PrintError("only therapists assign exercises; this account is a client");
     return kExitError;
   }
-  return SendTo(ctx, *client, [&](client::Client& c, const std::string& peer) {
-    return c.AssignExercise(peer, exercise);
-  });
+  return SendTo(ctx, *client, exercise);
+}
+
+// The help of reflect and assign lists the structured reflection kinds and
+// their fields from the library's schema (client::ReflectionKinds()), so a
+// new kind needs no change here. Built once; the Command table points into
+// these strings for the program's lifetime.
+std::string KindList(std::string_view separator) {
+  std::string out;
+  for (const client::ReflectionKindSchema& kind : client::ReflectionKinds()) {
+    out += std::string(separator) + kind.name;
+  }
+  return out;
+}
+
+const std::string& ReflectUsage() {
+  static const std::string usage = "reflect PEER --body TEXT [--prompt TEXT] [--kind free" +
+                                   KindList("|") + "] [--field KEY=VALUE]...";
+  return usage;
+}
+
+const std::string& ReflectDetails() {
+  static const std::string details = [] {
+    std::string out =
+        "  --body TEXT      The reflection (required).\n"
+        "  --prompt TEXT    The question or prompt it answers.\n"
+        "  --kind KIND      free (default)" +
+        KindList(", ") +
+        ".\n"
+        "  --field KEY=VALUE  A field of the structured kind; repeatable:\n";
+    for (const client::ReflectionKindSchema& kind : client::ReflectionKinds()) {
+      std::string line = "    " + kind.name + ":";
+      for (size_t i = 0; i < kind.fields.size(); ++i) {
+        const std::string key = " " + kind.fields[i].key + (i + 1 < kind.fields.size() ? "," : "");
+        if (line.size() + key.size() > 86) {
+          out += line + "\n";
+          line = std::string(kind.name.size() + 5, ' ');
+        }
+        line += key;
+      }
+      out += line + "\n";
+    }
+    out +=
+        "    Emotion fields (emotions_before, ...) take NAME:N,NAME:N (intensity 0-100) and\n"
+        "    may be repeated to add more. KEY may also be written with '-' for '_'.\n"
+        "  --exercise ID    The exercise this reflection answers.\n"
+        "Prints the new message's id.\n";
+    return out;
+  }();
+  return details;
+}
+
+const std::string& AssignDetails() {
+  static const std::string details =
+      "  --title TITLE         A short title (required).\n"
+      "  --instructions TEXT   What to do (required).\n"
+      "  --kind KIND           What the client sends back: free (default), check-in" +
+      KindList(", ") +
+      ".\n"
+      "  --every day|week      Recurring exercise.\n"
+      "  --due YYYY-MM-DD      Due date.\n"
+      "Prints the new message's id.\n";
+  return details;
 }
 
 }  // namespace
@@ -152,23 +208,9 @@ std::vector<Command> MessagingCommands() {
        1,
        RunCheckIn},
       {"reflect",
-       "reflect PEER --body TEXT [--prompt TEXT] "
-       "[--kind free|thought-record|mentalisation|communication] "
-       "[--field KEY=VALUE]...",
+       ReflectUsage(),
        "Send a reflection: free-form or structured.",
-       "  --body TEXT      The reflection (required).\n"
-       "  --prompt TEXT    The question or prompt it answers.\n"
-       "  --kind KIND      free (default), thought-record, mentalisation, communication.\n"
-       "  --field KEY=VALUE  A field of the structured kind; repeatable:\n"
-       "    thought-record: situation, automatic_thought, emotions_before, evidence_for,\n"
-       "                    evidence_against, balanced_thought, emotions_after\n"
-       "    mentalisation:  my_feelings, my_needs, other_felt, other_thought,\n"
-       "                    other_intended, other_readings\n"
-       "    communication:  need, boundary, what_i_said, what_happened\n"
-       "    emotions_before/emotions_after take NAME:N,NAME:N (intensity 0-100) and may\n"
-       "    be repeated to add more. KEY may also be written with '-' for '_'.\n"
-       "  --exercise ID    The exercise this reflection answers.\n"
-       "Prints the new message's id.\n",
+       ReflectDetails(),
        {{"body", OptionKind::kValue},
         {"prompt", OptionKind::kValue},
         {"kind", OptionKind::kValue},
@@ -181,13 +223,7 @@ std::vector<Command> MessagingCommands() {
        "assign PEER --title TITLE --instructions TEXT [--kind KIND] "
        "[--every day|week] [--due YYYY-MM-DD]",
        "Therapist: assign an exercise to a client.",
-       "  --title TITLE         A short title (required).\n"
-       "  --instructions TEXT   What to do (required).\n"
-       "  --kind KIND           What the client sends back: free (default), check-in,\n"
-       "                        thought-record, mentalisation, communication.\n"
-       "  --every day|week      Recurring exercise.\n"
-       "  --due YYYY-MM-DD      Due date.\n"
-       "Prints the new message's id.\n",
+       AssignDetails(),
        {{"title", OptionKind::kValue},
         {"instructions", OptionKind::kValue},
         {"kind", OptionKind::kValue},

@@ -6,49 +6,24 @@ namespace securebase::cli {
 namespace {
 
 using client::Emotion;
-using client::ReflectionKind;
+using client::ReflectionFieldType;
+using client::ReflectionKindSchema;
 
-// Where a --field KEY lands. Exactly one of text/emotions is set.
-struct FieldTarget {
-  std::string* text = nullptr;
-  std::vector<Emotion>* emotions = nullptr;
-};
-
-FieldTarget FindField(client::Reflection& r, std::string_view key) {
-  if (r.thought_record) {
-    client::ThoughtRecord& t = *r.thought_record;
-    if (key == "situation") return {&t.situation};
-    if (key == "automatic_thought") return {&t.automatic_thought};
-    if (key == "emotions_before") return {nullptr, &t.emotions_before};
-    if (key == "evidence_for") return {&t.evidence_for};
-    if (key == "evidence_against") return {&t.evidence_against};
-    if (key == "balanced_thought") return {&t.balanced_thought};
-    if (key == "emotions_after") return {nullptr, &t.emotions_after};
-  }
-  if (r.mentalisation) {
-    client::Mentalisation& m = *r.mentalisation;
-    if (key == "my_feelings") return {&m.my_feelings};
-    if (key == "my_needs") return {&m.my_needs};
-    if (key == "other_felt") return {&m.other_felt};
-    if (key == "other_thought") return {&m.other_thought};
-    if (key == "other_intended") return {&m.other_intended};
-    if (key == "other_readings") return {&m.other_readings};
-  }
-  if (r.communication) {
-    client::CommunicationPractice& c = *r.communication;
-    if (key == "need") return {&c.need};
-    if (key == "boundary") return {&c.boundary};
-    if (key == "what_i_said") return {&c.what_i_said};
-    if (key == "what_happened") return {&c.what_happened};
-  }
-  return {};
-}
-
-std::string JoinKeys(const std::vector<std::string_view>& keys) {
+std::string JoinKeys(const std::vector<std::string>& keys) {
   std::string out;
-  for (std::string_view k : keys) {
+  for (const std::string& k : keys) {
     if (!out.empty()) out += ", ";
     out += k;
+  }
+  return out;
+}
+
+// "free, thought-record, mentalisation or communication".
+std::string KindChoices() {
+  std::string out = "free";
+  const auto& kinds = client::ReflectionKinds();
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    out += (i + 1 == kinds.size() ? " or " : ", ") + kinds[i].name;
   }
   return out;
 }
@@ -141,34 +116,12 @@ bool BuildCheckIn(const ParsedArgs& args, client::CheckIn& out, std::string& err
   return true;
 }
 
-bool ParseReflectionKind(std::string_view text, ReflectionKind& out) {
-  if (text == "free")
-    out = ReflectionKind::kFree;
-  else if (text == "thought-record")
-    out = ReflectionKind::kThoughtRecord;
-  else if (text == "mentalisation")
-    out = ReflectionKind::kMentalisation;
-  else if (text == "communication")
-    out = ReflectionKind::kCommunication;
-  else
-    return false;
-  return true;
-}
-
-std::vector<std::string_view> ReflectionFieldKeys(ReflectionKind kind) {
-  switch (kind) {
-    case ReflectionKind::kThoughtRecord:
-      return {"situation",        "automatic_thought", "emotions_before", "evidence_for",
-              "evidence_against", "balanced_thought",  "emotions_after"};
-    case ReflectionKind::kMentalisation:
-      return {"my_feelings",   "my_needs",       "other_felt",
-              "other_thought", "other_intended", "other_readings"};
-    case ReflectionKind::kCommunication:
-      return {"need", "boundary", "what_i_said", "what_happened"};
-    case ReflectionKind::kFree:
-      break;
+std::vector<std::string> ReflectionFieldKeys(std::string_view kind) {
+  std::vector<std::string> keys;
+  if (const ReflectionKindSchema* schema = client::FindReflectionKind(kind)) {
+    for (const auto& field : schema->fields) keys.push_back(field.key);
   }
-  return {};
+  return keys;
 }
 
 bool BuildReflection(const ParsedArgs& args, client::Reflection& out, std::string& error) {
@@ -180,27 +133,15 @@ bool BuildReflection(const ParsedArgs& args, client::Reflection& out, std::strin
   }
   r.body = *body;
   r.prompt = args.Get("prompt").value_or("");
-  const std::string kind = args.Get("kind").value_or("free");
-  if (!ParseReflectionKind(kind, r.kind)) {
-    error = "--kind must be free, thought-record, mentalisation or communication";
+  r.kind = args.Get("kind").value_or("free");
+  const ReflectionKindSchema* schema = client::FindReflectionKind(r.kind);
+  if (r.kind != "free" && schema == nullptr) {
+    error = "--kind must be " + KindChoices();
     return false;
   }
-  switch (r.kind) {
-    case ReflectionKind::kThoughtRecord:
-      r.thought_record.emplace();
-      break;
-    case ReflectionKind::kMentalisation:
-      r.mentalisation.emplace();
-      break;
-    case ReflectionKind::kCommunication:
-      r.communication.emplace();
-      break;
-    case ReflectionKind::kFree:
-      break;
-  }
   const std::vector<std::string>& fields = args.GetAll("field");
-  if (r.kind == ReflectionKind::kFree && !fields.empty()) {
-    error = "--field needs --kind thought-record, mentalisation or communication";
+  if (schema == nullptr && !fields.empty()) {
+    error = "--field needs --kind with a structured kind (" + KindChoices().substr(6) + ")";
     return false;
   }
   std::set<std::string> seen;
@@ -212,24 +153,29 @@ bool BuildReflection(const ParsedArgs& args, client::Reflection& out, std::strin
     }
     std::string key(raw_key);
     for (char& ch : key) ch = ch == '-' ? '_' : ch;  // automatic-thought == automatic_thought
-    const FieldTarget target = FindField(r, key);
-    if (target.text == nullptr && target.emotions == nullptr) {
-      error = "--field " + key + " is not a field of a " + kind +
+    const client::ReflectionFieldSchema* field = nullptr;
+    for (const auto& candidate : schema->fields) {
+      if (candidate.key == key) field = &candidate;
+    }
+    if (field == nullptr) {
+      error = "--field " + key + " is not a field of a " + r.kind +
               " reflection (fields: " + JoinKeys(ReflectionFieldKeys(r.kind)) + ")";
       return false;
     }
-    if (target.emotions != nullptr) {
-      if (!ParseEmotionList(value, *target.emotions, error)) {
+    if (field->type == ReflectionFieldType::kEmotions) {
+      std::vector<client::Emotion> emotions = r.Emotions(key);
+      if (!ParseEmotionList(value, emotions, error)) {
         error = "--field " + key + ": " + error + " (e.g. " + key + "=anxious:70,sad:40)";
         return false;
       }
+      r.SetEmotions(key, std::move(emotions));
       continue;
     }
     if (!seen.insert(key).second) {
       error = "--field " + key + " is given more than once";
       return false;
     }
-    *target.text = std::string(value);
+    r.SetText(key, std::string(value));
   }
   r.exercise_id = args.Get("exercise").value_or("");
   out = std::move(r);
@@ -247,12 +193,8 @@ bool BuildExercise(const ParsedArgs& args, client::Exercise& out, std::string& e
   e.title = *title;
   e.instructions = *instructions;
   e.kind = args.Get("kind").value_or("free");
-  static constexpr std::string_view kKinds[] = {"check-in", "free", "thought-record",
-                                                "mentalisation", "communication"};
-  bool known = false;
-  for (std::string_view k : kKinds) known |= e.kind == k;
-  if (!known) {
-    error = "--kind must be check-in, free, thought-record, mentalisation or communication";
+  if (e.kind != "check-in" && e.kind != "free" && client::FindReflectionKind(e.kind) == nullptr) {
+    error = "--kind must be check-in, " + KindChoices();
     return false;
   }
   if (auto every = args.Get("every")) {

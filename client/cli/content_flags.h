@@ -32,10 +32,9 @@ bool BuildReflection(const ParsedArgs& args, client::Reflection& out, std::strin
 // assign: --title T --instructions T [--kind KIND] [--every day|week] [--due D]
 bool BuildExercise(const ParsedArgs& args, client::Exercise& out, std::string& error);
 
-// "free", "thought-record", "mentalisation", "communication".
-bool ParseReflectionKind(std::string_view text, client::ReflectionKind& out);
-// The --field keys a structured kind accepts (empty for kFree).
-std::vector<std::string_view> ReflectionFieldKeys(client::ReflectionKind kind);
+// The --field keys a structured kind accepts (empty for "free" and unknown
+// kinds), from the library's schema (client::ReflectionKinds()).
+std::vector<std::string> ReflectionFieldKeys(std::string_view kind);
 
 }  // namespace securebase::cli
 

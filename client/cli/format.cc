@@ -5,6 +5,8 @@
 #include <utility>
 #include <variant>
 
+#include "securebase/client/risk.h"
+
 namespace securebase::cli {
 namespace {
 
@@ -69,20 +71,6 @@ std::string Emotions(const std::vector<client::Emotion>& emotions) {
   return out;
 }
 
-const char* KindName(client::ReflectionKind kind) {
-  switch (kind) {
-    case client::ReflectionKind::kFree:
-      return "free";
-    case client::ReflectionKind::kThoughtRecord:
-      return "thought-record";
-    case client::ReflectionKind::kMentalisation:
-      return "mentalisation";
-    case client::ReflectionKind::kCommunication:
-      return "communication";
-  }
-  return "unknown";
-}
-
 // A content's headline ("check-in", "reflection (thought-record)", ...) and
 // its fields as (label, value) pairs; empty values are left out. Values are
 // raw: the caller makes them printable.
@@ -123,40 +111,19 @@ struct Renderer {
       r.Add(phq9 ? "PHQ-9" : "GAD-7",
             std::to_string(total) + "/" + std::to_string(max) + " (items " + items + ")");
     }
-    if (HasSelfHarmSignal(c)) {
-      r.Add("attention", "PHQ-9 item 9 (thoughts of self-harm) is above 0");
-    }
     if (!c.exercise_id.empty()) r.Add("answers exercise", c.exercise_id);
   }
   void operator()(const client::Reflection& x) const {
-    r.headline = std::string("reflection (") + KindName(x.kind) + ")";
+    r.headline = "reflection (" + x.kind + ")";
     r.Add("prompt", x.prompt);
     r.Add("", x.body);
-    if (x.thought_record) {
-      const client::ThoughtRecord& t = *x.thought_record;
-      r.Add("situation", t.situation);
-      r.Add("automatic thought", t.automatic_thought);
-      r.Add("emotions before", Emotions(t.emotions_before));
-      r.Add("evidence for", t.evidence_for);
-      r.Add("evidence against", t.evidence_against);
-      r.Add("balanced thought", t.balanced_thought);
-      r.Add("emotions after", Emotions(t.emotions_after));
-    }
-    if (x.mentalisation) {
-      const client::Mentalisation& m = *x.mentalisation;
-      r.Add("my feelings", m.my_feelings);
-      r.Add("my needs", m.my_needs);
-      r.Add("the other may have felt", m.other_felt);
-      r.Add("the other may have thought", m.other_thought);
-      r.Add("the other may have intended", m.other_intended);
-      r.Add("other readings", m.other_readings);
-    }
-    if (x.communication) {
-      const client::CommunicationPractice& c = *x.communication;
-      r.Add("need", c.need);
-      r.Add("boundary", c.boundary);
-      r.Add("what I said", c.what_i_said);
-      r.Add("what happened", c.what_happened);
+    // In the kind's order, with its labels (the library's schema).
+    if (const client::ReflectionKindSchema* kind = client::FindReflectionKind(x.kind)) {
+      for (const client::ReflectionFieldSchema& field : kind->fields) {
+        r.Add(field.label, field.type == client::ReflectionFieldType::kText
+                               ? x.Text(field.key)
+                               : Emotions(x.Emotions(field.key)));
+      }
     }
     if (!x.exercise_id.empty()) r.Add("answers exercise", x.exercise_id);
   }
@@ -195,6 +162,12 @@ struct Renderer {
 Rendered Render(const HistoryItem& item) {
   Rendered r;
   std::visit(Renderer{r}, item.content);
+  // The library's risk signals (risk.h), so a reader cannot miss them.
+  for (const client::RiskSignal& signal : client::DetectRiskSignals(item.content)) {
+    r.Add("attention", signal.kind == client::RiskSignalKind::kSelfHarmItem
+                           ? signal.where + " (thoughts of self-harm) is above 0"
+                           : signal.where + " may speak of self-harm or suicide");
+  }
   return r;
 }
 
@@ -223,15 +196,6 @@ const char* StateName(client::DeliveryState state) {
 }
 
 }  // namespace
-
-const char kDefaultEmergencyGuidance[] =
-    "SecureBase is not for emergencies. If you are in crisis or in danger, call your local "
-    "emergency number or go to the nearest emergency department.";
-
-const char kCrisisResources[] =
-    "If you are having thoughts of harming yourself, you do not have to wait for a reply: "
-    "call your local emergency number or a crisis line now, or go to the nearest emergency "
-    "department.";
 
 std::string Printable(std::string_view text, Lines lines) {
   std::string out;
@@ -334,7 +298,7 @@ std::string AvailabilityNotice(const client::Contact& therapist) {
   const std::string name = therapist.display_name.empty() ? std::string("Your therapist")
                                                           : Printable(therapist.display_name);
   std::string out;
-  std::string guidance = kDefaultEmergencyGuidance;
+  std::string guidance(client::CrisisResources().emergency_guidance);
   if (therapist.availability) {
     if (!therapist.availability->text.empty()) {
       out += name + "'s availability: " + Printable(therapist.availability->text) + "\n";
@@ -357,16 +321,6 @@ std::string IdentityChangeWarning(const client::Contact& contact) {
                     "then run `securebase trust`.";
   if (contact.sends_held) out += " Messages to them are held until then.";
   return out;
-}
-
-bool HasSelfHarmSignal(const client::CheckIn& check_in) {
-  for (const client::QuestionnaireAnswers& q : check_in.questionnaires) {
-    if (q.questionnaire == client::Questionnaire::kPhq9 && q.item_scores.size() == 9 &&
-        q.item_scores[8] > 0) {
-      return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace securebase::cli

@@ -48,17 +48,11 @@ std::string ItemTranscript(const client::HistoryItem& item, const Names& names);
 // "Dr. Rivera  therapist  <user id>  verified" (one line).
 std::string ContactLine(const client::Contact& contact);
 
-// What the app says when a therapist has given no emergency guidance.
-extern const char kDefaultEmergencyGuidance[];
-// The therapist's availability notice and the "not for emergencies" guidance,
-// as lines for stderr.
+// The therapist's availability notice and the "not for emergencies" guidance
+// (the library's default when the therapist gave none), as lines for stderr.
 std::string AvailabilityNotice(const client::Contact& therapist);
 // The safety-number-changed warning for a contact, or "" if unchanged.
 std::string IdentityChangeWarning(const client::Contact& contact);
-// True if `check_in` answers PHQ-9 item 9 (thoughts of self-harm) above 0.
-bool HasSelfHarmSignal(const client::CheckIn& check_in);
-// Crisis resources shown on the device when a risk signal is present.
-extern const char kCrisisResources[];
 
 }  // namespace securebase::cli
 

@@ -1,10 +1,13 @@
 // The C binding (securebase.h) over the C++ Client. Only conversions live
 // here: C strings in, malloc'd copies out, Status to sb_error plus a
 // thread-local message.
+#include <malloc.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,9 +16,12 @@
 
 #include "json_writer.h"
 #include "securebase/client/client.h"
+#include "securebase/client/risk.h"
 #include "securebase/client/securebase.h"
+#include "securebase/crypto/secret.h"
 
 namespace client = securebase::client;
+namespace crypto = securebase::crypto;
 
 struct sb_client {
   std::unique_ptr<client::Client> impl;
@@ -43,6 +49,8 @@ static_assert(SB_ERR_VAULT_BUSY == static_cast<int>(ErrorCode::kVaultBusy));
 static_assert(SB_ERR_IDENTITY_CHANGED == static_cast<int>(ErrorCode::kIdentityChanged));
 static_assert(SB_ERR_INVALID_INVITE == static_cast<int>(ErrorCode::kInvalidInvite));
 static_assert(SB_ERR_INTERNAL == static_cast<int>(ErrorCode::kInternal));
+static_assert(SB_ERR_INVALID_SERVER_RESPONSE ==
+              static_cast<int>(ErrorCode::kInvalidServerResponse));
 static_assert(SB_ROLE_CLIENT == static_cast<int>(client::Role::kClient));
 static_assert(SB_ROLE_THERAPIST == static_cast<int>(client::Role::kTherapist));
 
@@ -71,7 +79,7 @@ sb_error Fail(sb_error code, std::string message) {
 
 sb_error Fail(const client::Status& status) {
   const int code = static_cast<int>(status.code());
-  if (status.ok() || code < SB_OK || code > SB_ERR_INTERNAL) {
+  if (status.ok() || code < SB_OK || code > SB_ERR_INVALID_SERVER_RESPONSE) {
     return Fail(SB_ERR_INTERNAL, "Unexpected error code from the client library.");
   }
   return Fail(static_cast<sb_error>(code), status.message());
@@ -123,7 +131,24 @@ sb_error ToOptions(const sb_options* in, client::ClientOptions& out) {
     default:
       return Fail(SB_ERR_INVALID_ARGUMENT, "options.passphrase_cost is not a known value.");
   }
+  // Fields appended later: read only when the caller's struct has them.
+  if (in->struct_size >= offsetof(sb_options, vault_access) + sizeof(in->vault_access)) {
+    switch (RawEnum(in->vault_access)) {
+      case SB_VAULT_ACCESS_PER_CALL:
+        out.vault_access = client::VaultAccess::kPerCall;
+        break;
+      case SB_VAULT_ACCESS_EXCLUSIVE:
+        out.vault_access = client::VaultAccess::kExclusive;
+        break;
+      default:
+        return Fail(SB_ERR_INVALID_ARGUMENT, "options.vault_access is not a known value.");
+    }
+  }
   return SB_OK;
+}
+
+const char* RiskKindName(client::RiskSignalKind kind) {
+  return kind == client::RiskSignalKind::kSelfHarmItem ? "self_harm_item" : "self_harm_words";
 }
 
 // Shared checks of every per-handle call: a handle, and out-params cleared.
@@ -163,22 +188,29 @@ const char* sb_error_name(sb_error code) {
                                            "vault_busy",
                                            "identity_changed",
                                            "invalid_invite",
-                                           "internal"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == SB_ERR_INTERNAL + 1);
+                                           "internal",
+                                           "invalid_server_response"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == SB_ERR_INVALID_SERVER_RESPONSE + 1);
   const int64_t value = RawEnum(code);
-  if (value < SB_OK || value > SB_ERR_INTERNAL) return "unknown";
+  if (value < SB_OK || value > SB_ERR_INVALID_SERVER_RESPONSE) return "unknown";
   return kNames[value];
 }
 
 const char* sb_last_error_message(void) { return g_last_error.c_str(); }
 
-void sb_free(void* ptr) { std::free(ptr); }
+void sb_free(void* ptr) {
+  if (ptr == nullptr) return;
+  // What the library returns may be what a person wrote: wiped on all paths.
+  crypto::SecureWipe(ptr, malloc_usable_size(ptr));
+  std::free(ptr);
+}
 
 void sb_options_init(sb_options* options) {
   if (options == nullptr) return;
   *options = sb_options{};
   options->struct_size = sizeof(sb_options);
   options->passphrase_cost = SB_PASSPHRASE_COST_MODERATE;
+  options->vault_access = SB_VAULT_ACCESS_PER_CALL;
 }
 
 sb_error sb_client_create(const sb_options* options, const char* passphrase, sb_role role,
@@ -240,6 +272,13 @@ sb_error sb_client_role(sb_client* client, sb_role* out_role) {
   return Succeed();
 }
 
+sb_error sb_client_display_name(sb_client* client, char** out_name) {
+  SB_REQUIRE(out_name);
+  *out_name = nullptr;
+  SB_REQUIRE(client);
+  return CopyOut(client->impl->display_name(), out_name);
+}
+
 sb_error sb_create_invite(sb_client* client, uint32_t expires_hours, char** out_code) {
   SB_REQUIRE(out_code);
   *out_code = nullptr;
@@ -277,10 +316,93 @@ sb_error sb_contacts_json(sb_client* client, char** out_json) {
   return CopyOut(w.str(), out_json);
 }
 
+sb_error sb_find_contact_json(sb_client* client, const char* peer, char** out_json) {
+  SB_REQUIRE(out_json);
+  *out_json = nullptr;
+  SB_REQUIRE(client);
+  SB_REQUIRE(peer);
+  auto result = client->impl->FindContact(peer);
+  if (!result.ok()) return Fail(result.status());
+  return CopyOut(client::ContactToJson(*result), out_json);
+}
+
 sb_error sb_end_link(sb_client* client, const char* peer) {
   SB_REQUIRE(client);
   SB_REQUIRE(peer);
   return FinishStatus(client->impl->EndLink(peer));
+}
+
+sb_error sb_send(sb_client* client, const char* peer, const char* content_json,
+                 char** out_message_id) {
+  if (out_message_id != nullptr) *out_message_id = nullptr;
+  SB_REQUIRE(client);
+  SB_REQUIRE(peer);
+  SB_REQUIRE(content_json);
+  auto content = client::ContentFromJson(content_json);
+  if (!content.ok()) return Fail(content.status());
+  return FinishSend(client->impl->Send(peer, *content), out_message_id);
+}
+
+sb_error sb_validate_content_json(const char* content_json) {
+  SB_REQUIRE(content_json);
+  auto content = client::ContentFromJson(content_json);
+  return content.ok() ? Succeed() : Fail(content.status());
+}
+
+sb_error sb_risk_signals_json(const char* content_json, char** out_json) {
+  SB_REQUIRE(out_json);
+  *out_json = nullptr;
+  SB_REQUIRE(content_json);
+  auto content = client::ContentFromJson(content_json);
+  if (!content.ok()) return Fail(content.status());
+  client::JsonWriter w;
+  w.BeginArray();
+  for (const client::RiskSignal& signal : client::DetectRiskSignals(*content)) {
+    w.BeginObject();
+    w.Member("kind", RiskKindName(signal.kind));
+    w.Member("where", signal.where);
+    w.EndObject();
+  }
+  w.EndArray();
+  return CopyOut(w.str(), out_json);
+}
+
+sb_error sb_crisis_prompt_json(char** out_json) {
+  SB_REQUIRE(out_json);
+  const client::CrisisPrompt& prompt = client::CrisisResources();
+  client::JsonWriter w;
+  w.BeginObject();
+  w.Member("title", prompt.title);
+  w.Member("message", prompt.message);
+  w.Member("attention", prompt.attention);
+  w.Member("emergency_guidance", prompt.emergency_guidance);
+  w.EndObject();
+  return CopyOut(w.str(), out_json);
+}
+
+sb_error sb_reflection_kinds_json(char** out_json) {
+  SB_REQUIRE(out_json);
+  client::JsonWriter w;
+  w.BeginArray();
+  for (const client::ReflectionKindSchema& kind : client::ReflectionKinds()) {
+    w.BeginObject();
+    w.Member("name", kind.name);
+    w.Member("title", kind.title);
+    w.Member("json_key", kind.json_key);
+    w.Key("fields");
+    w.BeginArray();
+    for (const client::ReflectionFieldSchema& field : kind.fields) {
+      w.BeginObject();
+      w.Member("key", field.key);
+      w.Member("label", field.label);
+      w.Member("type", field.type == client::ReflectionFieldType::kText ? "text" : "emotions");
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  return CopyOut(w.str(), out_json);
 }
 
 sb_error sb_send_text(sb_client* client, const char* peer, const char* text,
@@ -315,7 +437,7 @@ sb_error sb_send_reflection(sb_client* client, const char* peer, const char* pro
   SB_REQUIRE(peer);
   SB_REQUIRE(body);
   client::Reflection reflection;
-  reflection.kind = client::ReflectionKind::kFree;
+  reflection.kind = "free";
   reflection.prompt = OrEmpty(prompt);
   reflection.body = body;
   return FinishSend(client->impl->SendReflection(peer, reflection), out_message_id);
@@ -370,14 +492,23 @@ sb_error sb_sync(sb_client* client, char** out_json) {
 }
 
 sb_error sb_watch(sb_client* client, sb_item_callback on_item, void* user_data) {
+  return sb_watch_with_warnings(client, on_item, nullptr, user_data);
+}
+
+sb_error sb_watch_with_warnings(sb_client* client, sb_item_callback on_item,
+                                sb_warning_callback on_warning, void* user_data) {
   SB_REQUIRE(client);
   SB_REQUIRE(on_item);
+  std::function<void(const std::string&)> warnings;
+  if (on_warning != nullptr) {
+    warnings = [&](const std::string& warning) { on_warning(user_data, warning.c_str()); };
+  }
   const client::Status status = client->impl->Watch(
       [&](const client::HistoryItem& item) {
         const std::string json = client::HistoryItemToJson(item);
         on_item(user_data, json.c_str());
       },
-      client->stop);
+      client->stop, warnings);
   // The stop request is consumed: a later sb_watch runs until stopped again.
   client->stop.store(false);
   return FinishStatus(status);

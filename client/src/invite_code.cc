@@ -1,15 +1,18 @@
 #include "invite_code.h"
 
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/secret_box.h"
-#include "util.h"
 
 namespace securebase::client {
+
+using crypto::AsBytes;
 namespace {
 
 constexpr std::string_view kPrefix = "sb1-";
 constexpr uint8_t kVersion = 1;
 constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";  // RFC 4648 base32.
-constexpr size_t kPayloadSize = 1 + kInviteSecretSize + crypto::kSecretBoxKeySize + kInviteKeyPinSize;
+constexpr size_t kPayloadSize =
+    1 + kInviteSecretSize + crypto::kSecretBoxKeySize + kInviteKeyPinSize;
 
 std::string Base32(crypto::ByteSpan bytes) {
   std::string out;
@@ -33,10 +36,14 @@ std::optional<crypto::SecretBytes> FromBase32(std::string_view text) {
   int bits = 0;
   for (char c : text) {
     int value = -1;
-    if (c >= 'a' && c <= 'z') value = c - 'a';
-    else if (c >= 'A' && c <= 'Z') value = c - 'A';
-    else if (c >= '2' && c <= '7') value = c - '2' + 26;
-    else return std::nullopt;
+    if (c >= 'a' && c <= 'z')
+      value = c - 'a';
+    else if (c >= 'A' && c <= 'Z')
+      value = c - 'A';
+    else if (c >= '2' && c <= '7')
+      value = c - '2' + 26;
+    else
+      return std::nullopt;
     buffer = (buffer << 5) | static_cast<uint32_t>(value);
     bits += 5;
     if (bits >= 8) {

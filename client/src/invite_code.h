@@ -25,9 +25,9 @@ inline constexpr size_t kInviteSecretSize = 16;
 inline constexpr size_t kInviteKeyPinSize = 16;
 
 struct InviteCode {
-  std::string invite_secret;          // 16 bytes.
-  crypto::SecretBytes profile_key;    // 32 bytes.
-  std::string key_pin;                // 16 bytes.
+  std::string invite_secret;        // 16 bytes.
+  crypto::SecretBytes profile_key;  // 32 bytes.
+  std::string key_pin;              // 16 bytes.
 };
 
 std::string FormatInviteCode(const InviteCode& code);

@@ -6,49 +6,15 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "content/availability.h"
+#include "content/content_type.h"
 #include "json_writer.h"
+#include "securebase/client/utf8.h"
 
 namespace securebase::client {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-// Length of the well-formed UTF-8 sequence starting at s[i] (Unicode 15,
-// table 3-7), or 0 if it is ill-formed; then `bad` is the length of the
-// maximal ill-formed prefix to replace with one U+FFFD (at least 1).
-size_t WellFormedLength(std::string_view s, size_t i, size_t& bad) {
-  const auto byte = [&](size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100;
-  };
-  const unsigned b0 = byte(0);
-  bad = 1;
-  if (b0 < 0x80) return 1;
-  unsigned lo = 0x80, hi = 0xBF;
-  size_t need;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;  // No UTF-16 surrogates.
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;  // Nothing above U+10FFFF.
-  } else {
-    return 0;  // 0x80-0xC1 and 0xF5-0xFF never start a sequence.
-  }
-  for (size_t k = 1; k <= need; ++k) {
-    const unsigned b = byte(k);
-    const unsigned min = k == 1 ? lo : 0x80;
-    const unsigned max = k == 1 ? hi : 0xBF;
-    if (b < min || b > max) {
-      bad = k;
-      return 0;
-    }
-  }
-  return need + 1;
-}
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -90,23 +56,6 @@ void WriteEnumOrNumber(JsonWriter& writer, const char* name, T value) {
   }
 }
 
-void WriteEmotions(JsonWriter& w, std::string_view key, const std::vector<Emotion>& emotions) {
-  w.Key(key);
-  w.BeginArray();
-  for (const Emotion& e : emotions) {
-    w.BeginObject();
-    w.Member("name", e.name);
-    w.Member("intensity", e.intensity);
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
-void WriteAvailabilityMembers(JsonWriter& w, const Availability& a) {
-  w.Member("text", a.text);
-  w.Member("emergency_guidance", a.emergency_guidance);
-}
-
 const char* SafeRoleName(Role role) {
   const char* name = RoleName(role);
   return name != nullptr ? name : "unknown";
@@ -116,109 +65,6 @@ void WriteIso(JsonWriter& w, std::string_view key, int64_t unix_ms) {
   w.Key(key);
   w.String(IsoUtcFromUnixMs(unix_ms));
 }
-
-struct ContentWriter {
-  JsonWriter& w;
-
-  void operator()(const TextMessage& t) const {
-    w.Member("body", t.body);
-    w.Member("reply_to", t.reply_to);
-  }
-  void operator()(const CheckIn& c) const {
-    w.Member("mood", c.mood);
-    WriteEmotions(w, "emotions", c.emotions);
-    if (c.energy) w.Member("energy", *c.energy);
-    if (c.sleep_hours) {
-      w.Key("sleep_hours");
-      w.Double(*c.sleep_hours);
-    }
-    w.Member("helped", c.helped);
-    w.Member("note", c.note);
-    w.Key("questionnaires");
-    w.BeginArray();
-    for (const QuestionnaireAnswers& q : c.questionnaires) {
-      w.BeginObject();
-      w.Key("questionnaire");
-      WriteEnumOrNumber(w, QuestionnaireName(q.questionnaire), q.questionnaire);
-      w.Key("item_scores");
-      w.BeginArray();
-      for (uint32_t score : q.item_scores) w.Uint(score);
-      w.EndArray();
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Member("exercise_id", c.exercise_id);
-  }
-  void operator()(const Reflection& r) const {
-    w.Key("kind");
-    WriteEnumOrNumber(w, ReflectionKindName(r.kind), r.kind);
-    w.Member("prompt", r.prompt);
-    w.Member("body", r.body);
-    if (r.thought_record) {
-      const ThoughtRecord& t = *r.thought_record;
-      w.Key("thought_record");
-      w.BeginObject();
-      w.Member("situation", t.situation);
-      w.Member("automatic_thought", t.automatic_thought);
-      WriteEmotions(w, "emotions_before", t.emotions_before);
-      w.Member("evidence_for", t.evidence_for);
-      w.Member("evidence_against", t.evidence_against);
-      w.Member("balanced_thought", t.balanced_thought);
-      WriteEmotions(w, "emotions_after", t.emotions_after);
-      w.EndObject();
-    }
-    if (r.mentalisation) {
-      const Mentalisation& m = *r.mentalisation;
-      w.Key("mentalisation");
-      w.BeginObject();
-      w.Member("my_feelings", m.my_feelings);
-      w.Member("my_needs", m.my_needs);
-      w.Member("other_felt", m.other_felt);
-      w.Member("other_thought", m.other_thought);
-      w.Member("other_intended", m.other_intended);
-      w.Member("other_readings", m.other_readings);
-      w.EndObject();
-    }
-    if (r.communication) {
-      const CommunicationPractice& c = *r.communication;
-      w.Key("communication");
-      w.BeginObject();
-      w.Member("need", c.need);
-      w.Member("boundary", c.boundary);
-      w.Member("what_i_said", c.what_i_said);
-      w.Member("what_happened", c.what_happened);
-      w.EndObject();
-    }
-    w.Member("exercise_id", r.exercise_id);
-  }
-  void operator()(const Exercise& e) const {
-    w.Member("title", e.title);
-    w.Member("instructions", e.instructions);
-    w.Member("kind", e.kind);
-    w.Key("recurrence");
-    WriteEnumOrNumber(w, RecurrenceName(e.recurrence), e.recurrence);
-    w.Member("due_date", e.due_date);
-  }
-  void operator()(const Availability& a) const { WriteAvailabilityMembers(w, a); }
-  void operator()(const Receipt& r) const {
-    w.Key("type");
-    WriteEnumOrNumber(w, ReceiptTypeName(r.type), r.type);
-    w.Key("message_ids");
-    w.BeginArray();
-    for (const std::string& id : r.message_ids) w.String(id);
-    w.EndArray();
-  }
-  void operator()(const Profile& p) const {
-    w.Member("display_name", p.display_name);
-    if (p.availability) {
-      w.Key("availability");
-      w.BeginObject();
-      WriteAvailabilityMembers(w, *p.availability);
-      w.EndObject();
-    }
-  }
-  void operator()(const InvalidContent& i) const { w.Member("reason", i.reason); }
-};
 
 }  // namespace
 
@@ -369,11 +215,11 @@ void AppendJsonString(std::string& out, std::string_view value) {
       ++i;
       continue;
     }
-    size_t bad = 0;
-    const size_t len = WellFormedLength(value, i, bad);
+    const Utf8Sequence sequence = DecodeUtf8(value, i);
+    const size_t len = sequence.length;
     if (len == 0) {
       out.append("\xEF\xBF\xBD");  // U+FFFD for the maximal ill-formed prefix.
-      i += bad;
+      i += sequence.invalid;
       continue;
     }
     // U+2028 LINE SEPARATOR / U+2029 PARAGRAPH SEPARATOR: E2 80 A8 / E2 80 A9.
@@ -446,57 +292,7 @@ const char* DeliveryStateName(DeliveryState state) {
   return nullptr;
 }
 
-const char* ReflectionKindName(ReflectionKind kind) {
-  switch (kind) {
-    case ReflectionKind::kFree:
-      return "free";
-    case ReflectionKind::kThoughtRecord:
-      return "thought-record";
-    case ReflectionKind::kMentalisation:
-      return "mentalisation";
-    case ReflectionKind::kCommunication:
-      return "communication";
-  }
-  return nullptr;
-}
-
-const char* RecurrenceName(Recurrence recurrence) {
-  switch (recurrence) {
-    case Recurrence::kNone:
-      return "none";
-    case Recurrence::kDaily:
-      return "daily";
-    case Recurrence::kWeekly:
-      return "weekly";
-  }
-  return nullptr;
-}
-
-const char* QuestionnaireName(Questionnaire questionnaire) {
-  switch (questionnaire) {
-    case Questionnaire::kPhq9:
-      return "phq9";
-    case Questionnaire::kGad7:
-      return "gad7";
-  }
-  return nullptr;
-}
-
-const char* ReceiptTypeName(ReceiptType type) {
-  switch (type) {
-    case ReceiptType::kDelivered:
-      return "delivered";
-    case ReceiptType::kRead:
-      return "read";
-  }
-  return nullptr;
-}
-
 // --- Renderings --------------------------------------------------------------
-
-void WriteContentMembers(JsonWriter& writer, const ContentBody& body) {
-  std::visit(ContentWriter{writer}, body);
-}
 
 void WriteContactMembers(JsonWriter& w, const Contact& contact) {
   w.Member("user_id", contact.user_id);

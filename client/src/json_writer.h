@@ -103,19 +103,13 @@ void AppendJsonString(std::string& out, std::string_view value);
 std::string IsoUtcFromUnixMs(int64_t unix_ms);
 
 // Stable names used in the JSON (and by the CLI).
-const char* DirectionName(Direction direction);       // "incoming"/"outgoing"
-const char* DeliveryStateName(DeliveryState state);   // "queued"/"sent"/"delivered"/"read"/"failed"
-const char* ReflectionKindName(ReflectionKind kind);  // "free"/"thought-record"/...
-const char* RecurrenceName(Recurrence recurrence);    // "none"/"daily"/"weekly"
-const char* QuestionnaireName(Questionnaire questionnaire);  // "phq9"/"gad7"
-const char* ReceiptTypeName(ReceiptType type);               // "delivered"/"read"
+const char* DirectionName(Direction direction);      // "incoming"/"outgoing"
+const char* DeliveryStateName(DeliveryState state);  // "queued"/"sent"/"delivered"/"read"/"failed"
 
 // The members of a contact / a history item, written into an object the
 // caller has begun (so the export can add "history" to a contact).
 void WriteContactMembers(JsonWriter& writer, const Contact& contact);
 void WriteHistoryItemMembers(JsonWriter& writer, const HistoryItem& item);
-// The "content" object's members for any content type.
-void WriteContentMembers(JsonWriter& writer, const ContentBody& body);
 
 // The export document of docs/CLIENT.md ("securebase-export", version 1),
 // indented. `contacts` in the order they should appear, each with its whole

@@ -1,6 +1,9 @@
 #include "vault.h"
 
 #include <fcntl.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,29 +14,25 @@
 #include <fstream>
 #include <thread>
 
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
-#include <rocksdb/write_batch.h>
-
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/random.h"
 
 namespace securebase::client {
 namespace {
 
 namespace fs = std::filesystem;
+using crypto::AsBytes;
 
 crypto::PassphraseHashParams ParamsFor(PassphraseCost cost) {
   switch (cost) {
-    case PassphraseCost::kModerate: return crypto::PassphraseHashParams{};
-    case PassphraseCost::kInteractive: return crypto::PassphraseHashParams::Interactive();
+    case PassphraseCost::kModerate:
+      return crypto::PassphraseHashParams{};
+    case PassphraseCost::kInteractive:
+      return crypto::PassphraseHashParams::Interactive();
     case PassphraseCost::kMinimumForTests:
       return crypto::PassphraseHashParams::MinimumForTesting();
   }
   return crypto::PassphraseHashParams{};
-}
-
-crypto::ByteSpan AsBytes(std::string_view s) {
-  return crypto::ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
 std::string KeyFile(const std::string& home) { return home + "/vault.key"; }
@@ -75,14 +74,16 @@ class FileLock {
                                                    std::chrono::milliseconds timeout) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-      return Status(ErrorCode::kInternal, "cannot open the vault lock: " + std::string(strerror(errno)));
+      return Status(ErrorCode::kInternal,
+                    "cannot open the vault lock: " + std::string(strerror(errno)));
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(2);
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK && errno != EINTR) {
         ::close(fd);
-        return Status(ErrorCode::kInternal, "cannot lock the vault: " + std::string(strerror(errno)));
+        return Status(ErrorCode::kInternal,
+                      "cannot lock the vault: " + std::string(strerror(errno)));
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         ::close(fd);
@@ -159,8 +160,9 @@ struct Vault::Held {
   ~Held() { CloseDb(std::move(db), wrote); }
 };
 
-Vault::Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout)
-    : home_(std::move(home)), key_(std::move(key)), lock_timeout_(lock_timeout) {}
+Vault::Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
+             crypto::RandomSource& rng)
+    : home_(std::move(home)), key_(std::move(key)), lock_timeout_(lock_timeout), rng_(rng) {}
 
 Vault::~Vault() = default;
 
@@ -181,7 +183,8 @@ Result<VaultHold> Vault::Hold() {
 
 Result<std::unique_ptr<Vault>> Vault::Create(const std::string& home, std::string_view passphrase,
                                              PassphraseCost cost,
-                                             std::chrono::milliseconds lock_timeout) {
+                                             std::chrono::milliseconds lock_timeout,
+                                             crypto::RandomSource& rng) {
   if (passphrase.empty()) return Status(ErrorCode::kInvalidArgument, "the passphrase is empty");
   std::error_code ec;
   if (fs::exists(KeyFile(home), ec)) {
@@ -190,24 +193,23 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& home, std::strin
   fs::create_directories(home, ec);
   if (ec) return Status(ErrorCode::kInternal, "cannot create " + home + ": " + ec.message());
   ::chmod(home.c_str(), 0700);
-  crypto::VaultKey key = crypto::VaultKey::Generate(crypto::SystemRandom());
-  auto wrapped = crypto::WrapVaultKey(key, AsBytes(passphrase), ParamsFor(cost),
-                                      crypto::SystemRandom());
+  crypto::VaultKey key = crypto::VaultKey::Generate(rng);
+  auto wrapped = crypto::WrapVaultKey(key, AsBytes(passphrase), ParamsFor(cost), rng);
   if (!wrapped.ok()) return Status(ErrorCode::kInternal, wrapped.status().message());
   // The database first, the key file last: a vault without a key file is
   // "not created" and may be created again.
-  auto vault = std::unique_ptr<Vault>(new Vault(home, std::move(key), lock_timeout));
+  auto vault = std::unique_ptr<Vault>(new Vault(home, std::move(key), lock_timeout, rng));
   SB_RETURN_IF_ERROR(vault->Transact([](VaultTransaction&) { return Status::Ok(); }));
   SB_RETURN_IF_ERROR(WriteFileAtomically(KeyFile(home), *wrapped));
   return vault;
 }
 
 Result<std::unique_ptr<Vault>> Vault::Open(const std::string& home, std::string_view passphrase,
-                                           std::chrono::milliseconds lock_timeout) {
+                                           std::chrono::milliseconds lock_timeout,
+                                           crypto::RandomSource& rng) {
   std::ifstream in(KeyFile(home), std::ios::binary);
   if (!in) {
-    return Status(ErrorCode::kNotFound,
-                  "no vault in " + home + " (run `securebase init` first)");
+    return Status(ErrorCode::kNotFound, "no vault in " + home + " (run `securebase init` first)");
   }
   crypto::Bytes wrapped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto key = crypto::UnwrapVaultKey(wrapped, AsBytes(passphrase));
@@ -217,7 +219,7 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& home, std::string_
     }
     return Status(ErrorCode::kVaultCorrupted, "the vault key file in " + home + " is damaged");
   }
-  return std::unique_ptr<Vault>(new Vault(home, std::move(key).value(), lock_timeout));
+  return std::unique_ptr<Vault>(new Vault(home, std::move(key).value(), lock_timeout, rng));
 }
 
 void Vault::RemoveIncomplete(const std::string& home) {
@@ -240,7 +242,7 @@ Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body) {
 
 Status Vault::Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
                      bool* wrote) {
-  VaultTransaction txn(db, key_);
+  VaultTransaction txn(db, key_, rng_);
   SB_RETURN_IF_ERROR(body(txn));
   if (txn.pending_.empty()) return Status::Ok();
   *wrote = true;
@@ -294,7 +296,7 @@ uint64_t FromBigEndian(std::string_view s) {
 }  // namespace
 
 Result<std::optional<crypto::SecretBytes>> VaultTransaction::ReadKey(const std::string& key,
-                                                                      std::string_view name) {
+                                                                     std::string_view name) {
   crypto::Bytes sealed;
   if (auto it = pending_.find(key); it != pending_.end()) {
     if (!it->second) return std::optional<crypto::SecretBytes>();
@@ -303,19 +305,21 @@ Result<std::optional<crypto::SecretBytes>> VaultTransaction::ReadKey(const std::
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
     if (s.IsNotFound()) return std::optional<crypto::SecretBytes>();
-    if (!s.ok()) return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + s.ToString());
+    if (!s.ok())
+      return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + s.ToString());
     sealed.assign(value.begin(), value.end());
   }
-  auto opened = crypto::OpenRecord(key_, name, sealed);
+  auto opened = sealer_.Open(name, sealed);
   if (!opened.ok()) {
-    return Status(ErrorCode::kVaultCorrupted,
-                  "a vault record is damaged or was tampered with; restore the vault from a backup");
+    return Status(
+        ErrorCode::kVaultCorrupted,
+        "a vault record is damaged or was tampered with; restore the vault from a backup");
   }
   return std::optional<crypto::SecretBytes>(std::move(opened).value());
 }
 
 void VaultTransaction::Write(std::string key, std::string_view name, crypto::ByteSpan plaintext) {
-  auto sealed = crypto::SealRecord(key_, name, plaintext, crypto::SystemRandom());
+  auto sealed = sealer_.Seal(name, plaintext);
   if (!sealed.ok()) std::abort();  // Only fails above kMaxSealedRecordSize: a bug here.
   pending_[std::move(key)] = std::move(sealed).value();
 }
@@ -363,10 +367,36 @@ Result<std::vector<std::pair<uint64_t, crypto::SecretBytes>>> VaultTransaction::
   }
   std::vector<std::pair<uint64_t, crypto::SecretBytes>> out;
   for (const auto& [index, key] : keys) {
-    SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> item, ReadKey(key, ItemName(list, index)));
+    SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> item,
+                        ReadKey(key, ItemName(list, index)));
     if (item) out.emplace_back(index, std::move(*item));
   }
   return out;
+}
+
+Result<std::optional<uint64_t>> VaultTransaction::LastItemIndex(std::string_view list) {
+  const std::string prefix = ListPrefix(list);
+  std::optional<uint64_t> last;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  // Item keys are the prefix and 8 big-endian bytes: the last one sorts
+  // just below prefix + 0xff x 8 (or is it).
+  const std::string end = prefix + std::string(8, '\xff');
+  for (it->SeekForPrev(end); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    if (it->key().size() != prefix.size() + 8) continue;
+    last = FromBigEndian(std::string_view(it->key().data() + prefix.size(), 8));
+    break;
+  }
+  if (!it->status().ok()) {
+    return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + it->status().ToString());
+  }
+  for (auto pending = pending_.lower_bound(prefix);
+       pending != pending_.end() && pending->first.compare(0, prefix.size(), prefix) == 0;
+       ++pending) {
+    if (pending->first.size() != prefix.size() + 8) continue;
+    const uint64_t index = FromBigEndian(std::string_view(pending->first).substr(prefix.size()));
+    if (!last || index > *last) last = index;
+  }
+  return last;
 }
 
 }  // namespace securebase::client

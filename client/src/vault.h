@@ -30,8 +30,10 @@
 #include <utility>
 #include <vector>
 
-#include "securebase/client/client.h"
+#include "securebase/client/options.h"
 #include "securebase/client/status.h"
+#include "securebase/crypto/random.h"
+#include "securebase/crypto/record_sealer.h"
 #include "securebase/crypto/sealed_storage.h"
 #include "securebase/crypto/secret.h"
 
@@ -46,13 +48,16 @@ class VaultHold;
 
 class Vault {
  public:
-  // kAlreadyExists if `home` already holds a vault.
+  // kAlreadyExists if `home` already holds a vault. `rng` (which must
+  // outlive the vault) makes the vault key and the records' nonces.
   static Result<std::unique_ptr<Vault>> Create(const std::string& home, std::string_view passphrase,
                                                PassphraseCost cost,
-                                               std::chrono::milliseconds lock_timeout);
+                                               std::chrono::milliseconds lock_timeout,
+                                               crypto::RandomSource& rng = crypto::SystemRandom());
   // kNotFound, kWrongPassphrase, kVaultCorrupted.
   static Result<std::unique_ptr<Vault>> Open(const std::string& home, std::string_view passphrase,
-                                             std::chrono::milliseconds lock_timeout);
+                                             std::chrono::milliseconds lock_timeout,
+                                             crypto::RandomSource& rng = crypto::SystemRandom());
   // Removes a vault that Create made but that never became usable (e.g. the
   // server refused the registration). Only for that purpose.
   static void RemoveIncomplete(const std::string& home);
@@ -79,13 +84,14 @@ class Vault {
  private:
   friend class VaultHold;
   struct Held;  // The lock and the open database while held.
-  Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout);
+  Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
+        crypto::RandomSource& rng);
   // Runs `body` on `db` and writes its batch; sets *wrote if it wrote.
-  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
-                bool* wrote);
+  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body, bool* wrote);
   std::string home_;
   crypto::VaultKey key_;
   std::chrono::milliseconds lock_timeout_;
+  crypto::RandomSource& rng_;
   std::unique_ptr<Held> held_;
 };
 
@@ -117,19 +123,24 @@ class VaultTransaction {
   void DeleteItem(std::string_view list, uint64_t index);
   // All items of a list in index order (pending writes included).
   Result<std::vector<std::pair<uint64_t, crypto::SecretBytes>>> ReadList(std::string_view list);
+  // The highest index any item of the list has, stored or written (or
+  // deleted) in this transaction; nullopt for an empty list. Reads no item.
+  Result<std::optional<uint64_t>> LastItemIndex(std::string_view list);
 
  private:
   friend class Vault;
-  VaultTransaction(rocksdb::DB* db, const crypto::VaultKey& key) : db_(db), key_(key) {}
+  VaultTransaction(rocksdb::DB* db, const crypto::VaultKey& key, crypto::RandomSource& rng)
+      : db_(db), key_(key), sealer_(key, rng) {}
   std::string PointKey(std::string_view name) const;
   std::string ListPrefix(std::string_view list);
   static std::string ItemName(std::string_view list, uint64_t index);
-  Result<std::optional<crypto::SecretBytes>> ReadKey(const std::string& key,
-                                                      std::string_view name);
+  Result<std::optional<crypto::SecretBytes>> ReadKey(const std::string& key, std::string_view name);
   void Write(std::string key, std::string_view name, crypto::ByteSpan plaintext);
 
   rocksdb::DB* db_;
   const crypto::VaultKey& key_;
+  // One record subkey and nonce counter per transaction (record_sealer.h).
+  crypto::RecordSealer sealer_;
   // Sealed pending writes by physical key; nullopt = delete.
   std::map<std::string, std::optional<crypto::Bytes>> pending_;
   // List name -> ListPrefix (a keyed hash), computed once per transaction.

@@ -121,6 +121,26 @@ Signature SignDeviceBinding(const IdentityKeyPair& identity,
   return identity.Sign(SignatureContext::kDeviceBinding, device_auth_key.span());
 }
 
+SignedDeviceBinding SignDeviceBindingRecord(const IdentityKeyPair& identity,
+                                            const DeviceBinding& binding) {
+  return SignedDeviceBinding{binding, identity.Sign(SignatureContext::kDeviceBindingRecord,
+                                                    DeviceBindingSignedBytes(binding))};
+}
+
+Signature SignPreKeyForDevice(const IdentityKeyPair& identity, const DeviceAddress& device,
+                              uint32_t prekey_id, const DhPublicKey& prekey) {
+  return identity.Sign(SignatureContext::kDeviceSignedPreKey,
+                       DeviceSignedPreKeyMessage(device, prekey_id, prekey));
+}
+
+SignedPreKey SignedPreKey::GenerateForDevice(const IdentityKeyPair& identity,
+                                             const DeviceAddress& device, uint32_t id,
+                                             RandomSource& rng) {
+  DhKeyPair key = DhKeyPair::Generate(rng);
+  Signature signature = SignPreKeyForDevice(identity, device, id, key.public_key());
+  return SignedPreKey{id, std::move(key), signature};
+}
+
 SignedPreKey SignedPreKey::Generate(const IdentityKeyPair& identity, uint32_t id,
                                     RandomSource& rng) {
   DhKeyPair key = DhKeyPair::Generate(rng);

@@ -41,9 +41,23 @@ SecretArray<32> Subkey(const VaultKey& key, uint64_t id) {
   return subkey;
 }
 
+static_assert(kMinPassphraseOpsLimit == crypto_pwhash_OPSLIMIT_INTERACTIVE);
+static_assert(kMinPassphraseMemLimit == crypto_pwhash_MEMLIMIT_INTERACTIVE);
+static_assert(kMaxPassphraseOpsLimit <= crypto_pwhash_OPSLIMIT_MAX);
+static_assert(kMaxPassphraseMemLimit <= crypto_pwhash_MEMLIMIT_MAX);
+
+#ifdef SECUREBASE_TEST_PASSPHRASE_COST
+// Test builds only (see sealed_storage.h): libsodium's absolute minimum.
+constexpr uint64_t kLowestOps = crypto_pwhash_OPSLIMIT_MIN;
+constexpr uint64_t kLowestMem = crypto_pwhash_MEMLIMIT_MIN;
+#else
+constexpr uint64_t kLowestOps = kMinPassphraseOpsLimit;
+constexpr uint64_t kLowestMem = kMinPassphraseMemLimit;
+#endif
+
 bool ParamsInBounds(uint64_t ops, uint64_t mem) {
-  return ops >= crypto_pwhash_OPSLIMIT_MIN && ops <= kMaxPassphraseOpsLimit &&
-         mem >= crypto_pwhash_MEMLIMIT_MIN && mem <= kMaxPassphraseMemLimit;
+  return ops >= kLowestOps && ops <= kMaxPassphraseOpsLimit && mem >= kLowestMem &&
+         mem <= kMaxPassphraseMemLimit;
 }
 
 Bytes LabelledAd(std::string_view label, ByteSpan rest) {
@@ -53,6 +67,14 @@ Bytes LabelledAd(std::string_view label, ByteSpan rest) {
 }
 
 }  // namespace
+
+bool TestPassphraseCostCompiledIn() {
+#ifdef SECUREBASE_TEST_PASSPHRASE_COST
+  return true;
+#else
+  return false;
+#endif
+}
 
 VaultKey VaultKey::Generate(RandomSource& rng) {
   SecureBuffer key(kVaultKeySize);
@@ -65,7 +87,11 @@ Result<Bytes> WrapVaultKey(const VaultKey& key, ByteSpan passphrase,
   EnsureSodiumInitialized();
   if (passphrase.empty()) return Status::InvalidArgument("passphrase must not be empty");
   if (!ParamsInBounds(params.ops_limit, params.mem_limit)) {
-    return Status::InvalidArgument("Argon2id parameters out of bounds");
+    return Status::InvalidArgument(
+        TestPassphraseCostCompiledIn()
+            ? "Argon2id parameters out of bounds (at most 4 passes over 256 MiB)"
+            : "Argon2id parameters out of bounds (at least 2 passes over 64 MiB, at most 4 "
+              "passes over 256 MiB; the test cost exists only in test builds)");
   }
   Bytes out;
   out.reserve(kWrappedKeySize);
@@ -112,7 +138,9 @@ Result<VaultKey> UnwrapVaultKey(ByteSpan wrapped, ByteSpan passphrase) {
     return Status::InvalidMessage("wrapped vault key has an unknown version");
   }
   if (!ParamsInBounds(ops, mem)) {
-    return Status::InvalidMessage("wrapped vault key has out-of-bounds Argon2id parameters");
+    return Status::InvalidMessage(
+        "wrapped vault key asks for Argon2id parameters out of bounds (edited or written by a "
+        "test build): refused before deriving anything");
   }
   // No key is ever wrapped under an empty passphrase.
   if (passphrase.empty()) return Status::WrongPassphrase("the passphrase does not open this vault");

@@ -32,9 +32,11 @@ SecureBuffer::~SecureBuffer() {
   if (data_ != nullptr) sodium_free(data_);
 }
 
-SecureBuffer::SecureBuffer(SecureBuffer&& other) noexcept : data_(other.data_), size_(other.size_) {
+SecureBuffer::SecureBuffer(SecureBuffer&& other) noexcept
+    : data_(other.data_), size_(other.size_), read_only_(other.read_only_) {
   other.data_ = nullptr;
   other.size_ = 0;
+  other.read_only_ = false;
 }
 
 SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
@@ -42,10 +44,18 @@ SecureBuffer& SecureBuffer::operator=(SecureBuffer&& other) noexcept {
     if (data_ != nullptr) sodium_free(data_);
     data_ = other.data_;
     size_ = other.size_;
+    read_only_ = other.read_only_;
     other.data_ = nullptr;
     other.size_ = 0;
+    other.read_only_ = false;
   }
   return *this;
+}
+
+void SecureBuffer::MakeReadOnly() {
+  if (data_ == nullptr || read_only_) return;
+  if (sodium_mprotect_readonly(data_) != 0) std::abort();  // Not recoverable.
+  read_only_ = true;
 }
 
 SecureBuffer SecureBuffer::Clone() const { return CopyOf(span()); }

@@ -15,72 +15,40 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <deque>
 #include <string_view>
 #include <vector>
 
 #include "byte_io.h"
 #include "dh.h"
+#include "ratchet_state.h"
 #include "securebase/crypto/hkdf.h"
 #include "securebase/crypto/limits.h"
 #include "securebase/crypto/padding.h"
+#include "wire_format.h"
 
 namespace securebase::crypto {
 namespace {
 
-using Key32 = SecretArray<32>;
+using internal::Key32;
+using internal::kHeaderCipherSize;
+using internal::kHeaderEnd;
+using internal::kHeaderPlainSize;
+using internal::kNonceSize;
+using internal::kTagSize;
+using internal::ParsedMessage;
+using internal::RatchetCore;
+using internal::ReceivingChain;
+using internal::SkippedKey;
 
 constexpr std::string_view kRootKdfInfo = "SecureBase/v1/ratchet-root";
 constexpr uint8_t kMessageKeyConstant = 0x01;
 constexpr uint8_t kChainKeyConstant = 0x02;
-
-constexpr size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
-constexpr size_t kHeaderPlainSize = DhPublicKey::kSize + 4 + 4;  // dh || pn || n
-constexpr size_t kHeaderCipherSize = kHeaderPlainSize + kTagSize;
-constexpr size_t kHeaderEnd = 1 + kNonceSize + kHeaderCipherSize;  // type, nonce, header
-constexpr size_t kMinRatchetMessageSize = kHeaderEnd + kNonceSize + kTagSize;
-constexpr size_t kMaxRatchetMessageSize =
-    kHeaderEnd + kNonceSize + kMaxPlaintextSize + kMaxPlaintextSize / 8 + kTagSize;
-constexpr size_t kInitialPrefixSize = 1 + 32 + 32 + 4 + 1 + 4;
-// Associated data for the body: session AD, then the message's version byte,
-// header nonce and encrypted header (everything before the body nonce), then
-// the initial-message prefix when there is one.
-constexpr size_t kBodyAdSize = kAssociatedDataSize + kHeaderEnd;
-constexpr size_t kMaxBodyAdSize = kBodyAdSize + kInitialPrefixSize;
 
 struct Header {
   DhPublicKey dh;
   uint32_t pn = 0;
   uint32_t n = 0;
 };
-
-// A ratchet message split into its parts (views into the input buffer).
-struct ParsedMessage {
-  ByteSpan header_nonce;
-  ByteSpan encrypted_header;
-  ByteSpan prefix;  // Version byte, header nonce and encrypted header.
-  ByteSpan body_nonce;
-  ByteSpan encrypted_body;
-  // For a ratchet message inside an initial message: the cleartext initial
-  // prefix, bound into the body's associated data so it cannot be altered or
-  // stripped.
-  ByteSpan initial_prefix;
-};
-
-Result<ParsedMessage> ParseRatchetMessage(ByteSpan message) {
-  if (message.size() < kMinRatchetMessageSize || message.size() > kMaxRatchetMessageSize ||
-      message[0] != kRatchetMessageType) {
-    return Status::InvalidMessage("malformed ratchet message");
-  }
-  ParsedMessage parsed;
-  parsed.header_nonce = message.subspan(1, kNonceSize);
-  parsed.encrypted_header = message.subspan(1 + kNonceSize, kHeaderCipherSize);
-  parsed.prefix = message.first(kHeaderEnd);
-  parsed.body_nonce = message.subspan(kHeaderEnd, kNonceSize);
-  parsed.encrypted_body = message.subspan(kHeaderEnd + kNonceSize);
-  return parsed;
-}
 
 // KDF_CK: advances `chain_key` in place and writes the message key.
 void ChainStep(Key32& chain_key, Key32& message_key) {
@@ -104,116 +72,44 @@ void ChainStep(Key32& chain_key, Key32& message_key) {
   return true;
 }
 
-struct SkippedKey {
-  Key32 header_key;
-  uint32_t n = 0;
-  Key32 message_key;
-};
-
-}  // namespace
-
-// Everything that one message can change apart from the skipped-key store.
-// Decrypt works on a Clone() of it and moves it back only on success.
-struct RatchetCore {
-  Key32 dhs_private;
-  DhPublicKey dhs_public;
-  bool has_dhr = false;
-  DhPublicKey dhr;
-  Key32 rk;
-  bool has_cks = false;
-  Key32 cks;
-  bool has_ckr = false;
-  Key32 ckr;
-  bool has_hks = false;
-  Key32 hks;
-  bool has_hkr = false;
-  Key32 hkr;
-  Key32 nhks;
-  Key32 nhkr;
-  uint32_t ns = 0, nr = 0, pn = 0;
-  bool awaiting_reply = false;
-
-  RatchetCore Clone() const {
-    RatchetCore c;
-    c.dhs_private = dhs_private.Clone();
-    c.dhs_public = dhs_public;
-    c.has_dhr = has_dhr;
-    c.dhr = dhr;
-    c.rk = rk.Clone();
-    c.has_cks = has_cks;
-    c.cks = cks.Clone();
-    c.has_ckr = has_ckr;
-    c.ckr = ckr.Clone();
-    c.has_hks = has_hks;
-    c.hks = hks.Clone();
-    c.has_hkr = has_hkr;
-    c.hkr = hkr.Clone();
-    c.nhks = nhks.Clone();
-    c.nhkr = nhkr.Clone();
-    c.ns = ns;
-    c.nr = nr;
-    c.pn = pn;
-    c.awaiting_reply = awaiting_reply;
-    return c;
-  }
-};
-
-struct Session::State {
-  bool initiator = false;
-  IdentityPublicKey local_identity;
-  IdentityPublicKey remote_identity;
-  DhPublicKey base_key;
-  // Only meaningful while core.awaiting_reply: what the initial message names.
-  uint32_t signed_prekey_id = 0;
-  std::optional<uint32_t> one_time_prekey_id;
-  RatchetCore core;
-  std::deque<SkippedKey> skipped;  // Oldest first.
-
-  std::array<uint8_t, kAssociatedDataSize> AssociatedData() const {
-    std::array<uint8_t, kAssociatedDataSize> ad{};
-    const IdentityPublicKey& first = initiator ? local_identity : remote_identity;
-    const IdentityPublicKey& second = initiator ? remote_identity : local_identity;
-    std::copy(first.array().begin(), first.array().end(), ad.begin());
-    std::copy(second.array().begin(), second.array().end(), ad.begin() + 32);
-    return ad;
-  }
-};
-
-namespace {
-
 void GenerateRatchetKey(RatchetCore& core, RandomSource& rng) {
   rng.Fill(core.dhs_private.mutable_span());
   crypto_scalarmult_base(core.dhs_public.data(), core.dhs_private.data());
 }
 
+// The header's associated data: session AD || the message's lead bytes.
+size_t HeaderAd(const std::array<uint8_t, kAssociatedDataSize>& ad, ByteSpan lead, uint8_t* out) {
+  std::copy(ad.begin(), ad.end(), out);
+  std::copy(lead.begin(), lead.end(), out + kAssociatedDataSize);
+  return kAssociatedDataSize + lead.size();
+}
+
+// `message` holds the v3 lead bytes; the nonce and encrypted header follow them.
 void EncryptHeader(const Key32& header_key, const Header& header,
-                   const std::array<uint8_t, kAssociatedDataSize>& ad, uint8_t* nonce_out,
-                   uint8_t* ciphertext_out, RandomSource& rng) {
+                   const std::array<uint8_t, kAssociatedDataSize>& ad, uint8_t* message,
+                   RandomSource& rng) {
   uint8_t plain[kHeaderPlainSize];
   std::copy(header.dh.array().begin(), header.dh.array().end(), plain);
   internal::PutU32(plain + 32, header.pn);
   internal::PutU32(plain + 36, header.n);
-  uint8_t header_ad[kAssociatedDataSize + 1];
-  std::copy(ad.begin(), ad.end(), header_ad);
-  header_ad[kAssociatedDataSize] = kRatchetMessageType;
-  rng.Fill(std::span<uint8_t>(nonce_out, kNonceSize));
-  crypto_aead_xchacha20poly1305_ietf_encrypt(ciphertext_out, nullptr, plain, sizeof(plain),
-                                             header_ad, sizeof(header_ad), nullptr, nonce_out,
-                                             header_key.data());
+  uint8_t header_ad[kAssociatedDataSize + internal::kRatchetLeadSize];
+  const size_t ad_size = HeaderAd(ad, ByteSpan(message, internal::kRatchetLeadSize), header_ad);
+  uint8_t* nonce = message + internal::kRatchetLeadSize;
+  rng.Fill(std::span<uint8_t>(nonce, kNonceSize));
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonceSize, nullptr, plain, sizeof(plain),
+                                             header_ad, ad_size, nullptr, nonce, header_key.data());
   SecureWipe(plain, sizeof(plain));
 }
 
 [[nodiscard]] bool DecryptHeader(const Key32& header_key, const ParsedMessage& message,
                                  const std::array<uint8_t, kAssociatedDataSize>& ad,
                                  Header& header) {
-  uint8_t header_ad[kAssociatedDataSize + 1];
-  std::copy(ad.begin(), ad.end(), header_ad);
-  header_ad[kAssociatedDataSize] = kRatchetMessageType;
+  uint8_t header_ad[kAssociatedDataSize + internal::kRatchetLeadSize];
+  const size_t ad_size = HeaderAd(ad, message.lead, header_ad);
   uint8_t plain[kHeaderPlainSize];
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          plain, nullptr, nullptr, message.encrypted_header.data(),
-          message.encrypted_header.size(), header_ad, sizeof(header_ad),
-          message.header_nonce.data(), header_key.data()) != 0) {
+          plain, nullptr, nullptr, message.encrypted_header.data(), message.encrypted_header.size(),
+          header_ad, ad_size, message.header_nonce.data(), header_key.data()) != 0) {
     return false;
   }
   std::copy_n(plain, 32, header.dh.data());
@@ -226,11 +122,12 @@ void EncryptHeader(const Key32& header_key, const Header& header,
 // Decrypts and unpads the body under a one-time message key.
 Result<SecretBytes> DecryptBody(const Key32& message_key, const ParsedMessage& message,
                                 const std::array<uint8_t, kAssociatedDataSize>& ad) {
-  uint8_t body_ad[kMaxBodyAdSize];
+  uint8_t body_ad[internal::kMaxBodyAdSize];
   std::copy(ad.begin(), ad.end(), body_ad);
-  std::copy(message.prefix.begin(), message.prefix.end(), body_ad + kAssociatedDataSize);
-  std::copy(message.initial_prefix.begin(), message.initial_prefix.end(), body_ad + kBodyAdSize);
-  const size_t body_ad_size = kBodyAdSize + message.initial_prefix.size();
+  uint8_t* end =
+      std::copy(message.prefix.begin(), message.prefix.end(), body_ad + kAssociatedDataSize);
+  end = std::copy(message.initial_prefix.begin(), message.initial_prefix.end(), end);
+  const size_t body_ad_size = static_cast<size_t>(end - body_ad);
   SecretBytes plaintext(message.encrypted_body.size() - kTagSize);
   // libsodium verifies the tag in constant time before producing plaintext.
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
@@ -244,15 +141,15 @@ Result<SecretBytes> DecryptBody(const Key32& message_key, const ParsedMessage& m
 }
 
 // SkipMessageKeysHE on a staged core: derives the keys of messages
-// core.nr .. until-1 of the current receiving chain into `out`.
+// core.nr .. until-1 of the current receiving chain into `out`. Only called
+// for a header that authenticated, so a refusal is kUndecryptableMessage.
 Status SkipMessageKeys(RatchetCore& core, uint32_t until, std::vector<SkippedKey>& out) {
   if (!core.has_ckr || until <= core.nr) return Status::Ok();
   if (until - core.nr > kMaxSkipPerChain) {
-    return Status::InvalidMessage("message is too far ahead in its chain");
+    return Status::UndecryptableMessage("message is too far ahead in its chain");
   }
   while (core.nr < until) {
     SkippedKey skipped;
-    skipped.header_key = core.hkr.Clone();
     skipped.n = core.nr;
     ChainStep(core.ckr, skipped.message_key);
     out.push_back(std::move(skipped));
@@ -281,34 +178,6 @@ Status SkipMessageKeys(RatchetCore& core, uint32_t until, std::vector<SkippedKey
 
 }  // namespace
 
-Result<MessageType> PeekMessageType(ByteSpan message) {
-  if (message.empty()) return Status::InvalidMessage("empty message");
-  if (message[0] == kRatchetMessageType) return MessageType::kRatchet;
-  if (message[0] == kInitialMessageType) return MessageType::kInitial;
-  return Status::InvalidMessage("unknown message type");
-}
-
-Result<InitialMessage> ParseInitialMessage(ByteSpan message) {
-  internal::Reader reader(message);
-  InitialMessage parsed;
-  uint8_t type = 0, has_otk = 0;
-  uint32_t otk_id = 0;
-  if (!reader.U8(type) || type != kInitialMessageType ||
-      !reader.Raw(std::span<uint8_t>(parsed.header.initiator_identity.data(), 32)) ||
-      !reader.Raw(std::span<uint8_t>(parsed.header.base_key.data(), 32)) ||
-      !reader.U32(parsed.header.signed_prekey_id) || !reader.U8(has_otk) || !reader.U32(otk_id)) {
-    return Status::InvalidMessage("malformed initial message");
-  }
-  if (has_otk == 1) {
-    parsed.header.one_time_prekey_id = otk_id;
-  } else if (has_otk != 0 || otk_id != 0) {
-    return Status::InvalidMessage("malformed initial message");
-  }
-  parsed.ratchet_message = reader.Rest();
-  SB_RETURN_IF_ERROR(ParseRatchetMessage(parsed.ratchet_message).status());
-  return parsed;
-}
-
 Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
@@ -318,11 +187,23 @@ const IdentityPublicKey& Session::local_identity() const { return state_->local_
 const IdentityPublicKey& Session::remote_identity() const { return state_->remote_identity; }
 const DhPublicKey& Session::base_key() const { return state_->base_key; }
 bool Session::awaiting_reply() const { return state_->core.awaiting_reply; }
-size_t Session::skipped_key_count() const { return state_->skipped.size(); }
+size_t Session::skipped_key_count() const { return state_->SkippedTotal(); }
+
+Result<Session> Session::Initiate(const IdentityKeyPair& self, const DeviceAddress& self_device,
+                                  const PreKeyBundle& peer, const DeviceAddress& peer_device,
+                                  RandomSource& rng) {
+  SB_ASSIGN_OR_RETURN(X3dhInitiation x3dh, X3dhInitiate(self, self_device, peer, peer_device, rng));
+  return FromInitiation(self, peer, std::move(x3dh), rng);
+}
 
 Result<Session> Session::Initiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
                                   RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(X3dhInitiation x3dh, X3dhInitiate(self, peer, rng));
+  return FromInitiation(self, peer, std::move(x3dh), rng);
+}
+
+Result<Session> Session::FromInitiation(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                        X3dhInitiation x3dh, RandomSource& rng) {
   auto state = std::make_unique<State>();
   state->initiator = true;
   state->local_identity = self.public_key();
@@ -382,38 +263,70 @@ Result<Bytes> Session::Encrypt(ByteSpan plaintext, RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(SecretBytes padded, Pad(plaintext));
 
   const bool initial = core.awaiting_reply;
-  const size_t prefix = initial ? kInitialPrefixSize : 0;
-  Bytes out(prefix + kHeaderEnd + kNonceSize + padded.size() + kTagSize);
+  const size_t prefix = initial ? internal::kInitialPrefixSize : 0;
+  Bytes out(prefix + internal::kRatchetOverhead + padded.size());
   if (initial) {
-    uint8_t* p = out.data();
-    *p++ = kInitialMessageType;
-    p = std::copy(state_->local_identity.array().begin(), state_->local_identity.array().end(), p);
-    p = std::copy(state_->base_key.array().begin(), state_->base_key.array().end(), p);
-    internal::PutU32(p, state_->signed_prekey_id);
-    p[4] = state_->one_time_prekey_id ? 1 : 0;
-    internal::PutU32(p + 5, state_->one_time_prekey_id.value_or(0));
+    InitialHeader header;
+    header.initiator_identity = state_->local_identity;
+    header.base_key = state_->base_key;
+    header.signed_prekey_id = state_->signed_prekey_id;
+    header.one_time_prekey_id = state_->one_time_prekey_id;
+    internal::WriteInitialPrefix(header, out.data());
   }
   uint8_t* message = out.data() + prefix;
-  message[0] = kRatchetMessageType;
+  message[0] = kMessageVersion;
+  message[1] = kRatchetMessageType;
   const auto ad = state_->AssociatedData();
-  EncryptHeader(core.hks, Header{core.dhs_public, core.pn, core.ns}, ad, message + 1,
-                message + 1 + kNonceSize, rng);
+  EncryptHeader(core.hks, Header{core.dhs_public, core.pn, core.ns}, ad, message, rng);
 
   Key32 message_key;
   ChainStep(core.cks, message_key);
   ++core.ns;
 
-  uint8_t body_ad[kMaxBodyAdSize];
+  uint8_t body_ad[internal::kMaxBodyAdSize];
   std::copy(ad.begin(), ad.end(), body_ad);
   std::copy_n(message, kHeaderEnd, body_ad + kAssociatedDataSize);
-  std::copy_n(out.data(), prefix, body_ad + kBodyAdSize);  // The initial prefix, if any.
+  // The initial prefix, if any.
+  std::copy_n(out.data(), prefix, body_ad + kAssociatedDataSize + kHeaderEnd);
   uint8_t* body_nonce = message + kHeaderEnd;
   rng.Fill(std::span<uint8_t>(body_nonce, kNonceSize));
-  crypto_aead_xchacha20poly1305_ietf_encrypt(body_nonce + kNonceSize, nullptr, padded.data(),
-                                             padded.size(), body_ad, kBodyAdSize + prefix, nullptr,
-                                             body_nonce, message_key.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      body_nonce + kNonceSize, nullptr, padded.data(), padded.size(), body_ad,
+      kAssociatedDataSize + kHeaderEnd + prefix, nullptr, body_nonce, message_key.data());
   return out;
 }
+
+namespace {
+
+// TrySkippedMessageKeysHE for a header that authenticated under `chain`'s
+// header key: decrypts with the held key and commits its use, or says why
+// the message cannot be decrypted. State changes only on success.
+Result<SecretBytes> DecryptFromChain(ReceivingChain& chain, uint32_t chain_end, uint32_t n,
+                                     const ParsedMessage& parsed,
+                                     const std::array<uint8_t, kAssociatedDataSize>& ad,
+                                     bool& awaiting_reply) {
+  size_t index = 0;
+  switch (chain.Find(n, chain_end, index)) {
+    case ReceivingChain::Lookup::kDecrypted:
+      return Status::DuplicateMessage("message was already decrypted");
+    case ReceivingChain::Lookup::kEvicted:
+      return Status::UndecryptableMessage(
+          "message arrived after its key was evicted by the skipped-key bounds");
+    case ReceivingChain::Lookup::kNotDerived:
+      // Past the end of a closed chain: the peer never sends there.
+      return Status::InvalidMessage("message does not decrypt");
+    case ReceivingChain::Lookup::kSkipped:
+      break;
+  }
+  SB_ASSIGN_OR_RETURN(SecretBytes plaintext,
+                      DecryptBody(chain.skipped[index].message_key, parsed, ad));
+  // Commit: the key is used up.
+  chain.skipped.erase(chain.skipped.begin() + static_cast<std::ptrdiff_t>(index));
+  awaiting_reply = false;
+  return plaintext;
+}
+
+}  // namespace
 
 Result<SecretBytes> Session::Decrypt(ByteSpan message, RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(MessageType type, PeekMessageType(message));
@@ -426,53 +339,42 @@ Result<SecretBytes> Session::Decrypt(ByteSpan message, RandomSource& rng) {
     }
     ratchet_bytes = initial.ratchet_message;
   }
-  SB_ASSIGN_OR_RETURN(ParsedMessage parsed, ParseRatchetMessage(ratchet_bytes));
-  if (type == MessageType::kInitial) parsed.initial_prefix = message.first(kInitialPrefixSize);
+  SB_ASSIGN_OR_RETURN(ParsedMessage parsed, internal::ParseRatchetMessage(ratchet_bytes));
+  if (type == MessageType::kInitial) {
+    parsed.initial_prefix = message.first(message.size() - ratchet_bytes.size());
+  }
   const auto ad = state_->AssociatedData();
+  State& s = *state_;
 
-  // The live chains first (one header trial on the common path), then the
-  // skipped keys of older chains (TrySkippedMessageKeysHE), one trial per
-  // distinct header key: a chain's skipped keys are stored contiguously.
-  auto use_skipped = [&](const Key32& header_key, uint32_t n) -> Result<SecretBytes> {
-    auto match = std::find_if(state_->skipped.begin(), state_->skipped.end(),
-                              [&](const SkippedKey& k) {
-                                return k.n == n && k.header_key.Equals(header_key);
-                              });
-    if (match == state_->skipped.end()) {
-      return Status::DuplicateMessage("message was already decrypted");
-    }
-    SB_ASSIGN_OR_RETURN(SecretBytes plaintext, DecryptBody(match->message_key, parsed, ad));
-    state_->skipped.erase(match);  // Commit: the key is used up.
-    state_->core.awaiting_reply = false;
-    return plaintext;
-  };
-
-  // State not committed yet: every change below happens on `core`/`new_skipped`.
+  // The live header keys first (one trial on the common path), then the kept
+  // previous chains', newest first: at most 2 + kMaxPreviousReceivingChains
+  // trials for a message that matches none.
+  // State not committed yet: every change below happens on `core`/`new_*`.
   Header header;
-  const RatchetCore& live = state_->core;
+  const RatchetCore& live = s.core;
   bool dh_step = false;
   if (live.has_hkr && DecryptHeader(live.hkr, parsed, ad, header)) {
-    if (header.n < live.nr) return use_skipped(live.hkr, header.n);
+    if (header.n < live.nr) {
+      return DecryptFromChain(s.current, live.nr, header.n, parsed, ad, s.core.awaiting_reply);
+    }
   } else if (DecryptHeader(live.nhkr, parsed, ad, header)) {
     dh_step = true;
   } else {
-    const Key32* previous = nullptr;
-    for (const SkippedKey& skipped : state_->skipped) {
-      if (previous != nullptr && previous->Equals(skipped.header_key)) continue;
-      previous = &skipped.header_key;
-      if (DecryptHeader(skipped.header_key, parsed, ad, header)) {
-        return use_skipped(skipped.header_key, header.n);
+    for (auto chain = s.previous.rbegin(); chain != s.previous.rend(); ++chain) {
+      if (DecryptHeader(chain->header_key, parsed, ad, header)) {
+        return DecryptFromChain(*chain, chain->end, header.n, parsed, ad, s.core.awaiting_reply);
       }
     }
     return Status::InvalidMessage("message does not decrypt");
   }
   RatchetCore core = live.Clone();
-  std::vector<SkippedKey> new_skipped;
+  std::vector<SkippedKey> skipped_in_old_chain;
+  std::vector<SkippedKey> skipped_in_chain;
   if (dh_step) {
-    SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.pn, new_skipped));
+    SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.pn, skipped_in_old_chain));
     if (!DhRatchet(core, header, rng)) return Status::InvalidMessage("message does not decrypt");
   }
-  SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.n, new_skipped));
+  SB_RETURN_IF_ERROR(SkipMessageKeys(core, header.n, skipped_in_chain));
   if (!core.has_ckr) return Status::InvalidMessage("message does not decrypt");
   Key32 message_key;
   ChainStep(core.ckr, message_key);
@@ -480,143 +382,22 @@ Result<SecretBytes> Session::Decrypt(ByteSpan message, RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(SecretBytes plaintext, DecryptBody(message_key, parsed, ad));
 
   // Commit.
-  core.awaiting_reply = false;
-  state_->core = std::move(core);
-  for (SkippedKey& skipped : new_skipped) state_->skipped.push_back(std::move(skipped));
-  while (state_->skipped.size() > kMaxSkippedKeysTotal) state_->skipped.pop_front();
-  return plaintext;
-}
-
-// State blob v1:
-//   version(1) flags(1) local_identity(32) remote_identity(32) base_key(32)
-//   dhs_private(32) dhr(32) rk cks ckr hks hkr nhks nhkr (32 each)
-//   ns(4) nr(4) pn(4) spk_id(4) otk_id(4) skipped_count(4)
-//   skipped_count x [header_key(32) n(4) message_key(32)]
-// Absent optional fields are written as zeros and must be zeros on load, so
-// every accepted blob re-serializes to the same bytes.
-namespace {
-
-enum StateFlag : uint8_t {
-  kFlagInitiator = 1 << 0,
-  kFlagHasDhr = 1 << 1,
-  kFlagHasCks = 1 << 2,
-  kFlagHasCkr = 1 << 3,
-  kFlagHasHks = 1 << 4,
-  kFlagHasHkr = 1 << 5,
-  kFlagAwaitingReply = 1 << 6,
-  kFlagHasOtk = 1 << 7,
-};
-constexpr size_t kStateFixedSize = 2 + 32 * 3 + 32 * 9 + 4 * 6;
-constexpr size_t kSkippedEntrySize = 32 + 4 + 32;
-
-bool AllZero(ByteSpan bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
-}
-
-}  // namespace
-
-SecretBytes Session::Serialize() const {
-  const State& s = *state_;
-  const RatchetCore& c = s.core;
-  SecretBytes out;
-  out.Reserve(kStateFixedSize + s.skipped.size() * kSkippedEntrySize);
-  internal::Writer writer(out);
-  uint8_t flags = (s.initiator ? kFlagInitiator : 0) | (c.has_dhr ? kFlagHasDhr : 0) |
-                  (c.has_cks ? kFlagHasCks : 0) | (c.has_ckr ? kFlagHasCkr : 0) |
-                  (c.has_hks ? kFlagHasHks : 0) | (c.has_hkr ? kFlagHasHkr : 0) |
-                  (c.awaiting_reply ? kFlagAwaitingReply : 0) |
-                  (c.awaiting_reply && s.one_time_prekey_id ? kFlagHasOtk : 0);
-  writer.U8(kSessionStateVersion);
-  writer.U8(flags);
-  writer.Raw(s.local_identity.span());
-  writer.Raw(s.remote_identity.span());
-  writer.Raw(s.base_key.span());
-  writer.Raw(c.dhs_private.span());
-  const Key32 zero;
-  writer.Raw(c.has_dhr ? c.dhr.span() : zero.span());
-  writer.Raw(c.rk.span());
-  writer.Raw(c.has_cks ? c.cks.span() : zero.span());
-  writer.Raw(c.has_ckr ? c.ckr.span() : zero.span());
-  writer.Raw(c.has_hks ? c.hks.span() : zero.span());
-  writer.Raw(c.has_hkr ? c.hkr.span() : zero.span());
-  writer.Raw(c.nhks.span());
-  writer.Raw(c.nhkr.span());
-  writer.U32(c.ns);
-  writer.U32(c.nr);
-  writer.U32(c.pn);
-  writer.U32(c.awaiting_reply ? s.signed_prekey_id : 0);
-  writer.U32(c.awaiting_reply ? s.one_time_prekey_id.value_or(0) : 0);
-  writer.U32(static_cast<uint32_t>(s.skipped.size()));
-  for (const SkippedKey& skipped : s.skipped) {
-    writer.Raw(skipped.header_key.span());
-    writer.U32(skipped.n);
-    writer.Raw(skipped.message_key.span());
-  }
-  return out;
-}
-
-Result<Session> Session::Deserialize(ByteSpan blob) {
-  EnsureSodiumInitialized();
-  const Status malformed = Status::InvalidMessage("session state is malformed");
-  if (blob.size() < kStateFixedSize || blob.size() > kMaxSessionStateSize) return malformed;
-  internal::Reader reader(blob);
-  auto state = std::make_unique<State>();
-  State& s = *state;
-  RatchetCore& c = s.core;
-  uint8_t version = 0, flags = 0;
-  if (!reader.U8(version) || version != kSessionStateVersion) {
-    return Status::InvalidMessage("session state has an unknown version");
-  }
-  auto read_key = [&reader](std::span<uint8_t> out) { return reader.Raw(out); };
-  auto read_optional = [&reader](bool present, std::span<uint8_t> out) {
-    if (!reader.Raw(out)) return false;
-    return present || AllZero(out);
-  };
-  uint32_t spk_id = 0, otk_id = 0, skipped_count = 0;
-  bool ok = reader.U8(flags);
-  s.initiator = flags & kFlagInitiator;
-  c.has_dhr = flags & kFlagHasDhr;
-  c.has_cks = flags & kFlagHasCks;
-  c.has_ckr = flags & kFlagHasCkr;
-  c.has_hks = flags & kFlagHasHks;
-  c.has_hkr = flags & kFlagHasHkr;
-  c.awaiting_reply = flags & kFlagAwaitingReply;
-  const bool has_otk = flags & kFlagHasOtk;
-  ok = ok && read_key(std::span<uint8_t>(s.local_identity.data(), 32)) &&
-       read_key(std::span<uint8_t>(s.remote_identity.data(), 32)) &&
-       read_key(std::span<uint8_t>(s.base_key.data(), 32)) &&
-       read_key(c.dhs_private.mutable_span()) &&
-       read_optional(c.has_dhr, std::span<uint8_t>(c.dhr.data(), 32)) &&
-       read_key(c.rk.mutable_span()) && read_optional(c.has_cks, c.cks.mutable_span()) &&
-       read_optional(c.has_ckr, c.ckr.mutable_span()) &&
-       read_optional(c.has_hks, c.hks.mutable_span()) &&
-       read_optional(c.has_hkr, c.hkr.mutable_span()) && read_key(c.nhks.mutable_span()) &&
-       read_key(c.nhkr.mutable_span()) && reader.U32(c.ns) && reader.U32(c.nr) &&
-       reader.U32(c.pn) && reader.U32(spk_id) && reader.U32(otk_id) &&
-       reader.U32(skipped_count);
-  if (!ok) return malformed;
-  // Consistency: only an initiator awaits a reply; the initial-message fields
-  // exist only then; a sending chain needs a header key; a receiving chain
-  // needs a header key and a remote ratchet key.
-  if ((c.awaiting_reply && !s.initiator) || (!c.awaiting_reply && (spk_id != 0 || has_otk)) ||
-      (!has_otk && otk_id != 0) || c.has_cks != c.has_hks || (c.has_ckr && !c.has_hkr) ||
-      (c.has_ckr && !c.has_dhr) || skipped_count > kMaxSkippedKeysTotal ||
-      reader.remaining() != size_t{skipped_count} * kSkippedEntrySize) {
-    return malformed;
-  }
-  s.signed_prekey_id = spk_id;
-  if (has_otk) s.one_time_prekey_id = otk_id;
-  crypto_scalarmult_base(c.dhs_public.data(), c.dhs_private.data());
-  for (uint32_t i = 0; i < skipped_count; ++i) {
-    SkippedKey skipped;
-    if (!reader.Raw(skipped.header_key.mutable_span()) || !reader.U32(skipped.n) ||
-        !reader.Raw(skipped.message_key.mutable_span())) {
-      return malformed;
+  if (dh_step) {
+    if (live.has_hkr) {
+      // The chain that was current becomes the newest previous chain.
+      ReceivingChain closed = std::move(s.current);
+      closed.header_key = live.hkr.Clone();
+      closed.end = std::max(live.nr, header.pn);
+      for (SkippedKey& key : skipped_in_old_chain) closed.skipped.push_back(std::move(key));
+      s.previous.push_back(std::move(closed));
     }
-    s.skipped.push_back(std::move(skipped));
+    s.current = ReceivingChain();
   }
-  if (!reader.AtEnd()) return malformed;
-  return Session(std::move(state));
+  for (SkippedKey& key : skipped_in_chain) s.current.skipped.push_back(std::move(key));
+  core.awaiting_reply = false;
+  s.core = std::move(core);
+  s.EnforceBounds();
+  return plaintext;
 }
 
 }  // namespace securebase::crypto

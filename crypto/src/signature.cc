@@ -15,6 +15,8 @@ std::string_view SignatureLabel(SignatureContext context) {
     case SignatureContext::kSignedPreKey: return "SecureBase/v1/signed-prekey";
     case SignatureContext::kDeviceBinding: return "SecureBase/v1/device-binding";
     case SignatureContext::kAuthChallenge: return "SecureBase/v1/auth-challenge";
+    case SignatureContext::kDeviceSignedPreKey: return "SecureBase/v2/signed-prekey";
+    case SignatureContext::kDeviceBindingRecord: return "SecureBase/v2/device-binding";
   }
   return "SecureBase/v1/invalid";  // Unreachable for valid enum values.
 }
@@ -31,17 +33,13 @@ Bytes SigningMessage(SignatureContext context, ByteSpan message) {
   return out;
 }
 
-}  // namespace internal
-
-namespace {
-
 Status VerifyWithContext(SignatureContext context, ByteSpan public_key, ByteSpan message,
                          const Signature& signature) {
   EnsureSodiumInitialized();
   if (!ValidateEd25519PublicKey(public_key).ok()) {
     return Status::BadSignature("signature does not verify");
   }
-  Bytes signed_bytes = internal::SigningMessage(context, message);
+  Bytes signed_bytes = SigningMessage(context, message);
   if (crypto_sign_verify_detached(signature.data(), signed_bytes.data(), signed_bytes.size(),
                                   public_key.data()) != 0) {
     return Status::BadSignature("signature does not verify");
@@ -49,7 +47,7 @@ Status VerifyWithContext(SignatureContext context, ByteSpan public_key, ByteSpan
   return Status::Ok();
 }
 
-}  // namespace
+}  // namespace internal
 
 Bytes SignedPreKeyMessage(uint32_t prekey_id, const DhPublicKey& prekey) {
   Bytes out(4 + DhPublicKey::kSize);
@@ -58,17 +56,38 @@ Bytes SignedPreKeyMessage(uint32_t prekey_id, const DhPublicKey& prekey) {
   return out;
 }
 
+Bytes DeviceSignedPreKeyMessage(const DeviceAddress& device, uint32_t prekey_id,
+                                const DhPublicKey& prekey) {
+  Bytes out;
+  out.reserve(kUserIdSize + 4 + 4 + DhPublicKey::kSize);
+  internal::BytesSink sink{out};
+  internal::Writer writer(sink);
+  writer.Raw(device.user_id.span());
+  writer.U32(device.device_id);
+  writer.U32(prekey_id);
+  writer.Raw(prekey.span());
+  return out;
+}
+
+Status VerifyDeviceSignedPreKey(const IdentityPublicKey& identity, const DeviceAddress& device,
+                                uint32_t prekey_id, const DhPublicKey& prekey,
+                                const Signature& signature) {
+  return internal::VerifyWithContext(SignatureContext::kDeviceSignedPreKey, identity.span(),
+                                     DeviceSignedPreKeyMessage(device, prekey_id, prekey),
+                                     signature);
+}
+
 Status VerifySignedPreKey(const IdentityPublicKey& identity, uint32_t prekey_id,
                           const DhPublicKey& prekey, const Signature& signature) {
-  return VerifyWithContext(SignatureContext::kSignedPreKey, identity.span(),
-                           SignedPreKeyMessage(prekey_id, prekey), signature);
+  return internal::VerifyWithContext(SignatureContext::kSignedPreKey, identity.span(),
+                                     SignedPreKeyMessage(prekey_id, prekey), signature);
 }
 
 Status VerifyDeviceBinding(const IdentityPublicKey& identity,
                            const DeviceAuthPublicKey& device_auth_key,
                            const Signature& signature) {
-  return VerifyWithContext(SignatureContext::kDeviceBinding, identity.span(),
-                           device_auth_key.span(), signature);
+  return internal::VerifyWithContext(SignatureContext::kDeviceBinding, identity.span(),
+                                     device_auth_key.span(), signature);
 }
 
 Status VerifyAuthChallenge(const DeviceAuthPublicKey& device_auth_key, ByteSpan challenge,
@@ -76,8 +95,8 @@ Status VerifyAuthChallenge(const DeviceAuthPublicKey& device_auth_key, ByteSpan 
   if (challenge.size() != kAuthChallengeSize) {
     return Status::InvalidArgument("auth challenge must be 32 bytes");
   }
-  return VerifyWithContext(SignatureContext::kAuthChallenge, device_auth_key.span(), challenge,
-                           signature);
+  return internal::VerifyWithContext(SignatureContext::kAuthChallenge, device_auth_key.span(),
+                                     challenge, signature);
 }
 
 Status ValidateEd25519PublicKey(ByteSpan key) {

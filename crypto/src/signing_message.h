@@ -10,6 +10,12 @@ namespace securebase::crypto::internal {
 // (context, message) pairs produce the same bytes.
 Bytes SigningMessage(SignatureContext context, ByteSpan message);
 
+// OK if `signature` is `public_key`'s Ed25519 signature over
+// SigningMessage(context, message); kBadSignature otherwise, also for a public
+// key that is not a valid full-order point.
+Status VerifyWithContext(SignatureContext context, ByteSpan public_key, ByteSpan message,
+                         const Signature& signature);
+
 }  // namespace securebase::crypto::internal
 
 #endif  // SECUREBASE_CRYPTO_SRC_SIGNING_MESSAGE_H_

@@ -13,6 +13,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUntrustedIdentity: return "untrusted_identity";
     case ErrorCode::kWrongPassphrase: return "wrong_passphrase";
     case ErrorCode::kStorageFailure: return "storage_failure";
+    case ErrorCode::kUndecryptableMessage: return "undecryptable_message";
   }
   return "unknown";
 }

@@ -19,7 +19,8 @@ namespace {
 
 constexpr std::string_view kX3dhInfo = "SecureBase/v1/x3dh";
 constexpr size_t kBundleSizeWithoutOtk = 1 + 32 + 4 + 32 + 64 + 1;
-constexpr size_t kBundleSizeWithOtk = kBundleSizeWithoutOtk + 4 + 32;
+constexpr size_t kOtkSize = 4 + 32;
+constexpr size_t kDeviceSize = kUserIdSize + 4;
 
 // The X25519 form of a peer's Ed25519 identity key.
 // libsodium 1.0.18's conversion itself refuses keys that are not canonical,
@@ -75,11 +76,15 @@ PreKeyBundle MakePreKeyBundle(const IdentityKeyPair& identity, const SignedPreKe
 
 Bytes SerializePreKeyBundle(const PreKeyBundle& bundle) {
   Bytes out;
-  out.reserve(kBundleSizeWithOtk);
+  out.reserve(kBundleSizeWithoutOtk + kDeviceSize + kOtkSize);
   internal::BytesSink sink{out};
   internal::Writer writer(sink);
-  writer.U8(kPreKeyBundleVersion);
+  writer.U8(bundle.device ? kDevicePreKeyBundleVersion : kPreKeyBundleVersion);
   writer.Raw(bundle.identity_key.span());
+  if (bundle.device) {
+    writer.Raw(bundle.device->user_id.span());
+    writer.U32(bundle.device->device_id);
+  }
   writer.U32(bundle.signed_prekey_id);
   writer.Raw(bundle.signed_prekey.span());
   writer.Raw(bundle.signed_prekey_signature.span());
@@ -92,17 +97,26 @@ Bytes SerializePreKeyBundle(const PreKeyBundle& bundle) {
 }
 
 Result<PreKeyBundle> ParsePreKeyBundle(ByteSpan bytes) {
-  if (bytes.size() != kBundleSizeWithoutOtk && bytes.size() != kBundleSizeWithOtk) {
-    return Status::InvalidMessage("prekey bundle has the wrong length");
-  }
   internal::Reader reader(bytes);
   PreKeyBundle bundle;
   uint8_t version = 0, has_otk = 0;
-  if (!reader.U8(version) || version != kPreKeyBundleVersion) {
+  if (!reader.U8(version) ||
+      (version != kPreKeyBundleVersion && version != kDevicePreKeyBundleVersion)) {
     return Status::InvalidMessage("prekey bundle has an unknown version");
   }
-  if (!reader.Raw(std::span<uint8_t>(bundle.identity_key.data(), IdentityPublicKey::kSize)) ||
-      !reader.U32(bundle.signed_prekey_id) ||
+  const size_t fixed =
+      kBundleSizeWithoutOtk + (version == kDevicePreKeyBundleVersion ? kDeviceSize : 0);
+  if (bytes.size() != fixed && bytes.size() != fixed + kOtkSize) {
+    return Status::InvalidMessage("prekey bundle has the wrong length");
+  }
+  bool ok = reader.Raw(std::span<uint8_t>(bundle.identity_key.data(), IdentityPublicKey::kSize));
+  if (ok && version == kDevicePreKeyBundleVersion) {
+    DeviceAddress device;
+    ok = reader.Raw(std::span<uint8_t>(device.user_id.data(), kUserIdSize)) &&
+         reader.U32(device.device_id);
+    bundle.device = device;
+  }
+  if (!ok || !reader.U32(bundle.signed_prekey_id) ||
       !reader.Raw(std::span<uint8_t>(bundle.signed_prekey.data(), DhPublicKey::kSize)) ||
       !reader.Raw(std::span<uint8_t>(bundle.signed_prekey_signature.data(), Signature::kSize)) ||
       !reader.U8(has_otk)) {
@@ -122,17 +136,24 @@ Result<PreKeyBundle> ParsePreKeyBundle(ByteSpan bytes) {
 }
 
 Status VerifyPreKeyBundle(const PreKeyBundle& bundle) {
+  if (bundle.device) return VerifyPreKeyBundle(bundle, *bundle.device);
   return VerifySignedPreKey(bundle.identity_key, bundle.signed_prekey_id, bundle.signed_prekey,
                             bundle.signed_prekey_signature);
 }
 
-Result<X3dhInitiation> X3dhInitiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
-                                    RandomSource& rng) {
-  EnsureSodiumInitialized();
-  if (peer.identity_key == self.public_key()) {
-    return Status::InvalidArgument("cannot start a session with one's own identity key");
+Status VerifyPreKeyBundle(const PreKeyBundle& bundle, const DeviceAddress& device) {
+  if (bundle.device && !(*bundle.device == device)) {
+    return Status::BadSignature("signature does not verify");
   }
-  SB_RETURN_IF_ERROR(VerifyPreKeyBundle(peer));
+  return VerifyDeviceSignedPreKey(bundle.identity_key, device, bundle.signed_prekey_id,
+                                  bundle.signed_prekey, bundle.signed_prekey_signature);
+}
+
+namespace {
+
+// Section 3.3 after the bundle's signature has been checked.
+Result<X3dhInitiation> InitiateVerified(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                        RandomSource& rng) {
   SB_ASSIGN_OR_RETURN(DhPublicKey peer_identity_dh, IdentityDhKey(peer.identity_key));
 
   DhKeyPair ephemeral = DhKeyPair::Generate(rng);
@@ -155,6 +176,34 @@ Result<X3dhInitiation> X3dhInitiate(const IdentityKeyPair& self, const PreKeyBun
   return result;
 }
 
+}  // namespace
+
+Result<X3dhInitiation> X3dhInitiate(const IdentityKeyPair& self, const DeviceAddress& self_device,
+                                    const PreKeyBundle& peer, const DeviceAddress& peer_device,
+                                    RandomSource& rng) {
+  EnsureSodiumInitialized();
+  if (peer_device == self_device) {
+    return Status::InvalidArgument("cannot start a session with this device itself");
+  }
+  // The device-bound signature makes a bundle under our own identity key
+  // provably another device of our account (see x3dh.h).
+  SB_RETURN_IF_ERROR(VerifyPreKeyBundle(peer, peer_device));
+  return InitiateVerified(self, peer, rng);
+}
+
+Result<X3dhInitiation> X3dhInitiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                    RandomSource& rng) {
+  EnsureSodiumInitialized();
+  if (peer.identity_key == self.public_key()) {
+    // Without a device-bound signature this could be our own prekey replayed
+    // as another device's (see x3dh.h).
+    return Status::InvalidArgument(
+        "cannot start a session with one's own identity key without a device-bound bundle");
+  }
+  SB_RETURN_IF_ERROR(VerifyPreKeyBundle(peer));
+  return InitiateVerified(self, peer, rng);
+}
+
 Result<X3dhSecrets> X3dhRespond(const IdentityKeyPair& self, const SignedPreKey& signed_prekey,
                                 const OneTimePreKey* one_time_prekey,
                                 const InitialHeader& header) {
@@ -166,9 +215,8 @@ Result<X3dhSecrets> X3dhRespond(const IdentityKeyPair& self, const SignedPreKey&
       (one_time_prekey != nullptr && *header.one_time_prekey_id != one_time_prekey->id)) {
     return Status::InvalidArgument("one-time prekey does not match the initial message");
   }
-  if (header.initiator_identity == self.public_key()) {
-    return Status::InvalidMessage("initial message claims our own identity");
-  }
+  // An initiator identity equal to ours is another device of our account
+  // (x3dh.h): allowed, nothing to refuse here.
   auto initiator_dh = IdentityDhKey(header.initiator_identity);
   if (!initiator_dh.ok()) return Status::InvalidMessage("initiator identity key is invalid");
 

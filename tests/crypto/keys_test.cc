@@ -11,25 +11,19 @@
 #include <vector>
 
 #include "securebase/crypto/random.h"
+#include "securebase/crypto/sealed_storage.h"
 #include "securebase/crypto/secret.h"
+#include "securebase/crypto/secret_box.h"
 #include "securebase/crypto/signature.h"
 #include "securebase/crypto/status.h"
 #include "tests/testing/deterministic_random.h"
+#include "tests/testing/hex.h"
 
 namespace securebase::crypto {
 namespace {
 
 using ::securebase::testing::DeterministicRandom;
-
-Bytes FromHex(std::string_view hex) {
-  Bytes out(hex.size() / 2);
-  size_t written = 0;
-  EXPECT_EQ(
-      sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &written, nullptr), 0)
-      << hex;
-  EXPECT_EQ(written, out.size()) << hex;
-  return out;
-}
+using ::securebase::testing::FromHex;
 
 template <typename Key>
 Key KeyFromHex(std::string_view hex) {
@@ -253,6 +247,37 @@ TEST_F(KeysTest, MalformedOrSmallOrderIdentityNeverVerifies) {
       ErrorCode::kBadSignature);
 }
 
+// Finding 6: long-lived private keys live only in sodium_malloc memory, and
+// read-only: a stray write (or a bug elsewhere in the process) faults
+// instead of changing or overwriting a key.
+TEST_F(KeysTest, LongLivedPrivateKeysAreReadOnly) {
+  IdentityKeyPair identity = IdentityKeyPair::Generate(rng_);
+  DeviceAuthKeyPair device = DeviceAuthKeyPair::Generate(rng_);
+  SignedPreKey spk = SignedPreKey::Generate(identity, 1, rng_);
+  OneTimePreKey otk = OneTimePreKey::Generate(2, rng_);
+  EXPECT_TRUE(identity.ExportSeed().read_only());
+  EXPECT_TRUE(device.ExportSeed().read_only());
+  auto restored = IdentityKeyPair::FromSeed(identity.ExportSeed().span());
+  ASSERT_TRUE(restored.ok());
+  EXPECT_TRUE(restored->ExportSeed().read_only());
+  // Keys still work after protection: signing, DH, cloning.
+  EXPECT_TRUE(
+      VerifySignedPreKey(identity.public_key(), 1, spk.key.public_key(), spk.signature).ok());
+  SignedPreKey clone = spk.Clone();
+  EXPECT_EQ(clone.key.public_key(), spk.key.public_key());
+  for (ByteSpan key :
+       {identity.ExportSeed().span(), device.ExportSeed().span(), spk.key.private_key(),
+        clone.key.private_key(), otk.key.private_key(), identity.dh_key_pair().private_key()}) {
+    EXPECT_DEATH(const_cast<uint8_t*>(key.data())[0] ^= 1, "");
+  }
+  // The other long-lived keys: the vault key and an out-of-band box key.
+  VaultKey vault = VaultKey::Generate(rng_);
+  SecretBoxKey box = SecretBoxKey::Generate(rng_);
+  for (ByteSpan key : {vault.BytesForTesting(), box.bytes()}) {
+    EXPECT_DEATH(const_cast<uint8_t*>(key.data())[0] ^= 1, "");
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Domain separation
 
@@ -260,6 +285,8 @@ TEST_F(KeysTest, LabelsAreTheDocumentedVersionedStrings) {
   EXPECT_EQ(SignatureLabel(SignatureContext::kSignedPreKey), "SecureBase/v1/signed-prekey");
   EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBinding), "SecureBase/v1/device-binding");
   EXPECT_EQ(SignatureLabel(SignatureContext::kAuthChallenge), "SecureBase/v1/auth-challenge");
+  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceSignedPreKey), "SecureBase/v2/signed-prekey");
+  EXPECT_EQ(SignatureLabel(SignatureContext::kDeviceBindingRecord), "SecureBase/v2/device-binding");
 }
 
 TEST_F(KeysTest, SignIsEd25519OverLabelZeroMessage) {
@@ -267,7 +294,8 @@ TEST_F(KeysTest, SignIsEd25519OverLabelZeroMessage) {
   const Bytes message = {0xDE, 0xAD, 0xBE, 0xEF};
   for (SignatureContext context :
        {SignatureContext::kSignedPreKey, SignatureContext::kDeviceBinding,
-        SignatureContext::kAuthChallenge}) {
+        SignatureContext::kAuthChallenge, SignatureContext::kDeviceSignedPreKey,
+        SignatureContext::kDeviceBindingRecord}) {
     Signature signature = identity.Sign(context, message);
     EXPECT_TRUE(
         SodiumVerifies(identity.public_key().span(), SignatureLabel(context), message, signature));
@@ -323,6 +351,57 @@ TEST_F(KeysTest, SignatureForOneContextNeverVerifiesInAnother) {
   EXPECT_EQ(VerifyAuthChallenge(identity_as_device, device_bytes, as_prekey).code(),
             ErrorCode::kBadSignature);
   EXPECT_TRUE(VerifyAuthChallenge(identity_as_device, device_bytes, as_challenge).ok());
+}
+
+// ---------------------------------------------------------------------------
+// Device-bound signed prekeys
+
+DeviceAddress Device(uint8_t user_byte, uint32_t device_id) {
+  std::array<uint8_t, kUserIdSize> user{};
+  user.fill(user_byte);
+  return DeviceAddress{UserId(user), device_id};
+}
+
+TEST_F(KeysTest, DeviceSignedPreKeyMessageIsUserDeviceIdKeyBigEndian) {
+  DhPublicKey key = DhKeyPair::Generate(rng_).public_key();
+  const Bytes message = DeviceSignedPreKeyMessage(Device(0xAB, 0x01020304), 0x0A0B0C0D, key);
+  ASSERT_EQ(message.size(), 16u + 4 + 4 + 32);
+  EXPECT_EQ(Bytes(message.begin(), message.begin() + 16), Bytes(16, 0xAB));
+  EXPECT_EQ(Bytes(message.begin() + 16, message.begin() + 24),
+            (Bytes{0x01, 0x02, 0x03, 0x04, 0x0A, 0x0B, 0x0C, 0x0D}));
+  EXPECT_EQ(Bytes(message.begin() + 24, message.end()), key.ToBytes());
+}
+
+TEST_F(KeysTest, DeviceSignedPreKeyVerifiesOnlyForItsDevice) {
+  IdentityKeyPair identity = IdentityKeyPair::Generate(rng_);
+  const DeviceAddress device = Device(0x11, 2);
+  SignedPreKey spk = SignedPreKey::GenerateForDevice(identity, device, 5, rng_);
+  const IdentityPublicKey& ik = identity.public_key();
+  const DhPublicKey key = spk.key.public_key();
+  EXPECT_TRUE(VerifyDeviceSignedPreKey(ik, device, 5, key, spk.signature).ok());
+  EXPECT_TRUE(SodiumVerifies(ik.span(), "SecureBase/v2/signed-prekey",
+                             DeviceSignedPreKeyMessage(device, 5, key), spk.signature));
+  // The malicious server's replay: the same prekey and signature presented as
+  // another device of the account, or of another account.
+  for (const DeviceAddress& other : {Device(0x11, 3), Device(0x11, 0), Device(0x12, 2)}) {
+    EXPECT_EQ(VerifyDeviceSignedPreKey(ik, other, 5, key, spk.signature).code(),
+              ErrorCode::kBadSignature)
+        << other.device_id;
+  }
+  EXPECT_EQ(VerifyDeviceSignedPreKey(ik, device, 6, key, spk.signature).code(),
+            ErrorCode::kBadSignature);
+  // A v1 signature never passes as device-bound, nor the reverse.
+  SignedPreKey v1 = SignedPreKey::Generate(identity, 5, rng_);
+  EXPECT_EQ(VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(), v1.signature).code(),
+            ErrorCode::kBadSignature);
+  EXPECT_EQ(VerifySignedPreKey(ik, 5, key, spk.signature).code(), ErrorCode::kBadSignature);
+  EXPECT_TRUE(VerifySignedPreKey(ik, 5, v1.key.public_key(), v1.signature).ok());
+  // SignPreKeyForDevice re-signs an existing key (e.g. migrating a v1 prekey).
+  EXPECT_EQ(SignPreKeyForDevice(identity, device, 5, key), spk.signature);
+  EXPECT_TRUE(
+      VerifyDeviceSignedPreKey(ik, device, 5, v1.key.public_key(),
+                               SignPreKeyForDevice(identity, device, 5, v1.key.public_key()))
+          .ok());
 }
 
 // ---------------------------------------------------------------------------

@@ -198,6 +198,27 @@ TEST(SecureBufferTest, EqualsComparesLengthAndContents) {
 // ---------------------------------------------------------------------------
 // SecretBytes
 
+TEST(SecureBufferTest, ReadOnlyKeepsContentsAndFaultsOnWrite) {
+  const Bytes bytes = {1, 2, 3, 4};
+  SecureBuffer buffer = SecureBuffer::CopyOf(bytes);
+  EXPECT_FALSE(buffer.read_only());
+  buffer.MakeReadOnly();
+  EXPECT_TRUE(buffer.read_only());
+  EXPECT_TRUE(ConstantTimeEquals(buffer.span(), bytes));
+  // A clone is writable; a move carries the protection along.
+  SecureBuffer clone = buffer.Clone();
+  EXPECT_FALSE(clone.read_only());
+  clone.data()[0] = 9;
+  SecureBuffer moved = std::move(buffer);
+  EXPECT_TRUE(moved.read_only());
+  EXPECT_FALSE(buffer.read_only());  // NOLINT(bugprone-use-after-move): moved-from is empty.
+  EXPECT_TRUE(ConstantTimeEquals(moved.span(), bytes));
+  EXPECT_DEATH(moved.data()[0] = 7, "");
+  // Destroying and replacing a read-only buffer works (sodium_free unprotects).
+  moved = SecureBuffer::CopyOf(bytes);
+  EXPECT_FALSE(moved.read_only());
+}
+
 TEST(SecretBytesTest, CopyOfAndAppend) {
   SecretBytes s = SecretBytes::CopyOf(Pattern(10, 1));
   s.Append(Pattern(5, 2));
@@ -286,6 +307,7 @@ TEST(StatusTest, FactoriesCarryTheirCode) {
   EXPECT_EQ(Status::UntrustedIdentity("x").code(), ErrorCode::kUntrustedIdentity);
   EXPECT_EQ(Status::WrongPassphrase("x").code(), ErrorCode::kWrongPassphrase);
   EXPECT_EQ(Status::StorageFailure("x").code(), ErrorCode::kStorageFailure);
+  EXPECT_EQ(Status::UndecryptableMessage("x").code(), ErrorCode::kUndecryptableMessage);
   EXPECT_FALSE(Status::InvalidMessage("x").ok());
 }
 
@@ -293,12 +315,13 @@ TEST(StatusTest, NamesAreStableAndDistinct) {
   EXPECT_EQ(ErrorCodeName(ErrorCode::kInvalidMessage), "invalid_message");
   EXPECT_EQ(Status::InvalidMessage("bad tag").ToString(), "invalid_message: bad tag");
   std::set<std::string> names;
-  for (int code = 0; code <= static_cast<int>(ErrorCode::kStorageFailure); ++code) {
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kUndecryptableMessage), "undecryptable_message");
+  for (int code = 0; code <= static_cast<int>(ErrorCode::kUndecryptableMessage); ++code) {
     std::string name(ErrorCodeName(static_cast<ErrorCode>(code)));
     EXPECT_FALSE(name.empty()) << code;
     names.insert(name);
   }
-  EXPECT_EQ(names.size(), 9u);
+  EXPECT_EQ(names.size(), 10u);
 }
 
 TEST(ResultTest, HoldsValueOrError) {

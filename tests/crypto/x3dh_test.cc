@@ -325,6 +325,100 @@ TEST_F(X3dhTest, InitiateRefusesOwnIdentity) {
   EXPECT_EQ(X3dhInitiate(alice_, own_without, rng_).status().code(), ErrorCode::kInvalidArgument);
 }
 
+// ---------------------------------------------------------------------------
+// Device-bound bundles and sessions between one account's devices
+
+DeviceAddress Device(uint8_t user_byte, uint32_t device_id) {
+  std::array<uint8_t, kUserIdSize> user{};
+  user.fill(user_byte);
+  return DeviceAddress{UserId(user), device_id};
+}
+
+TEST_F(X3dhTest, OwnDevicesAgreeThroughDeviceBoundBundles) {
+  // Alice's phone (device 1) and laptop (device 2) share her identity key.
+  const DeviceAddress phone = Device(0xA1, 1), laptop = Device(0xA1, 2);
+  SignedPreKey laptop_spk = SignedPreKey::GenerateForDevice(alice_, laptop, 3, rng_);
+  OneTimePreKey laptop_opk = OneTimePreKey::Generate(4, rng_);
+  PreKeyBundle bundle = MakePreKeyBundle(alice_, laptop_spk, &laptop_opk);
+  auto initiation = X3dhInitiate(alice_, phone, bundle, laptop, rng_);
+  ASSERT_TRUE(initiation.ok()) << initiation.status().ToString();
+  EXPECT_EQ(initiation->header.initiator_identity, alice_.public_key());
+  auto responder = X3dhRespond(alice_, laptop_spk, &laptop_opk, initiation->header);
+  ASSERT_TRUE(responder.ok()) << responder.status().ToString();
+  ExpectSameSecrets(initiation->secrets, *responder);
+  // The old entry point still refuses the own identity key (see x3dh.h).
+  EXPECT_EQ(X3dhInitiate(alice_, bundle, rng_).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(X3dhTest, DeviceBoundInitiateRefusesTheDeviceItself) {
+  const DeviceAddress phone = Device(0xA1, 1);
+  SignedPreKey phone_spk = SignedPreKey::GenerateForDevice(alice_, phone, 3, rng_);
+  EXPECT_EQ(X3dhInitiate(alice_, phone, MakePreKeyBundle(alice_, phone_spk, nullptr), phone, rng_)
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+}
+
+// Finding 4: a server lists an invented device of Bob's (or of Alice's own
+// account) and hands out a real device's signed prekey for it.
+TEST_F(X3dhTest, SignedPreKeyOfOneDeviceIsRefusedForAnother) {
+  const DeviceAddress alice_phone = Device(0xA1, 1);
+  const DeviceAddress bob_phone = Device(0xB0, 1), invented = Device(0xB0, 7);
+  SignedPreKey spk = SignedPreKey::GenerateForDevice(bob_, bob_phone, 9, rng_);
+  PreKeyBundle bundle = MakePreKeyBundle(bob_, spk, &bob_opk_);
+  EXPECT_TRUE(X3dhInitiate(alice_, alice_phone, bundle, bob_phone, rng_).ok());
+  EXPECT_EQ(X3dhInitiate(alice_, alice_phone, bundle, invented, rng_).status().code(),
+            ErrorCode::kBadSignature);
+  EXPECT_EQ(VerifyPreKeyBundle(bundle, invented).code(), ErrorCode::kBadSignature);
+  // Alice's own phone prekey replayed as a "second device" of hers.
+  SignedPreKey own = SignedPreKey::GenerateForDevice(alice_, alice_phone, 2, rng_);
+  EXPECT_EQ(X3dhInitiate(alice_, alice_phone, MakePreKeyBundle(alice_, own, nullptr),
+                         Device(0xA1, 2), rng_)
+                .status()
+                .code(),
+            ErrorCode::kBadSignature);
+  // A deprecated v1 signature is no device-bound signature (no downgrade).
+  EXPECT_EQ(X3dhInitiate(alice_, alice_phone, BundleWithOpk(), bob_phone, rng_).status().code(),
+            ErrorCode::kBadSignature);
+  // A bundle naming another device than the one asked for.
+  PreKeyBundle labelled = bundle;
+  labelled.device = invented;
+  EXPECT_EQ(VerifyPreKeyBundle(labelled, bob_phone).code(), ErrorCode::kBadSignature);
+  labelled.device = bob_phone;
+  EXPECT_TRUE(VerifyPreKeyBundle(labelled, bob_phone).ok());
+  EXPECT_TRUE(VerifyPreKeyBundle(labelled).ok());
+}
+
+TEST_F(X3dhTest, DeviceBundleRoundTrip) {
+  const DeviceAddress bob_phone = Device(0xB0, 0x01020304);
+  SignedPreKey spk = SignedPreKey::GenerateForDevice(bob_, bob_phone, 9, rng_);
+  const OneTimePreKey* const opks[] = {&bob_opk_, nullptr};
+  for (const OneTimePreKey* opk : opks) {
+    PreKeyBundle bundle = MakePreKeyBundle(bob_, spk, opk);
+    bundle.device = bob_phone;
+    const Bytes bytes = SerializePreKeyBundle(bundle);
+    ASSERT_EQ(bytes.size(), kBundleSizeWithoutOpk + 20 + (opk ? 36 : 0));
+    EXPECT_EQ(bytes[0], kDevicePreKeyBundleVersion);
+    EXPECT_EQ(Bytes(bytes.begin() + 33, bytes.begin() + 49), Bytes(16, 0xB0));
+    EXPECT_EQ(Bytes(bytes.begin() + 49, bytes.begin() + 53), (Bytes{1, 2, 3, 4}));
+    auto parsed = ParsePreKeyBundle(bytes);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(*parsed, bundle);
+    EXPECT_TRUE(VerifyPreKeyBundle(*parsed).ok());
+    for (size_t length = 0; length < bytes.size(); ++length) {
+      EXPECT_EQ(ParsePreKeyBundle(ByteSpan(bytes).first(length)).status().code(),
+                ErrorCode::kInvalidMessage)
+          << length;
+    }
+    // Read as a v1 bundle (version byte changed), the lengths no longer fit
+    // or the signature no longer verifies.
+    Bytes as_v1 = bytes;
+    as_v1[0] = kPreKeyBundleVersion;
+    auto reread = ParsePreKeyBundle(as_v1);
+    EXPECT_TRUE(!reread.ok() || !VerifyPreKeyBundle(*reread).ok());
+  }
+}
+
 TEST_F(X3dhTest, InitiateRefusesSmallOrderSignedPreKeyEvenWhenSigned) {
   for (const DhPublicKey& small : kSmallOrderDhKeys) {
     PreKeyBundle bundle = BundleWithOpk();

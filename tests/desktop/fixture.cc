@@ -87,10 +87,13 @@ std::vector<sc::HistoryItem> LongConversation(const std::string& peer, int count
       body = CheckInFor(i, count);
     } else if (i % 10 == 7) {
       sc::Reflection r;
-      r.kind = sc::ReflectionKind::kThoughtRecord;
-      r.thought_record = sc::ThoughtRecord{
-          "the meeting",          "I failed",       {{"ashamed", 60}}, "", "people nodded",
-          "one slide went wrong", {{"ashamed", 30}}};
+      r.kind = "thought-record";
+      r.SetText("situation", "the meeting");
+      r.SetText("automatic_thought", "I failed");
+      r.SetEmotions("emotions_before", {{"ashamed", 60}});
+      r.SetText("evidence_against", "people nodded");
+      r.SetText("balanced_thought", "one slide went wrong");
+      r.SetEmotions("emotions_after", {{"ashamed", 30}});
       body = r;
     } else {
       body =
@@ -120,24 +123,23 @@ std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam) {
                          "mentalisation", sc::Recurrence::kNone, "2026-11-30"};
   items.push_back(Item(kSamId, 2, to_sam, Ms(now.addDays(-10)), mentalise));
   sc::Reflection thought_answer;
-  thought_answer.kind = sc::ReflectionKind::kThoughtRecord;
+  thought_answer.kind = "thought-record";
   thought_answer.prompt = "Thought record";
   thought_answer.exercise_id = IdFor(1);
-  thought_answer.thought_record =
-      sc::ThoughtRecord{"the team meeting on Monday",
-                        "I failed, everyone saw it",
-                        {{"ashamed", 80}, {"anxious", 60}},
-                        "one slide had the wrong numbers",
-                        "people asked good questions; my manager thanked me",
-                        "one slide went wrong, not the whole talk",
-                        {{"ashamed", 35}}};
+  thought_answer.SetText("situation", "the team meeting on Monday");
+  thought_answer.SetText("automatic_thought", "I failed, everyone saw it");
+  thought_answer.SetEmotions("emotions_before", {{"ashamed", 80}, {"anxious", 60}});
+  thought_answer.SetText("evidence_for", "one slide had the wrong numbers");
+  thought_answer.SetText("evidence_against", "people asked good questions; my manager thanked me");
+  thought_answer.SetText("balanced_thought", "one slide went wrong, not the whole talk");
+  thought_answer.SetEmotions("emotions_after", {{"ashamed", 35}});
   items.push_back(Item(kSamId, 3, from_sam, Ms(now.addDays(-6)), thought_answer));
   sc::Reflection communication;
-  communication.kind = sc::ReflectionKind::kCommunication;
-  communication.communication =
-      sc::CommunicationPractice{"time to myself on Sunday mornings", "no calls before 11",
-                                "\"I'd love to talk, can we do it after 11?\"",
-                                "She said yes. I felt guilty, then relieved."};
+  communication.kind = "communication";
+  communication.SetText("need", "time to myself on Sunday mornings");
+  communication.SetText("boundary", "no calls before 11");
+  communication.SetText("what_i_said", "\"I'd love to talk, can we do it after 11?\"");
+  communication.SetText("what_happened", "She said yes. I felt guilty, then relieved.");
   items.push_back(Item(kSamId, 4, from_sam, Ms(now.addDays(-3)), communication));
   // Today's conversation: the README's.
   items.push_back(Item(kSamId, 10, from_sam, Ms(now.addSecs(-3 * 3600)),

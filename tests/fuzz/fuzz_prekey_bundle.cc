@@ -1,10 +1,11 @@
 // ParsePreKeyBundle on arbitrary bytes. Seeds: Bob's bundle with and without
 // a one-time prekey, Alice's bundle.
 //
-// Checks: the v1 format is canonical (fixed lengths, a 0/1 flag), so a parsed
-// bundle serializes back to exactly the input. VerifyPreKeyBundle never
-// crashes, and an initiator never starts a session from a bundle whose
-// signature does not verify.
+// Checks: the v1 and v2 formats are canonical (fixed lengths, a 0/1 flag), so
+// a parsed bundle serializes back to exactly the input. VerifyPreKeyBundle
+// never crashes, and an initiator never starts a session from a bundle whose
+// signature does not verify; the device-bound entry point accepts only a
+// device-bound signature for the device asked for.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +57,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     auto first = session->Encrypt(AsSpan("hi"), rng);
     FUZZ_CHECK(first.ok());
+  }
+
+  // The device-bound entry point, for the device the world's v2 bundle names.
+  const auto& device = *w.bob_device_bundle.device;
+  const auto bound = securebase::crypto::VerifyPreKeyBundle(*bundle, device);
+  auto device_session = Session::Initiate(w.carol_identity, w.carol_device, *bundle, device, rng);
+  if (!bound.ok()) {
+    FUZZ_CHECK(bound.code() == ErrorCode::kBadSignature);
+    FUZZ_CHECK(!device_session.ok());
+  }
+  if (bound.ok()) {
+    // Only a bundle with the device-bound signature for this device passes.
+    FUZZ_CHECK(!bundle->device || *bundle->device == device);
   }
   return 0;
 }

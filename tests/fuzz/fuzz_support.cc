@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "tests/testing/must.h"
+
 namespace securebase::fuzz {
 
 using crypto::Bytes;
@@ -34,15 +36,7 @@ void Fail(const char* file, int line, const char* what) {
 
 namespace {
 
-// World construction must succeed; anything else is a broken build.
-template <typename T>
-T Must(crypto::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "fuzz world: %s failed: %s\n", what, result.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(result).value();
-}
+using ::securebase::testing::Must;
 
 Bytes Encrypt(Session& session, std::string_view text, FuzzRandom& rng) {
   return Must(session.Encrypt(AsSpan(text), rng), "Encrypt");
@@ -61,26 +55,45 @@ std::unique_ptr<World> BuildWorld() {
   OneTimePreKey bob_otk = OneTimePreKey::Generate(kOneTimePreKeyId, rng);
   SignedPreKey alice_spk = SignedPreKey::Generate(alice_identity, 1, rng);
 
+  std::array<uint8_t, crypto::kUserIdSize> bob_user{};
+  bob_user.fill(0xB0);
+  std::array<uint8_t, crypto::kUserIdSize> carol_user{};
+  carol_user.fill(0xCA);
+  const crypto::DeviceAddress bob_device{crypto::UserId(bob_user), 3};
+  SignedPreKey bob_device_spk =
+      SignedPreKey::GenerateForDevice(bob_identity, bob_device, kSignedPreKeyId + 1, rng);
+  crypto::DeviceAuthKeyPair bob_device_auth = crypto::DeviceAuthKeyPair::Generate(rng);
+
   auto world = std::unique_ptr<World>(new World{
       .alice_identity = std::move(alice_identity),
       .bob_identity = std::move(bob_identity),
       .carol_identity = std::move(carol_identity),
       .bob_signed_prekey = std::move(bob_spk),
       .bob_one_time_prekey = std::move(bob_otk),
+      .bob_device = bob_device,
+      .bob_device_signed_prekey = std::move(bob_device_spk),
+      .bob_device_auth = std::move(bob_device_auth),
+      .carol_device = crypto::DeviceAddress{crypto::UserId(carol_user), 1},
   });
   World& w = *world;
   w.bob_bundle = MakePreKeyBundle(w.bob_identity, w.bob_signed_prekey, &w.bob_one_time_prekey);
   w.bob_bundle_no_otk = MakePreKeyBundle(w.bob_identity, w.bob_signed_prekey, nullptr);
   w.alice_bundle = MakePreKeyBundle(w.alice_identity, alice_spk, nullptr);
+  w.bob_device_bundle =
+      MakePreKeyBundle(w.bob_identity, w.bob_device_signed_prekey, &w.bob_one_time_prekey);
+  w.bob_device_bundle.device = w.bob_device;
+  w.bob_device_binding = crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
+      w.bob_identity,
+      crypto::DeviceBinding{w.bob_device, w.bob_device_auth.public_key(), 1'767'225'600}));
 
   Session alice = Must(Session::Initiate(w.alice_identity, w.bob_bundle, rng), "Initiate");
   w.a0 = Encrypt(alice, "hello, this is Alice", rng);
   w.a0b = Encrypt(alice, "are you there?", rng);
   w.alice_awaiting_state = alice.Serialize();
 
-  Session::Accepted accepted = Must(
-      Session::Accept(w.bob_identity, w.bob_signed_prekey, &w.bob_one_time_prekey, w.a0, rng),
-      "Accept");
+  Session::Accepted accepted =
+      Must(Session::Accept(w.bob_identity, w.bob_signed_prekey, &w.bob_one_time_prekey, w.a0, rng),
+           "Accept");
   Session bob = std::move(accepted.session);
   w.bob_fresh_state = bob.Serialize();
 

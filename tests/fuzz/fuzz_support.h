@@ -77,6 +77,14 @@ struct World {
   crypto::PreKeyBundle bob_bundle;           // With the one-time prekey.
   crypto::PreKeyBundle bob_bundle_no_otk;    // Without.
   crypto::PreKeyBundle alice_bundle;         // Alice's own (signed prekey id 1).
+  // Bob's device 3 (user id 16 x 0xB0), its device-bound signed prekey in a v2
+  // bundle, and the identity-signed binding of his device-auth key.
+  crypto::DeviceAddress bob_device;
+  crypto::SignedPreKey bob_device_signed_prekey;
+  crypto::PreKeyBundle bob_device_bundle;
+  crypto::DeviceAuthKeyPair bob_device_auth;
+  crypto::Bytes bob_device_binding;  // SerializeDeviceBinding output.
+  crypto::DeviceAddress carol_device;
 
   crypto::Bytes a0, a0b, b0, a1, a2, a3, a4, b1, a5, c0;
 

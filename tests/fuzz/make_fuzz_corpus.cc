@@ -15,24 +15,19 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/x3dh.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/testing/hex.h"
+#include "tests/testing/must.h"
+#include "tests/vectors/legacy_e8ce7d0.h"
 
 namespace {
+
+using ::securebase::testing::Must;
 
 namespace fs = std::filesystem;
 namespace crypto = securebase::crypto;
 using securebase::fuzz::AsSpan;
 using securebase::fuzz::FuzzRandom;
 using securebase::fuzz::GetWorld;
-
-template <typename T>
-T Must(crypto::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "make_fuzz_corpus: %s failed: %s\n", what,
-                 result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
 
 class CorpusWriter {
  public:
@@ -42,7 +37,8 @@ class CorpusWriter {
     const fs::path dir = root_ / target;
     fs::create_directories(dir);
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       std::fprintf(stderr, "make_fuzz_corpus: cannot write %s\n", (dir / name).c_str());
       std::exit(1);
@@ -80,11 +76,13 @@ int main(int argc, char** argv) {
     out.Write(t, "a4_next", w.a4);
     out.Write(t, "a5_dh_step", w.a5);
     out.Write(t, "b1_own_message", w.b1);
+    out.Write(t, "legacy_a2", securebase::testing::FromHex(securebase::vectors::legacy::kA2));
     out.Write(t, "a4_truncated", crypto::ByteSpan(w.a4).first(w.a4.size() / 2));
     // Alice's chain continued from a4: Bob has Nr = 3 (he took a3), so the
     // message with n = 3 + kMaxSkipPerChain is the furthest he accepts and the
     // next one is too far ahead.
-    crypto::Session alice = Must(crypto::Session::Deserialize(w.alice_mid_state.span()), "Deserialize");
+    crypto::Session alice =
+        Must(crypto::Session::Deserialize(w.alice_mid_state.span()), "Deserialize");
     crypto::Bytes message;
     for (uint32_t n = 4; n <= 3 + crypto::kMaxSkipPerChain + 1; ++n) {
       message = Must(alice.Encrypt(AsSpan("far"), rng), "Encrypt");
@@ -100,6 +98,9 @@ int main(int argc, char** argv) {
     out.Write(t, "a0b_with_otk", w.a0b);
     out.Write(t, "c0_without_otk", w.c0);
     out.Write(t, "a4_ratchet_type", w.a4);
+    // Legacy initial message of commit e8ce7d0 (another world's keys): the
+    // legacy parser.
+    out.Write(t, "legacy_a0b", securebase::testing::FromHex(securebase::vectors::legacy::kA0b));
   }
 
   // State blobs.
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
     out.Write(t, "alice_after", w.alice_after_state.span());
     out.Write(t, "bob_fresh", w.bob_fresh_state.span());
     out.Write(t, "bob_mid", w.bob_mid_state.span());
+    // A v1 blob of commit e8ce7d0 (another world's keys): the legacy loader.
+    out.Write(t, "legacy_v1_bob",
+              securebase::testing::FromHex(securebase::vectors::legacy::kBobStateV1));
   }
 
   // Prekey bundles.
@@ -118,6 +122,22 @@ int main(int argc, char** argv) {
     out.Write(t, "bob_with_otk", crypto::SerializePreKeyBundle(w.bob_bundle));
     out.Write(t, "bob_without_otk", crypto::SerializePreKeyBundle(w.bob_bundle_no_otk));
     out.Write(t, "alice_without_otk", crypto::SerializePreKeyBundle(w.alice_bundle));
+    out.Write(t, "bob_device_v2", crypto::SerializePreKeyBundle(w.bob_device_bundle));
+    crypto::PreKeyBundle no_otk = w.bob_device_bundle;
+    no_otk.one_time_prekey.reset();
+    out.Write(t, "bob_device_v2_without_otk", crypto::SerializePreKeyBundle(no_otk));
+  }
+
+  // Device binding records.
+  {
+    constexpr std::string_view t = "fuzz_device_binding";
+    out.Write(t, "bob_device", w.bob_device_binding);
+    crypto::Bytes other_device = w.bob_device_binding;
+    other_device[20] ^= 0x01;  // Device id: a server re-labelling the record.
+    out.Write(t, "relabelled_device", other_device);
+    crypto::Bytes v2 = w.bob_device_binding;
+    v2[0] = 2;
+    out.Write(t, "unknown_version", v2);
   }
 
   // Sealed records under the fixed key and name.
@@ -125,12 +145,17 @@ int main(int argc, char** argv) {
     constexpr std::string_view t = "fuzz_sealed_record";
     const auto& key = *w.vault_key;
     const std::string kilobyte(1024, 'k');
-    out.Write(t, "empty", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, {}, rng), "Seal"));
-    out.Write(t, "short", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName,
-                                                  AsSpan("session notes"), rng), "Seal"));
-    out.Write(t, "1k", Must(crypto::SealRecord(key, securebase::fuzz::kRecordName,
-                                               AsSpan(kilobyte), rng), "Seal"));
-    out.Write(t, "other_name", Must(crypto::SealRecord(key, "fuzz/other", AsSpan("x"), rng), "Seal"));
+    out.Write(t, "empty",
+              Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, {}, rng), "Seal"));
+    out.Write(
+        t, "short",
+        Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, AsSpan("session notes"), rng),
+             "Seal"));
+    out.Write(t, "1k",
+              Must(crypto::SealRecord(key, securebase::fuzz::kRecordName, AsSpan(kilobyte), rng),
+                   "Seal"));
+    out.Write(t, "other_name",
+              Must(crypto::SealRecord(key, "fuzz/other", AsSpan("x"), rng), "Seal"));
   }
 
   // Wrapped vault keys (minimal Argon2id cost).
@@ -141,7 +166,8 @@ int main(int argc, char** argv) {
     const auto right = AsSpan(securebase::fuzz::kPassphrase);
     crypto::Bytes wrapped = Must(crypto::WrapVaultKey(key, right, minimum, rng), "Wrap");
     out.Write(t, "minimum_params", wrapped);
-    out.Write(t, "cheap_params", Must(crypto::WrapVaultKey(key, right, {2, 16 * 1024}, rng), "Wrap"));
+    out.Write(t, "cheap_params",
+              Must(crypto::WrapVaultKey(key, right, {2, 16 * 1024}, rng), "Wrap"));
     out.Write(t, "wrong_passphrase",
               Must(crypto::WrapVaultKey(key, AsSpan("wrong"), minimum, rng), "Wrap"));
     crypto::Bytes huge = wrapped;

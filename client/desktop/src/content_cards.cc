@@ -24,8 +24,11 @@ QString EmotionsText(const std::vector<sc::Emotion>& emotions) {
   return parts.join(", ");
 }
 
-void AddField(QVariantList& fields, const char* label, const QString& value) {
-  if (!value.trimmed().isEmpty()) fields.append(QVariantMap{{"label", label}, {"value", value}});
+// "automatic thought" -> "Automatic thought".
+QString Heading(const std::string& label) {
+  QString heading = Q(label);
+  if (!heading.isEmpty()) heading[0] = heading[0].toUpper();
+  return heading;
 }
 
 QVariantMap CheckInCard(const sc::CheckIn& c) {
@@ -51,64 +54,35 @@ QVariantMap CheckInCard(const sc::CheckIn& c) {
 
 QVariantMap ReflectionCard(const sc::Reflection& r) {
   QVariantList fields;
-  if (r.thought_record) {
-    const sc::ThoughtRecord& t = *r.thought_record;
-    AddField(fields, "Situation", Q(t.situation));
-    AddField(fields, "Automatic thought", Q(t.automatic_thought));
-    AddField(fields, "Emotions before", EmotionsText(t.emotions_before));
-    AddField(fields, "Evidence for", Q(t.evidence_for));
-    AddField(fields, "Evidence against", Q(t.evidence_against));
-    AddField(fields, "Balanced thought", Q(t.balanced_thought));
-    AddField(fields, "Emotions after", EmotionsText(t.emotions_after));
+  if (const sc::ReflectionKindSchema* schema = sc::FindReflectionKind(r.kind)) {
+    for (const sc::ReflectionFieldSchema& field : schema->fields) {
+      const QString value = field.type == sc::ReflectionFieldType::kEmotions
+                                ? EmotionsText(r.Emotions(field.key))
+                                : Q(r.Text(field.key));
+      if (value.trimmed().isEmpty()) continue;
+      fields.append(QVariantMap{{"label", Heading(field.label)}, {"value", value}});
+    }
   }
-  if (r.mentalisation) {
-    const sc::Mentalisation& m = *r.mentalisation;
-    AddField(fields, "What I felt", Q(m.my_feelings));
-    AddField(fields, "What I needed", Q(m.my_needs));
-    AddField(fields, "What they may have felt", Q(m.other_felt));
-    AddField(fields, "What they may have thought", Q(m.other_thought));
-    AddField(fields, "What they may have intended", Q(m.other_intended));
-    AddField(fields, "Other ways to read it", Q(m.other_readings));
-  }
-  if (r.communication) {
-    const sc::CommunicationPractice& c = *r.communication;
-    AddField(fields, "The need", Q(c.need));
-    AddField(fields, "The boundary", Q(c.boundary));
-    AddField(fields, "What I said", Q(c.what_i_said));
-    AddField(fields, "What happened", Q(c.what_happened));
-  }
-  return {{"kindLabel", ReflectionKindLabel(r.kind)},
-          {"prompt", Q(r.prompt)},
-          {"body", Q(r.body)},
-          {"fields", fields},
-          {"exerciseId", Q(r.exercise_id)}};
+  return {{"kind", Q(r.kind)},     {"kindLabel", ReflectionKindLabel(r.kind)},
+          {"prompt", Q(r.prompt)}, {"body", Q(r.body)},
+          {"fields", fields},      {"exerciseId", Q(r.exercise_id)}};
 }
 
 }  // namespace
 
 QString TypeOf(const sc::HistoryItem& item) { return sc::ContentTypeName(item.content); }
 
-QString ReflectionKindLabel(sc::ReflectionKind kind) {
-  switch (kind) {
-    case sc::ReflectionKind::kFree:
-      return "Reflection";
-    case sc::ReflectionKind::kThoughtRecord:
-      return "Thought record";
-    case sc::ReflectionKind::kMentalisation:
-      return "Mentalisation";
-    case sc::ReflectionKind::kCommunication:
-      return "Communication practice";
+QString ReflectionKindLabel(const std::string& kind) {
+  if (kind == "free" || kind.empty()) return "Reflection";
+  if (const sc::ReflectionKindSchema* schema = sc::FindReflectionKind(kind)) {
+    return Q(schema->title);
   }
-  return "Reflection";
+  return Q(kind);
 }
 
 QString ExerciseKindLabel(const std::string& kind) {
   if (kind == "check-in") return "Check-in";
-  if (kind == "free") return "Reflection";
-  if (kind == "thought-record") return "Thought record";
-  if (kind == "mentalisation") return "Mentalisation";
-  if (kind == "communication") return "Communication practice";
-  return Q(kind);
+  return ReflectionKindLabel(kind);
 }
 
 QString RecurrenceLabel(sc::Recurrence recurrence) {

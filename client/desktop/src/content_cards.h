@@ -16,8 +16,10 @@ namespace sc = ::securebase::client;
 QString TypeOf(const sc::HistoryItem& item);
 // For a person: "Message", "Check-in", "Thought record", "Exercise", ...
 QString TypeLabel(const sc::ContentBody& body);
-QString ReflectionKindLabel(sc::ReflectionKind kind);
-// "thought-record" -> "Thought record"; unknown kinds are shown as given.
+// "free" -> "Reflection", "thought-record" -> "Thought record" (the library's
+// schema title); an unknown kind is shown as given.
+QString ReflectionKindLabel(const std::string& kind);
+// Also "check-in" -> "Check-in" and "free" -> "Reflection".
 QString ExerciseKindLabel(const std::string& kind);
 QString RecurrenceLabel(sc::Recurrence recurrence);
 // "queued", "sent", "delivered", "read", "failed".
@@ -27,7 +29,8 @@ QString StateName(sc::DeliveryState state);
 //   text:         body
 //   check-in:     mood, energy (-1: not given), sleep (-1), emotions [{name, intensity}],
 //                 helped, note, measures [{name, total, max, band, complete}], exerciseId
-//   reflection:   kindLabel, prompt, body, fields [{label, value}], exerciseId
+//   reflection:   kind, kindLabel, prompt, body, fields [{label, value}] (the kind's
+//                 schema order, filled fields only), exerciseId
 //   exercise:     title, instructions, kindLabel, kind, recurrence, due
 //   availability: text, emergency
 //   invalid:      reason

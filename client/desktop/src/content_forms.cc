@@ -56,30 +56,21 @@ sc::CheckIn CheckInFromForm(const QVariantMap& form) {
 
 sc::Reflection ReflectionFromForm(const QVariantMap& form) {
   sc::Reflection r;
-  const std::string kind = S(form, "kind");
   r.prompt = S(form, "prompt");
   r.body = S(form, "body");
   r.exercise_id = S(form, "exerciseId");
-  if (kind == "thought-record") {
-    r.kind = sc::ReflectionKind::kThoughtRecord;
-    r.thought_record = sc::ThoughtRecord{S(form, "situation"),
-                                         S(form, "automatic_thought"),
-                                         Emotions(form.value("emotions_before")),
-                                         S(form, "evidence_for"),
-                                         S(form, "evidence_against"),
-                                         S(form, "balanced_thought"),
-                                         Emotions(form.value("emotions_after"))};
-  } else if (kind == "mentalisation") {
-    r.kind = sc::ReflectionKind::kMentalisation;
-    r.mentalisation = sc::Mentalisation{S(form, "my_feelings"),    S(form, "my_needs"),
-                                        S(form, "other_felt"),     S(form, "other_thought"),
-                                        S(form, "other_intended"), S(form, "other_readings")};
-  } else if (kind == "communication") {
-    r.kind = sc::ReflectionKind::kCommunication;
-    r.communication = sc::CommunicationPractice{S(form, "need"), S(form, "boundary"),
-                                                S(form, "what_i_said"), S(form, "what_happened")};
-  } else {
-    r.kind = sc::ReflectionKind::kFree;
+  const sc::ReflectionKindSchema* schema = sc::FindReflectionKind(S(form, "kind"));
+  if (schema == nullptr) return r;  // "free" (the default kind).
+  r.kind = schema->name;
+  for (const sc::ReflectionFieldSchema& field : schema->fields) {
+    const char* key = field.key.c_str();
+    if (field.type == sc::ReflectionFieldType::kEmotions) {
+      std::vector<sc::Emotion> emotions = Emotions(form.value(key));
+      if (!emotions.empty()) r.SetEmotions(field.key, std::move(emotions));
+    } else {
+      std::string text = S(form, key);
+      if (!text.empty()) r.SetText(field.key, std::move(text));
+    }
   }
   return r;
 }

@@ -5,10 +5,10 @@
 // Check-in map:   mood, energy (absent or -1: not given), sleep (absent or -1),
 //                 emotions [{name, intensity}], helped, note,
 //                 phq9 [9 ints] / gad7 [7 ints] (absent: not answered), exerciseId
-// Reflection map: kind ("free", "thought-record", "mentalisation",
-//                 "communication"), prompt, body, exerciseId, and the kind's
-//                 fields by their content.proto names (situation,
-//                 automatic_thought, emotions_before [{name, intensity}], ...)
+// Reflection map: kind ("free" or a name from sc::ReflectionKinds()), prompt,
+//                 body, exerciseId, and the kind's fields by their schema keys
+//                 (situation, automatic_thought, emotions_before [{name,
+//                 intensity}], ...); keys of other kinds are ignored
 // Exercise map:   title, instructions, kind, recurrence ("none", "daily",
 //                 "weekly"), due ("YYYY-MM-DD" or empty)
 #ifndef SECUREBASE_DESKTOP_CONTENT_FORMS_H_

@@ -16,18 +16,41 @@ QString FirstLine(const std::string& text, int max_chars) {
   return line;
 }
 
+// The kind's text fields that are filled in, in schema order.
+std::vector<std::string> FilledTexts(const sc::Reflection& r) {
+  std::vector<std::string> texts;
+  if (const sc::ReflectionKindSchema* schema = sc::FindReflectionKind(r.kind)) {
+    for (const sc::ReflectionFieldSchema& field : schema->fields) {
+      if (field.type != sc::ReflectionFieldType::kText) continue;
+      std::string text = r.Text(field.key);
+      if (!text.empty()) texts.push_back(std::move(text));
+    }
+  }
+  return texts;
+}
+
+// Title: the prompt, else where the reflection starts (its first field, or
+// the body). Detail: where it ends up (the last field: the balanced thought,
+// the skill used, what I can give myself now...), else the body.
 ReflectionEntry EntryFor(const sc::Reflection& r, int64_t at) {
   ReflectionEntry entry;
   entry.unix_ms = at;
-  std::string first;
-  if (r.thought_record) first = r.thought_record->situation;
-  if (r.mentalisation) first = r.mentalisation->my_feelings;
-  if (r.communication) first = r.communication->need;
-  if (first.empty()) first = r.body;
+  const std::vector<std::string> texts = FilledTexts(r);
+  const std::string first = texts.empty() ? r.body : texts.front();
   entry.title = !r.prompt.empty() ? FirstLine(r.prompt, 80) : FirstLine(first, 80);
-  entry.detail = FirstLine(r.thought_record ? r.thought_record->balanced_thought : r.body, 160);
+  entry.detail = FirstLine(texts.size() > 1 ? texts.back() : r.body, 160);
   if (entry.detail.isEmpty()) entry.detail = FirstLine(first, 160);
   return entry;
+}
+
+// "free" first, then the library's kinds in their order, then any other.
+int KindRank(const std::string& kind) {
+  if (kind == "free") return -1;
+  const auto& kinds = sc::ReflectionKinds();
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i].name == kind) return static_cast<int>(i);
+  }
+  return static_cast<int>(kinds.size());
 }
 
 }  // namespace
@@ -42,7 +65,7 @@ DashboardData ComputeDashboard(const std::vector<sc::HistoryItem>& items, int64_
     double sum = 0;
   };
   std::map<QString, EmotionAccumulator> emotions;
-  std::map<sc::ReflectionKind, std::vector<ReflectionEntry>> reflections;
+  std::map<std::pair<int, std::string>, std::vector<ReflectionEntry>> reflections;
 
   for (const sc::HistoryItem& item : items) {
     const int64_t at = item.sent_at_unix_ms;
@@ -65,7 +88,7 @@ DashboardData ComputeDashboard(const std::vector<sc::HistoryItem>& items, int64_
         series.push_back({t, static_cast<double>(score.total)});
       }
     } else if (const auto* r = std::get_if<sc::Reflection>(&item.content)) {
-      reflections[r->kind].push_back(EntryFor(*r, at));
+      reflections[{KindRank(r->kind), r->kind}].push_back(EntryFor(*r, at));
     }
   }
 
@@ -87,7 +110,7 @@ DashboardData ComputeDashboard(const std::vector<sc::HistoryItem>& items, int64_
     std::stable_sort(
         entries.begin(), entries.end(),
         [](const ReflectionEntry& a, const ReflectionEntry& b) { return a.unix_ms > b.unix_ms; });
-    data.reflections.push_back({ReflectionKindLabel(kind), std::move(entries)});
+    data.reflections.push_back({ReflectionKindLabel(kind.second), std::move(entries)});
   }
   return data;
 }

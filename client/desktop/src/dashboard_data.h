@@ -43,7 +43,7 @@ struct DashboardData {
   int check_ins = 0;
   std::vector<SeriesPoint> mood, energy, sleep, phq9, gad7;  // Oldest first.
   std::vector<EmotionSeries> emotions;                       // Most often named first.
-  std::vector<ReflectionGroup> reflections;                  // In ReflectionKind order.
+  std::vector<ReflectionGroup> reflections;  // Free first, then sc::ReflectionKinds() order.
 };
 
 // Items sent from the client (check-ins and reflections, either direction as

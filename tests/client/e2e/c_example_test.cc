@@ -11,9 +11,9 @@ class CExampleTest : public E2eTest {};
 TEST_F(CExampleTest, RoundTripThroughTheCApi) {
   ASSERT_FALSE(CRoundTripBinary().empty()) << "the c_roundtrip example was not built";
   it::CommandResult r;
-  ASSERT_TRUE(it::RunCommand({CRoundTripBinary(), "--fast-kdf", server_address(),
-                              Home("c-therapist"), Home("c-client")},
-                             std::chrono::seconds(60), &r));
+  ASSERT_TRUE(it::RunCommand(
+      {CRoundTripBinary(), "--fast-kdf", server_address(), Home("c-therapist"), Home("c-client")},
+      std::chrono::seconds(60), &r));
   ASSERT_FALSE(r.timed_out) << r.stdout_text << r.stderr_text;
   ASSERT_EQ(r.term_signal, 0) << r.stderr_text;
   ASSERT_EQ(r.exit_code, 0) << "stdout:\n" << r.stdout_text << "\nstderr:\n" << r.stderr_text;
@@ -28,9 +28,9 @@ TEST_F(CExampleTest, RoundTripThroughTheCApi) {
   auto c_history = client->History(therapist->user_id());
   ASSERT_SB_OK(t_history);
   ASSERT_SB_OK(c_history);
-  ASSERT_EQ(t_history->size(), 2u) << DescribeHistory(*t_history);
-  ASSERT_EQ(c_history->size(), 2u) << DescribeHistory(*c_history);
-  for (size_t i = 0; i < 2; ++i) {
+  ASSERT_EQ(t_history->size(), 4u) << DescribeHistory(*t_history);
+  ASSERT_EQ(c_history->size(), 4u) << DescribeHistory(*c_history);
+  for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(t_history->at(i).message_id, c_history->at(i).message_id);
     EXPECT_TRUE(ContentEquals(t_history->at(i).content, c_history->at(i).content));
   }
@@ -43,12 +43,25 @@ TEST_F(CExampleTest, RoundTripThroughTheCApi) {
   ASSERT_TRUE(first && second);
   EXPECT_NE(r.stdout_text.find(first->body), std::string::npos) << r.stdout_text;
   EXPECT_NE(r.stdout_text.find(second->body), std::string::npos) << r.stdout_text;
+  // The content JSON the C program sent through sb_send, as the C++ API reads it.
+  const auto* check_in = std::get_if<sc::CheckIn>(&t_history->at(2).content);
+  ASSERT_NE(check_in, nullptr) << DescribeHistory(*t_history);
+  EXPECT_EQ(check_in->mood, 6u);
+  EXPECT_EQ(check_in->energy, 4u);
+  EXPECT_EQ(check_in->sleep_hours, 6.5);
+  ASSERT_EQ(check_in->questionnaires.size(), 2u);
+  EXPECT_EQ(check_in->questionnaires[1].questionnaire, sc::Questionnaire::kGad7);
+  const auto* reflection = std::get_if<sc::Reflection>(&t_history->at(3).content);
+  ASSERT_NE(reflection, nullptr);
+  EXPECT_EQ(reflection->kind, "thought-record");
+  EXPECT_EQ(reflection->Text("situation"), "my manager did not greet me");
+  ASSERT_EQ(reflection->Emotions("emotions_before").size(), 1u);
 
   // Run on existing homes: refused (both homes must be new), no crash.
   it::CommandResult again;
-  ASSERT_TRUE(it::RunCommand({CRoundTripBinary(), "--fast-kdf", server_address(),
-                              Home("c-therapist"), Home("c-client")},
-                             std::chrono::seconds(60), &again));
+  ASSERT_TRUE(it::RunCommand(
+      {CRoundTripBinary(), "--fast-kdf", server_address(), Home("c-therapist"), Home("c-client")},
+      std::chrono::seconds(60), &again));
   EXPECT_EQ(again.term_signal, 0);
   EXPECT_NE(again.exit_code, 0);
 }

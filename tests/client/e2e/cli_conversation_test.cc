@@ -16,8 +16,8 @@ namespace {
 class CliConversationTest : public E2eTest {
  protected:
   it::CommandResult Cli(const std::string& home, std::vector<std::string> args) {
-    std::vector<std::string> argv = {CliBinary(), "--home", home, "--server", server_address(),
-                                     "--insecure"};
+    std::vector<std::string> argv = {CliBinary(), "--home",         home,
+                                     "--server",  server_address(), "--insecure"};
     argv.insert(argv.end(), args.begin(), args.end());
     it::CommandResult result;
     EXPECT_TRUE(it::RunCommand(argv, kCliTimeout, &result));
@@ -67,11 +67,12 @@ struct Emo {
 ::testing::AssertionResult EmotionsAre(const Json& list, const std::vector<Emo>& expected) {
   std::vector<Json> got = AsList(list);
   if (got.size() != expected.size()) {
-    return ::testing::AssertionFailure() << got.size() << " emotions, expected "
-                                         << expected.size() << ": " << list.DebugString();
+    return ::testing::AssertionFailure()
+           << got.size() << " emotions, expected " << expected.size() << ": " << list.DebugString();
   }
   for (size_t i = 0; i < got.size(); ++i) {
-    if (Str(got[i], "name") != expected[i].name || Num(got[i], "intensity") != expected[i].intensity) {
+    if (Str(got[i], "name") != expected[i].name ||
+        Num(got[i], "intensity") != expected[i].intensity) {
       return ::testing::AssertionFailure() << "emotion " << i << ": " << got[i].DebugString();
     }
   }
@@ -178,8 +179,7 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
                   [&](const Json& x) { EXPECT_EQ(Str(x, "body"), hello); }});
   sent.push_back({MustId(c, {"checkin", "Dr. Rivera", "--mood", "4", "--emotion", "anxious=70",
                              "--emotion", "sad=40", "--emotion", "hopeful=0", "--energy", "3",
-                             "--sleep", "6.5", "--helped", "a walk " + m, "--note",
-                             "note " + m}),
+                             "--sleep", "6.5", "--helped", "a walk " + m, "--note", "note " + m}),
                   "check-in", false, [&](const Json& x) {
                     EXPECT_EQ(Num(x, "mood"), 4);
                     EXPECT_TRUE(EmotionsAre(Member(x, "emotions"),
@@ -197,13 +197,16 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
                     EXPECT_EQ(Str(x, "prompt"), "What went well? " + m);
                   }});
   sent.push_back(
-      {MustId(c, {"reflect", "Dr. Rivera", "--kind", "thought-record", "--body", "tr " + m,
-                  "--field", "situation=Meeting with my boss " + m, "--field",
-                  "automatic_thought=I will be fired " + m, "--field",
-                  "emotions_before=fear:80,shame:30", "--field", "evidence-for=late twice " + m,
-                  "--field", "evidence_against=good review " + m, "--field",
-                  "balanced_thought=One meeting does not decide it " + m, "--field",
-                  "emotions_after=fear:40"}),
+      {MustId(c, {"reflect", "Dr. Rivera",
+                  "--kind",  "thought-record",
+                  "--body",  "tr " + m,
+                  "--field", "situation=Meeting with my boss " + m,
+                  "--field", "automatic_thought=I will be fired " + m,
+                  "--field", "emotions_before=fear:80,shame:30",
+                  "--field", "evidence-for=late twice " + m,
+                  "--field", "evidence_against=good review " + m,
+                  "--field", "balanced_thought=One meeting does not decide it " + m,
+                  "--field", "emotions_after=fear:40"}),
        "reflection", false, [&](const Json& x) {
          EXPECT_EQ(Str(x, "kind"), "thought-record");
          EXPECT_EQ(Str(x, "body"), "tr " + m);
@@ -216,22 +219,22 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
          EXPECT_EQ(Str(tr, "balanced_thought"), "One meeting does not decide it " + m);
          EXPECT_TRUE(EmotionsAre(Member(tr, "emotions_after"), {{"fear", 40}}));
        }});
-  sent.push_back({MustId(c, {"reflect", "Dr. Rivera", "--kind", "mentalisation", "--body",
-                             "mz " + m, "--field", "my_feelings=hurt " + m, "--field",
-                             "my_needs=to be heard " + m, "--field", "other_felt=tired " + m,
-                             "--field", "other_thought=not now " + m, "--field",
-                             "other_intended=to rest " + m, "--field",
-                             "other_readings=maybe stress " + m}),
-                  "reflection", false, [&](const Json& x) {
-                    EXPECT_EQ(Str(x, "kind"), "mentalisation");
-                    const Json& mz = Member(x, "mentalisation");
-                    EXPECT_EQ(Str(mz, "my_feelings"), "hurt " + m);
-                    EXPECT_EQ(Str(mz, "my_needs"), "to be heard " + m);
-                    EXPECT_EQ(Str(mz, "other_felt"), "tired " + m);
-                    EXPECT_EQ(Str(mz, "other_thought"), "not now " + m);
-                    EXPECT_EQ(Str(mz, "other_intended"), "to rest " + m);
-                    EXPECT_EQ(Str(mz, "other_readings"), "maybe stress " + m);
-                  }});
+  sent.push_back(
+      {MustId(c,
+              {"reflect", "Dr. Rivera", "--kind", "mentalisation", "--body", "mz " + m, "--field",
+               "my_feelings=hurt " + m, "--field", "my_needs=to be heard " + m, "--field",
+               "other_felt=tired " + m, "--field", "other_thought=not now " + m, "--field",
+               "other_intended=to rest " + m, "--field", "other_readings=maybe stress " + m}),
+       "reflection", false, [&](const Json& x) {
+         EXPECT_EQ(Str(x, "kind"), "mentalisation");
+         const Json& mz = Member(x, "mentalisation");
+         EXPECT_EQ(Str(mz, "my_feelings"), "hurt " + m);
+         EXPECT_EQ(Str(mz, "my_needs"), "to be heard " + m);
+         EXPECT_EQ(Str(mz, "other_felt"), "tired " + m);
+         EXPECT_EQ(Str(mz, "other_thought"), "not now " + m);
+         EXPECT_EQ(Str(mz, "other_intended"), "to rest " + m);
+         EXPECT_EQ(Str(mz, "other_readings"), "maybe stress " + m);
+       }});
   sent.push_back({MustId(c, {"reflect", "Dr. Rivera", "--kind", "communication", "--body",
                              "cp " + m, "--field", "need=quiet evenings " + m, "--field",
                              "boundary=no calls after 9 " + m, "--field",
@@ -248,8 +251,9 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
   // Usage errors exit 2 and send nothing.
   EXPECT_EQ(Cli(c, {"checkin", "Dr. Rivera", "--mood", "11"}).exit_code, 2);
   EXPECT_EQ(Cli(c, {"checkin", "Dr. Rivera", "--mood", "5", "--emotion", "x=101"}).exit_code, 2);
-  EXPECT_EQ(Cli(c, {"reflect", "Dr. Rivera", "--body", "b", "--kind", "free", "--field",
-                    "need=x"}).exit_code, 2);
+  EXPECT_EQ(Cli(c, {"reflect", "Dr. Rivera", "--body", "b", "--kind", "free", "--field", "need=x"})
+                .exit_code,
+            2);
   EXPECT_EQ(Cli(c, {"send", "Nobody", "hi"}).exit_code, 1);
 
   // --- The therapist reads, assigns, replies, updates availability.
@@ -265,8 +269,11 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
                     EXPECT_EQ(Str(x, "recurrence"), "daily");
                     EXPECT_EQ(Str(x, "due_date"), "2031-03-15");
                   }});
-  EXPECT_EQ(Cli(t, {"assign", "Sam Client", "--title", "x", "--instructions", "y", "--due",
-                    "2031-02-30"}).exit_code, 2) << "not a calendar date";
+  EXPECT_EQ(
+      Cli(t, {"assign", "Sam Client", "--title", "x", "--instructions", "y", "--due", "2031-02-30"})
+          .exit_code,
+      2)
+      << "not a calendar date";
   EXPECT_EQ(Cli(c, {"assign", "Dr. Rivera", "--title", "x", "--instructions", "y"}).exit_code, 1);
   const std::string reply = "Thank you for writing, Sam " + m;
   const std::string reply_to = sent[0].id;
@@ -287,8 +294,8 @@ TEST_F(CliConversationTest, WholeConversationThroughTheApp) {
   EXPECT_NE(c_sync.find(reply), std::string::npos) << c_sync;
   const std::string answer = "Will do " + m;
   const std::string answer_to = sent[7].id;
-  sent.push_back({MustId(c, {"send", "Dr. Rivera", answer, "--reply-to", answer_to}), "text",
-                  false, [&](const Json& x) {
+  sent.push_back({MustId(c, {"send", "Dr. Rivera", answer, "--reply-to", answer_to}), "text", false,
+                  [&](const Json& x) {
                     EXPECT_EQ(Str(x, "body"), answer);
                     EXPECT_EQ(Str(x, "reply_to"), answer_to);
                   }});

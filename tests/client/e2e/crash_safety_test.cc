@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "client/src/fault_points.h"
 #include "tests/client/e2e/e2e_support.h"
 
 namespace securebase::e2e {
@@ -38,21 +37,31 @@ std::string Env(const char* name) {
 void RunCrashChild() {
   const std::string orders = Env(kEnvRole);
   const std::string point = Env(kEnvPoint);
+  // A crash at the point: no destructors, no flush.
+  class CrashAtPoint final : public sc::FaultInjector {
+   public:
+    explicit CrashAtPoint(std::string point) : point_(std::move(point)) {}
+    bool ShouldFail(sc::FaultPoint at) override {
+      if (sc::FaultPointName(at) == point_) ::_exit(kCrashExitCode);
+      return false;
+    }
+
+   private:
+    std::string point_;
+  };
+  CrashAtPoint crash(point);
   sc::ClientOptions options;
   options.home = Env(kEnvHome);
   options.server_address = Env(kEnvServer);
   options.insecure_loopback = true;
   options.rpc_timeout = kClientRpcTimeout;
+  options.faults = &crash;
   auto opened = sc::Client::Open(options, kPassphrase);
   if (!opened.ok()) {
     std::fprintf(stderr, "crash child: open: %s\n", Describe(opened.status()).c_str());
     std::_Exit(4);
   }
   std::unique_ptr<sc::Client> client = std::move(opened).value();
-  sc::SetFaultHookForTesting([point](std::string_view at) {
-    if (at == point) ::_exit(kCrashExitCode);  // A crash: no destructors, no flush.
-    return false;
-  });
   if (orders == "sync") {
     auto result = client->Sync();
     std::fprintf(stderr, "crash child: sync finished: %s\n", DescribeAny(result).c_str());
@@ -80,7 +89,7 @@ class CrashChildTest : public ::testing::Test {
 class CrashSafetyTest : public E2eTest {
  protected:
   void TearDown() override {
-    sc::SetFaultHookForTesting(nullptr);
+    faults_.Set(nullptr);
     E2eTest::TearDown();
   }
 
@@ -190,8 +199,8 @@ TEST_F(CrashSafetyTest, CrashBetweenCommitAndAcknowledge) {
   ExpectExactlyOnce(*history, ids);
   auto synced = therapist_->Sync();
   ASSERT_SB_OK(synced);
-  EXPECT_TRUE(synced->new_items.empty())
-      << "already shown before the crash:\n" << DescribeHistory(synced->new_items);
+  EXPECT_TRUE(synced->new_items.empty()) << "already shown before the crash:\n"
+                                         << DescribeHistory(synced->new_items);
   history = therapist_->History("C");
   ASSERT_SB_OK(history);
   ExpectExactlyOnce(*history, ids);
@@ -311,7 +320,7 @@ TEST_F(CrashSafetyTest, FailuresAtEveryPointRecover) {
   ASSERT_TRUE(therapist_ && client_);
   ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
   std::string failing;
-  sc::SetFaultHookForTesting([&failing](std::string_view at) { return at == failing; });
+  faults_.Set([&failing](sc::FaultPoint at) { return sc::FaultPointName(at) == failing; });
 
   std::vector<std::string> ids;
   failing = "after-commit-before-send";

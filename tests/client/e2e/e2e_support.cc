@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <google/protobuf/util/json_util.h>
 #include <netinet/in.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,10 +18,6 @@
 #include <iostream>
 #include <random>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
 
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/random.h"
@@ -307,57 +306,42 @@ sc::CheckIn MakeCheckIn(const std::string& marker) {
 
 sc::Reflection MakeFreeReflection(const std::string& marker) {
   sc::Reflection r;
-  r.kind = sc::ReflectionKind::kFree;
+  r.kind = "free";
   r.prompt = "prompt " + marker;
   r.body = "free body " + marker;
   return r;
 }
 
-sc::Reflection MakeThoughtRecord(const std::string& marker) {
+sc::Reflection MakeStructuredReflection(const std::string& kind, const std::string& marker) {
   sc::Reflection r;
-  r.kind = sc::ReflectionKind::kThoughtRecord;
-  r.prompt = "tr prompt " + marker;
-  r.body = "tr body " + marker;
-  sc::ThoughtRecord t;
-  t.situation = "situation " + marker;
-  t.automatic_thought = "automatic " + marker;
-  t.emotions_before = {{"fear-" + marker, 80}, {"shame-" + marker, 30}};
-  t.evidence_for = "for " + marker;
-  t.evidence_against = "against " + marker;
-  t.balanced_thought = "balanced " + marker;
-  t.emotions_after = {{"fear-after-" + marker, 40}};
-  r.thought_record = t;
+  r.kind = kind;
+  r.prompt = kind + " prompt " + marker;
+  r.body = kind + " body " + marker;
+  const sc::ReflectionKindSchema* schema = sc::FindReflectionKind(kind);
+  if (schema == nullptr) {
+    ADD_FAILURE() << "no reflection kind " << kind;
+    return r;
+  }
+  for (const sc::ReflectionFieldSchema& field : schema->fields) {
+    if (field.type == sc::ReflectionFieldType::kText) {
+      r.SetText(field.key, field.key + " " + marker);
+    } else {
+      r.SetEmotions(field.key, {{field.key + "-fear-" + marker, 80}, {"shame-" + marker, 30}});
+    }
+  }
   return r;
+}
+
+sc::Reflection MakeThoughtRecord(const std::string& marker) {
+  return MakeStructuredReflection("thought-record", marker);
 }
 
 sc::Reflection MakeMentalisation(const std::string& marker) {
-  sc::Reflection r;
-  r.kind = sc::ReflectionKind::kMentalisation;
-  r.prompt = "m prompt " + marker;
-  r.body = "m body " + marker;
-  sc::Mentalisation m;
-  m.my_feelings = "feelings " + marker;
-  m.my_needs = "needs " + marker;
-  m.other_felt = "other felt " + marker;
-  m.other_thought = "other thought " + marker;
-  m.other_intended = "other intended " + marker;
-  m.other_readings = "readings " + marker;
-  r.mentalisation = m;
-  return r;
+  return MakeStructuredReflection("mentalisation", marker);
 }
 
 sc::Reflection MakeCommunication(const std::string& marker) {
-  sc::Reflection r;
-  r.kind = sc::ReflectionKind::kCommunication;
-  r.prompt = "c prompt " + marker;
-  r.body = "c body " + marker;
-  sc::CommunicationPractice c;
-  c.need = "need " + marker;
-  c.boundary = "boundary " + marker;
-  c.what_i_said = "said " + marker;
-  c.what_happened = "happened " + marker;
-  r.communication = c;
-  return r;
+  return MakeStructuredReflection("communication", marker);
 }
 
 sc::Exercise MakeExercise(const std::string& marker) {
@@ -428,42 +412,15 @@ struct Differ {
         !Eq(a.exercise_id, b.exercise_id, "reflection exercise_id")) {
       return false;
     }
-    if (a.thought_record.has_value() != b.thought_record.has_value()) {
-      return Fail("thought_record presence differs");
+    // Every field of the kind's schema (an absent field reads as empty).
+    const sc::ReflectionKindSchema* kind = sc::FindReflectionKind(a.kind);
+    if (kind == nullptr) {
+      if (!a.fields.empty() || !b.fields.empty()) return Fail("fields of an unknown kind");
+      return true;
     }
-    if (a.thought_record) {
-      const auto &x = *a.thought_record, &y = *b.thought_record;
-      if (!Eq(x.situation, y.situation, "situation") ||
-          !Eq(x.automatic_thought, y.automatic_thought, "automatic_thought") ||
-          !Emotions(x.emotions_before, y.emotions_before, "emotions_before") ||
-          !Eq(x.evidence_for, y.evidence_for, "evidence_for") ||
-          !Eq(x.evidence_against, y.evidence_against, "evidence_against") ||
-          !Eq(x.balanced_thought, y.balanced_thought, "balanced_thought") ||
-          !Emotions(x.emotions_after, y.emotions_after, "emotions_after")) {
-        return false;
-      }
-    }
-    if (a.mentalisation.has_value() != b.mentalisation.has_value()) {
-      return Fail("mentalisation presence differs");
-    }
-    if (a.mentalisation) {
-      const auto &x = *a.mentalisation, &y = *b.mentalisation;
-      if (!Eq(x.my_feelings, y.my_feelings, "my_feelings") ||
-          !Eq(x.my_needs, y.my_needs, "my_needs") || !Eq(x.other_felt, y.other_felt, "other_felt") ||
-          !Eq(x.other_thought, y.other_thought, "other_thought") ||
-          !Eq(x.other_intended, y.other_intended, "other_intended") ||
-          !Eq(x.other_readings, y.other_readings, "other_readings")) {
-        return false;
-      }
-    }
-    if (a.communication.has_value() != b.communication.has_value()) {
-      return Fail("communication presence differs");
-    }
-    if (a.communication) {
-      const auto &x = *a.communication, &y = *b.communication;
-      if (!Eq(x.need, y.need, "need") || !Eq(x.boundary, y.boundary, "boundary") ||
-          !Eq(x.what_i_said, y.what_i_said, "what_i_said") ||
-          !Eq(x.what_happened, y.what_happened, "what_happened")) {
+    for (const sc::ReflectionFieldSchema& field : kind->fields) {
+      if (!Eq(a.Text(field.key), b.Text(field.key), field.key) ||
+          !Emotions(a.Emotions(field.key), b.Emotions(field.key), field.key)) {
         return false;
       }
     }
@@ -515,8 +472,8 @@ bool SameContent(const sc::ContentBody& a, const sc::ContentBody& b, std::string
                                          const sc::ContentBody& actual) {
   std::string why;
   if (SameContent(expected, actual, &why)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "content differs: " << why << " (expected "
-                                       << sc::ContentTypeName(expected) << ")";
+  return ::testing::AssertionFailure()
+         << "content differs: " << why << " (expected " << sc::ContentTypeName(expected) << ")";
 }
 
 std::string DescribeHistory(const std::vector<sc::HistoryItem>& items) {
@@ -681,7 +638,7 @@ void E2eTest::TearDown() {
   temp_.reset();
 }
 
-sc::ClientOptions E2eTest::Options(const std::string& home) const {
+sc::ClientOptions E2eTest::Options(const std::string& home) {
   sc::ClientOptions options;
   options.home = home;
   options.server_address = address_;
@@ -689,7 +646,18 @@ sc::ClientOptions E2eTest::Options(const std::string& home) const {
   options.rpc_timeout = kClientRpcTimeout;
   options.lock_timeout = std::chrono::milliseconds(20000);
   options.passphrase_cost = sc::PassphraseCost::kMinimumForTests;
+  options.faults = &faults_;
   return options;
+}
+
+void TestFaults::Set(std::function<bool(sc::FaultPoint)> fail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_ = std::move(fail);
+}
+
+bool TestFaults::ShouldFail(sc::FaultPoint point) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fail_ && fail_(point);
 }
 
 std::unique_ptr<sc::Client> E2eTest::Create(sc::Role role, const std::string& name,

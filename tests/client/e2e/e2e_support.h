@@ -8,6 +8,8 @@
 #ifndef SECUREBASE_TESTS_CLIENT_E2E_E2E_SUPPORT_H_
 #define SECUREBASE_TESTS_CLIENT_E2E_E2E_SUPPORT_H_
 
+#include <google/protobuf/struct.pb.h>
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -20,9 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <google/protobuf/struct.pb.h>
-#include <gtest/gtest.h>
 
 #include "securebase/client/client.h"
 #include "securebase/crypto/keys.h"
@@ -53,12 +52,12 @@ inline constexpr std::chrono::milliseconds kClientRpcTimeout(8000);
 std::string Describe(const sc::Status& status);
 
 // Streamable like gtest's own assertions: ASSERT_SB_OK(x) << "context".
-#define SB_E2E_OK_IMPL_(expr, fail)                                         \
-  switch (0)                                                                \
-  case 0:                                                                   \
-  default:                                                                  \
-    if (const auto& sb_e2e_r_ = (expr); sb_e2e_r_.ok()) {                   \
-    } else                                                                  \
+#define SB_E2E_OK_IMPL_(expr, fail)                       \
+  switch (0)                                              \
+  case 0:                                                 \
+  default:                                                \
+    if (const auto& sb_e2e_r_ = (expr); sb_e2e_r_.ok()) { \
+    } else                                                \
       fail() << #expr << " -> " << ::securebase::e2e::DescribeAny(sb_e2e_r_)
 #define ASSERT_SB_OK(expr) SB_E2E_OK_IMPL_(expr, GTEST_FAIL)
 #define EXPECT_SB_OK(expr) SB_E2E_OK_IMPL_(expr, ADD_FAILURE)
@@ -74,8 +73,7 @@ std::string DescribeAny(const sc::Result<T>& r) {
 template <typename T>
 ::testing::AssertionResult HasCode(const sc::Result<T>& result, sc::ErrorCode code) {
   if (result.ok()) {
-    return ::testing::AssertionFailure() << "expected " << sc::ErrorCodeName(code)
-                                         << ", got OK";
+    return ::testing::AssertionFailure() << "expected " << sc::ErrorCodeName(code) << ", got OK";
   }
   return HasCode(result.status(), code);
 }
@@ -184,6 +182,8 @@ std::vector<Json> AsList(const Json& value);
 sc::TextMessage MakeText(const std::string& marker);
 sc::CheckIn MakeCheckIn(const std::string& marker);
 sc::Reflection MakeFreeReflection(const std::string& marker);
+// A reflection of `kind` with every field of its schema filled.
+sc::Reflection MakeStructuredReflection(const std::string& kind, const std::string& marker);
 sc::Reflection MakeThoughtRecord(const std::string& marker);
 sc::Reflection MakeMentalisation(const std::string& marker);
 sc::Reflection MakeCommunication(const std::string& marker);
@@ -239,6 +239,19 @@ bool SubstituteIdentityOnServer(const std::string& db_dir, const std::string& us
                                 std::string* error);
 
 // ---------------------------------------------------------------------------
+// Fault points (ClientOptions::faults) of every library client a test makes:
+// Set() decides which fire; none do by default.
+class TestFaults final : public sc::FaultInjector {
+ public:
+  void Set(std::function<bool(sc::FaultPoint)> fail);
+  bool ShouldFail(sc::FaultPoint point) override;
+
+ private:
+  std::mutex mu_;
+  std::function<bool(sc::FaultPoint)> fail_;
+};
+
+// ---------------------------------------------------------------------------
 // The fixture: one server per test (on a fixed loopback port so it can be
 // restarted at the same address), homes in a temp dir, library clients.
 
@@ -247,7 +260,7 @@ class E2eTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  sc::ClientOptions Options(const std::string& home) const;
+  sc::ClientOptions Options(const std::string& home);
   std::string Home(const std::string& name) const { return temp_->Sub(name); }
 
   // Creates a vault + account at Home(name). ADD_FAILURE and nullptr on error.
@@ -265,6 +278,8 @@ class E2eTest : public ::testing::Test {
                                          std::chrono::milliseconds timeout);
 
   it::ServerProcess& server() { return *server_; }
+  // Declared before the clients a test keeps, so it outlives them.
+  TestFaults faults_;
   const std::string& server_address() const { return address_; }
 
   std::unique_ptr<TempDir> temp_;

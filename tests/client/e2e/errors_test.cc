@@ -1,11 +1,11 @@
 // Errors a person meets: a wrong passphrase, a damaged vault, an unreachable
 // server. Each is a clear error (the right code, a readable message; the CLI
 // exits non-zero without a crash or stack trace), and nothing is lost.
+#include <rocksdb/db.h>
+
 #include <csignal>
 #include <filesystem>
 #include <set>
-
-#include <rocksdb/db.h>
 
 #include "tests/client/e2e/e2e_support.h"
 
@@ -15,8 +15,8 @@ namespace {
 class ErrorsTest : public E2eTest {
  protected:
   it::CommandResult Cli(const std::string& home, std::vector<std::string> args) {
-    std::vector<std::string> argv = {CliBinary(), "--home", home, "--server", server_address(),
-                                     "--insecure"};
+    std::vector<std::string> argv = {CliBinary(), "--home",         home,
+                                     "--server",  server_address(), "--insecure"};
     argv.insert(argv.end(), args.begin(), args.end());
     it::CommandResult result;
     EXPECT_TRUE(it::RunCommand(argv, kCliTimeout, &result));
@@ -40,8 +40,8 @@ class ErrorsTest : public E2eTest {
   // is a line of its own.
   if (r.stderr_text.rfind("securebase: ", 0) != 0 &&
       r.stderr_text.find("\nsecurebase: ") == std::string::npos) {
-    return ::testing::AssertionFailure() << "no \"securebase: \" error line on stderr: "
-                                         << r.stderr_text;
+    return ::testing::AssertionFailure()
+           << "no \"securebase: \" error line on stderr: " << r.stderr_text;
   }
   for (const char* bad : {"terminate called", "what():", "Aborted", "Segmentation", "#0 ",
                           "AddressSanitizer", "runtime error", kPassphrase}) {
@@ -64,8 +64,9 @@ TEST_F(ErrorsTest, WrongPassphrase) {
     EXPECT_EQ(wrong.status().message().find("not the passphrase"), std::string::npos)
         << "the message must not echo the passphrase";
   }
-  EXPECT_TRUE(HasCode(sc::Client::Open(Options(Home("Ana")), ""), sc::ErrorCode::kWrongPassphrase) ||
-              HasCode(sc::Client::Open(Options(Home("Ana")), ""), sc::ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      HasCode(sc::Client::Open(Options(Home("Ana")), ""), sc::ErrorCode::kWrongPassphrase) ||
+      HasCode(sc::Client::Open(Options(Home("Ana")), ""), sc::ErrorCode::kInvalidArgument));
   // The right passphrase still opens it: a wrong one changed nothing.
   ASSERT_TRUE(Reopen("Ana"));
   EXPECT_TRUE(HasCode(sc::Client::Open(Options(Home("nobody-here")), kPassphrase),

@@ -13,10 +13,11 @@
 //   ciphertext to the new device before the user trusts the key.
 #include <rocksdb/db.h>
 
-#include "client/src/client_impl.h"
-#include "client/src/util.h"
+#include "client/src/device_address.h"
+#include "client/src/stores.h"
 #include "client/src/vault.h"
 #include "client/src/vault_records.pb.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/random.h"
 #include "securebase/v1/records.pb.h"
@@ -55,8 +56,8 @@ class KeyChangeTest : public E2eTest {
     auto number = client_->SafetyNumber("Dr. Key");
     ASSERT_SB_OK(number);
     old_number_ = *number;
-    therapist_raw_id_ = sc::FromHex(therapist_->user_id()).value_or("");
-    client_raw_id_ = sc::FromHex(client_->user_id()).value_or("");
+    therapist_raw_id_ = crypto::FromHex(therapist_->user_id()).value_or("");
+    client_raw_id_ = crypto::FromHex(client_->user_id()).value_or("");
   }
 
   std::unique_ptr<sc::Client> therapist_;
@@ -86,8 +87,8 @@ TEST_F(KeyChangeTest, RekeyedTherapistIsWarnedHeldAndDeliveredAfterTrust) {
   ASSERT_TRUE(EditServerStore(
       server().db_dir(),
       [&](rocksdb::DB* db, Cfs& cfs, std::string* why) {
-        return RewriteIdentity(db, cfs, therapist_raw_id_, new_key, new_spk, therapist_device_, false, nullptr,
-                               why);
+        return RewriteIdentity(db, cfs, therapist_raw_id_, new_key, new_spk, therapist_device_,
+                               false, nullptr, why);
       },
       &error))
       << error;
@@ -99,25 +100,22 @@ TEST_F(KeyChangeTest, RekeyedTherapistIsWarnedHeldAndDeliveredAfterTrust) {
     auto vault = sc::Vault::Open(Home("Dr. Key"), kPassphrase, std::chrono::seconds(10));
     ASSERT_SB_OK(vault);
     ASSERT_SB_OK((*vault)->Transact([&](sc::VaultTransaction& txn) -> sc::Status {
-      SB_ASSIGN_OR_RETURN(auto account, sc::LoadRecord<records::Account>(txn, sc::kAccountRecord));
-      SB_ASSIGN_OR_RETURN(auto self, sc::LoadRecord<records::Contact>(txn, sc::kSelfRecord));
-      SB_ASSIGN_OR_RETURN(auto contacts, sc::LoadRecord<records::Contacts>(txn, sc::kContactsRecord));
-      if (!account || !self || !contacts) return sc::Status(sc::ErrorCode::kNotFound, "records");
-      account->set_identity_seed(ToString(new_identity.ExportSeed().span()));
-      account->set_signed_prekey_id(new_spk_id);
-      sc::StoreRecord(txn, sc::kAccountRecord, *account);
+      // The record owners of the library (client/src/stores.h).
+      sc::Stores stores(txn, therapist_raw_id_, new_identity, crypto::SystemRandom());
+      SB_ASSIGN_OR_RETURN(records::Account account, stores.account().LoadExisting());
+      account.set_identity_seed(ToString(new_identity.ExportSeed().span()));
+      account.set_signed_prekey_id(new_spk_id);
+      stores.account().Store(account);
+      SB_ASSIGN_OR_RETURN(records::Contact * self, stores.contacts().Self());
       self->set_identity_key(new_key);
-      sc::StoreRecord(txn, sc::kSelfRecord, *self);
-      records::PreKey spk;
-      spk.set_id(new_spk_id);
-      spk.set_private_key(ToString(new_spk.key.private_key()));
-      spk.set_signature(ToString(new_spk.signature.span()));
-      sc::StoreRecord(txn, sc::SignedPreKeyName(new_spk_id), spk);
+      stores.prekeys().StoreSignedPreKey(new_spk);
+      SB_ASSIGN_OR_RETURN(records::Contacts * contacts, stores.contacts().All());
       for (auto& c : *contacts->mutable_contacts()) {
-        for (uint32_t device : c.device_ids()) sc::DeleteSessions(txn, c.user_id(), device);
+        for (uint32_t device : c.device_ids())
+          stores.sessions().Delete(sc::AddressOf(c.user_id(), device).value());
         c.clear_device_ids();
       }
-      sc::StoreRecord(txn, sc::kContactsRecord, *contacts);
+      stores.Flush();
       return sc::Status::Ok();
     }));
   }
@@ -130,8 +128,8 @@ TEST_F(KeyChangeTest, RekeyedTherapistIsWarnedHeldAndDeliveredAfterTrust) {
   auto synced = client_->Sync();
   ASSERT_SB_OK(synced);
   ASSERT_EQ(synced->new_items.size(), 1u) << DescribeHistory(synced->new_items);
-  EXPECT_TRUE(ContentEquals(sc::TextMessage{"written under my new key", ""},
-                            synced->new_items[0].content));
+  EXPECT_TRUE(
+      ContentEquals(sc::TextMessage{"written under my new key", ""}, synced->new_items[0].content));
   bool warned = false;
   for (const std::string& w : synced->warnings) {
     warned |= w.find("safety number") != std::string::npos;

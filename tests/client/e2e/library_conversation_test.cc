@@ -43,10 +43,10 @@ TEST_F(LibraryConversationTest, EveryContentTypeBothWaysWithReceipts) {
   // Negative: roles.
   EXPECT_TRUE(HasCode(client->AssignExercise("Dr. Rivera", MakeExercise(m)),
                       sc::ErrorCode::kPermissionDenied));
-  EXPECT_TRUE(HasCode(client->SetAvailability(MakeAvailability(m)),
-                      sc::ErrorCode::kPermissionDenied));
-  EXPECT_TRUE(HasCode(client->CreateInvite(std::chrono::hours(1)),
-                      sc::ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(
+      HasCode(client->SetAvailability(MakeAvailability(m)), sc::ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(
+      HasCode(client->CreateInvite(std::chrono::hours(1)), sc::ErrorCode::kPermissionDenied));
   EXPECT_TRUE(HasCode(therapist->AcceptInvite(*code), sc::ErrorCode::kPermissionDenied));
   // Negative: validation before anything is sent.
   sc::CheckIn bad = MakeCheckIn(m);
@@ -70,8 +70,8 @@ TEST_F(LibraryConversationTest, EveryContentTypeBothWaysWithReceipts) {
     record(client->SendText("Dr. Rivera", text.body), text, false);
     sc::CheckIn check_in = MakeCheckIn("c2-" + m);
     record(client->SendCheckIn("Dr. Rivera", check_in), check_in, false);
-    for (auto make : {MakeFreeReflection, MakeThoughtRecord, MakeMentalisation,
-                      MakeCommunication}) {
+    for (auto make :
+         {MakeFreeReflection, MakeThoughtRecord, MakeMentalisation, MakeCommunication}) {
       sc::Reflection r = make("c3-" + m);
       record(client->SendReflection("Dr. Rivera", r), r, false);
     }
@@ -95,8 +95,8 @@ TEST_F(LibraryConversationTest, EveryContentTypeBothWaysWithReceipts) {
     check_in.sleep_hours.reset();
     check_in.questionnaires.clear();
     record(therapist->SendCheckIn("Sam", check_in), check_in, true);
-    for (auto make : {MakeFreeReflection, MakeThoughtRecord, MakeMentalisation,
-                      MakeCommunication}) {
+    for (auto make :
+         {MakeFreeReflection, MakeThoughtRecord, MakeMentalisation, MakeCommunication}) {
       sc::Reflection r = make("t4-" + m);
       record(therapist->SendReflection("Sam", r), r, true);
     }
@@ -172,7 +172,8 @@ TEST_F(LibraryConversationTest, EveryContentTypeBothWaysWithReceipts) {
     EXPECT_EQ(count_type(*history, "invalid"), 0u);
   }
   EXPECT_EQ(count_type(*client_history, "availability"), 1u)
-      << "the notice changed once while linked\n" << c_dump;
+      << "the notice changed once while linked\n"
+      << c_dump;
   EXPECT_EQ(client_history->size(), sent.size() + 1) << c_dump;
   EXPECT_EQ(therapist_history->size(), sent.size() + 1) << t_dump;
   // Oldest first: the client's history starts with its first message.
@@ -259,8 +260,8 @@ TEST_F(LibraryConversationTest, EndLinkStopsSendingBothWays) {
   auto contact = therapist->FindContact("Robin");
   ASSERT_SB_OK(contact);
   EXPECT_FALSE(contact->linked);
-  EXPECT_TRUE(HasCode(therapist->SendText("Robin", "after the end"),
-                      sc::ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(
+      HasCode(therapist->SendText("Robin", "after the end"), sc::ErrorCode::kFailedPrecondition));
   // The client does not know yet; the server refuses its send for good.
   auto refused = client->SendText("Dr. Okafor", "after the end");
   ASSERT_FALSE(refused.ok());

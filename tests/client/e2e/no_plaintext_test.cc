@@ -5,7 +5,7 @@
 // RocksDB, so compressed blocks are searched too) contains any marker. The
 // vaults on the devices hold no marker and no contact's id in the clear
 // either.
-#include "client/src/util.h"
+#include "securebase/crypto/encoding.h"
 #include "tests/client/e2e/e2e_support.h"
 
 namespace securebase::e2e {
@@ -25,9 +25,8 @@ TEST_F(NoPlaintextTest, NoMarkerReachesTheServerOrTheDisk) {
   const std::string therapist_name = "Dr. " + use("therapistname");
   const std::string client_name = "Client " + use("clientname");
   // Homes named without markers (RocksDB's LOG names its directory).
-  auto therapist_created =
-      sc::Client::Create(Options(Home("therapist")), kPassphrase, sc::Role::kTherapist,
-                         therapist_name);
+  auto therapist_created = sc::Client::Create(Options(Home("therapist")), kPassphrase,
+                                              sc::Role::kTherapist, therapist_name);
   auto client_created =
       sc::Client::Create(Options(Home("client")), kPassphrase, sc::Role::kClient, client_name);
   ASSERT_SB_OK(therapist_created);
@@ -66,8 +65,8 @@ TEST_F(NoPlaintextTest, NoMarkerReachesTheServerOrTheDisk) {
   ASSERT_SB_OK(history);
   EXPECT_EQ(history->size(), ids.size() + 1) << DescribeHistory(*history);
 
-  const std::string therapist_raw_id = sc::FromHex(therapist->user_id()).value_or("");
-  const std::string client_raw_id = sc::FromHex(client->user_id()).value_or("");
+  const std::string therapist_raw_id = crypto::FromHex(therapist->user_id()).value_or("");
+  const std::string client_raw_id = crypto::FromHex(client->user_id()).value_or("");
   therapist.reset();
   client.reset();
   ASSERT_TRUE(server().Stop());
@@ -91,10 +90,10 @@ TEST_F(NoPlaintextTest, NoMarkerReachesTheServerOrTheDisk) {
   }
   // Record names in the vaults do not reveal contacts.
   EXPECT_EQ(FilesContaining(Home("client"), therapist_raw_id), std::vector<std::string>{});
-  EXPECT_EQ(FilesContaining(Home("client"), sc::ToHex(therapist_raw_id)),
+  EXPECT_EQ(FilesContaining(Home("client"), crypto::ToHex(therapist_raw_id)),
             std::vector<std::string>{});
   EXPECT_EQ(FilesContaining(Home("therapist"), client_raw_id), std::vector<std::string>{});
-  EXPECT_EQ(FilesContaining(Home("therapist"), sc::ToHex(client_raw_id)),
+  EXPECT_EQ(FilesContaining(Home("therapist"), crypto::ToHex(client_raw_id)),
             std::vector<std::string>{});
 }
 

@@ -3,10 +3,12 @@
 // disappears), against the real server. The peer in the device tests is a
 // raw wire-level therapist (the integration harness's TestAccount) that
 // decrypts what it receives with securebase_crypto.
+#include <rocksdb/db.h>
+
 #include <map>
 
 #include "client/src/invite_code.h"
-#include "client/src/util.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret_box.h"
 #include "securebase/crypto/session.h"
@@ -14,8 +16,6 @@
 #include "tests/client/e2e/e2e_support.h"
 #include "tests/server/integration/harness/grpc_status.h"
 #include "tests/server/integration/harness/test_account.h"
-
-#include <rocksdb/db.h>
 
 namespace securebase::e2e {
 namespace {
@@ -164,7 +164,7 @@ class PreKeysDevicesTest : public E2eTest {
   std::shared_ptr<it::Api> api_;
 };
 
-std::string Raw(const std::string& hex) { return sc::FromHex(hex).value_or(""); }
+std::string Raw(const std::string& hex) { return crypto::FromHex(hex).value_or(""); }
 
 // Messages both ways between two library clients; each side decrypts
 // everything exactly once.
@@ -298,7 +298,7 @@ TEST_F(PreKeysDevicesTest, StaleDeviceListsAreRepaired) {
     ASSERT_TRUE(receiver->Decrypt(got[0], &text));
     ASSERT_TRUE(text.has_text());
     EXPECT_EQ(text.text().body(), "to every device");
-    EXPECT_EQ(sc::ToHex(text.message_id()), *id);
+    EXPECT_EQ(crypto::ToHex(text.message_id()), *id);
     ASSERT_GRPC_OK(raw->Acknowledge(index, got.back().seq()));
   }
   auto history = client->History("Dr. Raw");

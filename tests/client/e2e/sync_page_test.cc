@@ -6,8 +6,7 @@
 // next sync decrypts the whole page again.
 #include <rocksdb/db.h>
 
-#include "client/src/fault_points.h"
-#include "client/src/util.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/v1/records.pb.h"
 #include "tests/client/e2e/e2e_support.h"
 
@@ -19,7 +18,7 @@ namespace v1 = ::securebase::v1;
 class SyncPageTest : public E2eTest {
  protected:
   void TearDown() override {
-    sc::SetFaultHookForTesting(nullptr);
+    faults_.Set(nullptr);
     E2eTest::TearDown();
   }
 };
@@ -49,7 +48,7 @@ TEST_F(SyncPageTest, TamperedEnvelopeInTheMiddleOfAPageCostsNoOtherMessage) {
 
   // Flip the last byte (the body's tag) of the third envelope in the
   // therapist's mailbox.
-  const std::optional<std::string> therapist_raw = sc::FromHex(therapist->user_id());
+  const std::optional<std::string> therapist_raw = crypto::FromHex(therapist->user_id());
   ASSERT_TRUE(therapist_raw);
   ASSERT_TRUE(server().Stop());
   std::string error;
@@ -184,8 +183,8 @@ TEST_F(SyncPageTest, FailedPageCommitStoresNoSessionAndTheNextSyncDecryptsAll) {
   // The page decrypts, then its commit fails: nothing may be kept, neither
   // the items nor the advanced sessions (else the retry could not decrypt).
   int failures = 0;
-  sc::SetFaultHookForTesting([&](std::string_view point) {
-    if (point == "after-decrypt-before-commit" && failures < 2) {
+  faults_.Set([&](sc::FaultPoint point) {
+    if (point == sc::FaultPoint::kAfterDecryptBeforeCommit && failures < 2) {
       ++failures;
       return true;
     }

@@ -14,8 +14,8 @@ namespace {
 class TwoProcessesTest : public E2eTest {
  protected:
   std::vector<std::string> Argv(const std::string& home, std::vector<std::string> args) {
-    std::vector<std::string> argv = {CliBinary(), "--home", home, "--server", server_address(),
-                                     "--insecure"};
+    std::vector<std::string> argv = {CliBinary(), "--home",         home,
+                                     "--server",  server_address(), "--insecure"};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
@@ -27,8 +27,9 @@ class TwoProcessesTest : public E2eTest {
   }
   ::testing::AssertionResult Ok(const it::CommandResult& r, const std::string& what) {
     if (r.exit_code == 0) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << what << ": exit " << r.exit_code << " signal "
-                                         << r.term_signal << "\n" << r.stderr_text;
+    return ::testing::AssertionFailure()
+           << what << ": exit " << r.exit_code << " signal " << r.term_signal << "\n"
+           << r.stderr_text;
   }
 };
 
@@ -91,7 +92,8 @@ TEST_F(TwoProcessesTest, WatchAndSendShareAHome) {
   std::optional<int> status = watch->Wait(std::chrono::seconds(15));
   ASSERT_TRUE(status.has_value()) << "the watch did not stop on SIGTERM";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-      << it::DescribeWaitStatus(*status) << "\n" << watch->Stderr();
+      << it::DescribeWaitStatus(*status) << "\n"
+      << watch->Stderr();
 
   // Everything is in the vault exactly once after the watch ended.
   it::CommandResult final_history = Cli(t, {"history", "Mo", "--json"});
@@ -117,15 +119,19 @@ TEST_F(TwoProcessesTest, ConcurrentLibraryClientsOnOneHome) {
   std::thread a([&] {
     for (int i = 0; i < 5; ++i) {
       auto id = client->SendText("Dr. Twin", "a" + std::to_string(i));
-      if (id.ok()) sent_a.push_back(*id);
-      else ADD_FAILURE() << "a: " << Describe(id.status());
+      if (id.ok())
+        sent_a.push_back(*id);
+      else
+        ADD_FAILURE() << "a: " << Describe(id.status());
     }
   });
   std::thread b([&] {
     for (int i = 0; i < 5; ++i) {
       auto id = second->SendText("Dr. Twin", "b" + std::to_string(i));
-      if (id.ok()) sent_b.push_back(*id);
-      else ADD_FAILURE() << "b: " << Describe(id.status());
+      if (id.ok())
+        sent_b.push_back(*id);
+      else
+        ADD_FAILURE() << "b: " << Describe(id.status());
       auto synced = second->Sync();
       if (!synced.ok()) ADD_FAILURE() << "b sync: " << Describe(synced.status());
     }
@@ -136,8 +142,8 @@ TEST_F(TwoProcessesTest, ConcurrentLibraryClientsOnOneHome) {
   ASSERT_SB_OK(received);
   auto history = therapist->History("Twin");
   ASSERT_SB_OK(history);
-  EXPECT_EQ(CountInvalid(*history), 0u)
-      << "two handles on one vault must not reuse a message key\n" << DescribeHistory(*history);
+  EXPECT_EQ(CountInvalid(*history), 0u) << "two handles on one vault must not reuse a message key\n"
+                                        << DescribeHistory(*history);
   for (const auto& id : sent_a) EXPECT_EQ(CountId(*history, id), 1u) << id;
   for (const auto& id : sent_b) EXPECT_EQ(CountId(*history, id), 1u) << id;
   EXPECT_EQ(history->size(), 10u) << DescribeHistory(*history);

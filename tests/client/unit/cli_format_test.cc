@@ -89,10 +89,11 @@ TEST(ItemLine, UnknownSenderAndHostileNames) {
 
 TEST(ItemTranscript, StructuredReflectionOnePerLine) {
   client::Reflection r;
-  r.kind = client::ReflectionKind::kThoughtRecord;
+  r.kind = "thought-record";
   r.body = "line one\nline two";
-  r.thought_record =
-      client::ThoughtRecord{"At work", "They hate me", {{"anxious", 70}}, "", "", "", {}};
+  r.SetText("situation", "At work");
+  r.SetText("automatic_thought", "They hate me");
+  r.SetEmotions("emotions_before", {{"anxious", 70}});
   const std::string out = ItemTranscript(Item(r, client::Direction::kOutgoing), TestNames());
   EXPECT_NE(out.find("reflection (thought-record) (delivered)\n"), std::string::npos) << out;
   EXPECT_NE(out.find("    line one\n    line two\n"), std::string::npos) << out;
@@ -135,15 +136,23 @@ TEST(Notices, AvailabilityAndIdentityChange) {
   EXPECT_NE(warning.find("held"), std::string::npos);
 }
 
-TEST(HasSelfHarmSignal, Phq9ItemNine) {
+// The library's risk signals (risk_test.cc) show as "attention" lines.
+TEST(ItemLine, RiskSignalsShowAsAttention) {
   client::CheckIn c;
-  EXPECT_FALSE(HasSelfHarmSignal(c));
-  c.questionnaires = {{client::Questionnaire::kPhq9, {3, 3, 3, 3, 3, 3, 3, 3, 0}}};
-  EXPECT_FALSE(HasSelfHarmSignal(c));
   c.questionnaires = {{client::Questionnaire::kPhq9, {0, 0, 0, 0, 0, 0, 0, 0, 1}}};
-  EXPECT_TRUE(HasSelfHarmSignal(c));
-  c.questionnaires = {{client::Questionnaire::kGad7, {0, 0, 0, 0, 0, 0, 1}}};
-  EXPECT_FALSE(HasSelfHarmSignal(c));
+  const std::string line = ItemLine(Item(c, client::Direction::kIncoming), TestNames());
+  EXPECT_NE(line.find("attention: PHQ-9 item 9 (thoughts of self-harm) is above 0"),
+            std::string::npos)
+      << line;
+  c.questionnaires = {{client::Questionnaire::kPhq9, {3, 3, 3, 3, 3, 3, 3, 3, 0}}};
+  EXPECT_EQ(ItemLine(Item(c, client::Direction::kIncoming), TestNames()).find("attention"),
+            std::string::npos);
+  const std::string text = ItemLine(Item(client::TextMessage{"some days I think about suicide", ""},
+                                         client::Direction::kIncoming),
+                                    TestNames());
+  EXPECT_NE(text.find("attention: the message may speak of self-harm or suicide"),
+            std::string::npos)
+      << text;
 }
 
 class WriteFileTest : public ::testing::Test {

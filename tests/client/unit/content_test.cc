@@ -12,11 +12,13 @@ namespace {
 
 constexpr char kId[] = "0123456789abcdef0123456789ABCDEF";
 
-bool Valid(const ContentBody& body) { return ValidateContent(body).empty(); }
+bool Valid(const ContentBody& body) { return ValidateContent(body).ok(); }
 
 // The error names the field.
 void ExpectInvalid(const ContentBody& body, std::string_view field) {
-  const std::string error = ValidateContent(body);
+  const Status status = ValidateContent(body);
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument) << "expected an error about " << field;
+  const std::string& error = status.message();
   EXPECT_FALSE(error.empty()) << "expected an error about " << field;
   EXPECT_NE(error.find(field), std::string::npos) << error;
 }
@@ -40,7 +42,7 @@ TEST(ValidateText, Utf8AfterAsciiRuns) {
     ExpectInvalid(TextMessage{"x" + ascii + "\xC3", ""}, "UTF-8");
     ExpectInvalid(TextMessage{ascii + "\xE2\x82" + ascii + "x", ""}, "UTF-8");
     ExpectInvalid(TextMessage{ascii + "\xFF" + ascii + "x", ""}, "UTF-8");
-    ExpectInvalid(TextMessage{ascii + "\xC0\xAF" + ascii + "x", ""}, "UTF-8");  // Overlong.
+    ExpectInvalid(TextMessage{ascii + "\xC0\xAF" + ascii + "x", ""}, "UTF-8");      // Overlong.
     ExpectInvalid(TextMessage{ascii + "\xED\xA0\x80" + ascii + "x", ""}, "UTF-8");  // Surrogate.
   }
 }
@@ -169,63 +171,74 @@ TEST(ValidateReflection, FreeForm) {
 TEST(ValidateReflection, StructuredPartMustMatchKind) {
   Reflection r;
   r.body = "b";
-  r.thought_record = ThoughtRecord{};
-  ExpectInvalid(r, "free-form");  // kFree with a structured part.
+  r.SetText("situation", "");
+  ExpectInvalid(r, "free-form");  // "free" with a structured part.
 
-  r.kind = ReflectionKind::kThoughtRecord;
+  r.kind = "thought-record";
   EXPECT_TRUE(Valid(r));
-  r.mentalisation = Mentalisation{};
+  r.SetText("my_needs", "");  // A mentalisation field.
   ExpectInvalid(r, "thought record");
 
   Reflection m;
-  m.kind = ReflectionKind::kMentalisation;
+  m.kind = "mentalisation";
   m.body = "b";
-  m.communication = CommunicationPractice{};
+  m.SetText("need", "");  // A communication field.
   ExpectInvalid(m, "mentalisation");
-  m.communication.reset();
-  m.mentalisation = Mentalisation{};
+  m.fields.clear();
+  m.SetText("my_needs", "");
   EXPECT_TRUE(Valid(m));
 
   Reflection c;
-  c.kind = ReflectionKind::kCommunication;
+  c.kind = "communication";
   c.body = "b";
-  c.thought_record = ThoughtRecord{};
+  c.SetText("situation", "");
   ExpectInvalid(c, "communication");
 
   Reflection unknown;
-  unknown.kind = static_cast<ReflectionKind>(7);
+  unknown.kind = "diary";
   unknown.body = "b";
   ExpectInvalid(unknown, "kind");
 }
 
 TEST(ValidateReflection, StructuredFields) {
   Reflection r;
-  r.kind = ReflectionKind::kThoughtRecord;
-  r.thought_record = ThoughtRecord{};
-  r.thought_record->situation = "At work";
+  r.kind = "thought-record";
+  r.SetText("situation", "At work");
   EXPECT_TRUE(Valid(r));  // An empty body is fine when a structured field says something.
-  r.thought_record->situation = "";
+  r.SetText("situation", "");
   ExpectInvalid(r, "body");
-  r.thought_record->emotions_before = {{"sad", 101}};
-  ExpectInvalid(r, "emotion before");
-  r.thought_record->emotions_before = {{"sad", 50}};
-  r.thought_record->emotions_after = {{"", 50}};
-  ExpectInvalid(r, "emotion after");
-  r.thought_record->emotions_after = {};
-  r.thought_record->balanced_thought = std::string(16 * 1024 + 1, 'x');
+  r.SetEmotions("emotions_before", {{"sad", 101}});
+  // The message names the field (its label): "Thought record emotions before #1: ...".
+  ExpectInvalid(r, "emotions before");
+  r.SetEmotions("emotions_before", {{"sad", 50}});
+  r.SetEmotions("emotions_after", {{"", 50}});
+  ExpectInvalid(r, "emotions after");
+  r.SetEmotions("emotions_after", {});
+  r.SetText("balanced_thought", std::string(16 * 1024 + 1, 'x'));
   ExpectInvalid(r, "balanced thought");
 
   Reflection m;
-  m.kind = ReflectionKind::kMentalisation;
-  m.mentalisation = Mentalisation{};
-  m.mentalisation->other_readings = std::string(16 * 1024 + 1, 'x');
+  m.kind = "mentalisation";
+  m.SetText("other_readings", std::string(16 * 1024 + 1, 'x'));
   ExpectInvalid(m, "other readings");
 
   Reflection c;
-  c.kind = ReflectionKind::kCommunication;
-  c.communication = CommunicationPractice{};
-  c.communication->what_i_said = "\xFF";
+  c.kind = "communication";
+  c.SetText("what_i_said", "\xFF");
   ExpectInvalid(c, "what I said");
+
+  // Text where the schema says emotions, and the other way round; a field
+  // given twice.
+  Reflection t;
+  t.kind = "thought-record";
+  t.body = "b";
+  t.SetText("emotions_before", "sad");
+  ExpectInvalid(t, "emotions before");
+  t.fields.clear();
+  t.SetEmotions("situation", {{"sad", 1}});
+  ExpectInvalid(t, "situation");
+  t.fields = {{"situation", "a", {}}, {"situation", "b", {}}};
+  ExpectInvalid(t, "more than once");
 
   Reflection e;
   e.body = "b";
@@ -301,9 +314,9 @@ TEST(ValidateInvalid, IsNeverSendable) { EXPECT_FALSE(Valid(InvalidContent{"rece
 TEST(ValidateContent, ErrorsNeverQuoteTheContent) {
   CheckIn c = GoodCheckIn();
   c.note = "my private note " + std::string(16 * 1024, 'x');
-  EXPECT_EQ(ValidateContent(c).find("private"), std::string::npos);
+  EXPECT_EQ(ValidateContent(c).message().find("private"), std::string::npos);
   Exercise e{"secret title", "", "nope", Recurrence::kNone, ""};
-  EXPECT_EQ(ValidateContent(e).find("nope"), std::string::npos);
+  EXPECT_EQ(ValidateContent(e).message().find("nope"), std::string::npos);
 }
 
 }  // namespace

@@ -164,21 +164,21 @@ TEST(InviteCode, ParsingIgnoresDashesAndSpaces) {
   const std::string compact = Compact(text);
 
   std::vector<std::string> variants;
-  variants.push_back("sb1" + compact);          // No dashes at all.
-  variants.push_back("sb1-" + compact);         // Only the prefix dash.
+  variants.push_back("sb1" + compact);   // No dashes at all.
+  variants.push_back("sb1-" + compact);  // Only the prefix dash.
   std::string spaced = text;
   for (char& c : spaced) {
     if (c == '-') c = ' ';
   }
-  variants.push_back(spaced);                    // Spaces instead of dashes.
-  variants.push_back("  " + text + " \n");       // Surrounding whitespace.
+  variants.push_back(spaced);               // Spaces instead of dashes.
+  variants.push_back("  " + text + " \n");  // Surrounding whitespace.
   std::string scattered = "s-b-1";
   for (size_t i = 0; i < compact.size(); ++i) {
     scattered += compact[i];
     if (i % 3 == 0) scattered += "- ";
     if (i % 13 == 0) scattered += "\t";
   }
-  variants.push_back(scattered);                 // Separators anywhere.
+  variants.push_back(scattered);  // Separators anywhere.
   for (const std::string& v : variants) {
     auto parsed = ParseInviteCode(v);
     ASSERT_TRUE(parsed.has_value()) << v;
@@ -261,7 +261,8 @@ TEST(KeyPin, IsTheFingerprintPrefix) {
   const auto identity = crypto::IdentityKeyPair::Generate(crypto::SystemRandom());
   const std::string pin = KeyPin(identity.public_key());
   ASSERT_EQ(pin.size(), kInviteKeyPinSize);
-  const crypto::IdentityFingerprint fingerprint = crypto::FingerprintIdentity(identity.public_key());
+  const crypto::IdentityFingerprint fingerprint =
+      crypto::FingerprintIdentity(identity.public_key());
   EXPECT_EQ(pin, std::string(reinterpret_cast<const char*>(fingerprint.data()), kInviteKeyPinSize));
   EXPECT_EQ(KeyPin(identity.public_key()), pin);  // Stable.
 }

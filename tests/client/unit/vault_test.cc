@@ -5,16 +5,15 @@
 #include "client/src/vault.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
 
 #include <chrono>
 #include <cstdint>
@@ -30,19 +29,23 @@
 #include <utility>
 #include <vector>
 
-#include "client/src/util.h"
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/sealed_storage.h"
 
 namespace securebase::client {
 namespace {
 
 namespace fs = std::filesystem;
+using crypto::AsBytes;
+using crypto::AsStringView;
 using std::chrono::milliseconds;
 
 constexpr char kPassphrase[] = "correct horse battery staple";
 constexpr milliseconds kLockTimeout(5000);
 
-std::string Str(const crypto::SecretBytes& bytes) { return std::string(AsStringView(bytes.span())); }
+std::string Str(const crypto::SecretBytes& bytes) {
+  return std::string(AsStringView(bytes.span()));
+}
 
 std::string PhysicalKey(const Vault& vault, std::string_view name) {
   const auto tag = crypto::RecordNameTag(vault.key(), name);
@@ -112,7 +115,8 @@ class VaultTest : public ::testing::Test {
     std::map<std::string, std::string> out;
     WithRawDb([&](rocksdb::DB& db) {
       std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
+      for (it->SeekToFirst(); it->Valid(); it->Next())
+        out[it->key().ToString()] = it->value().ToString();
       ASSERT_TRUE(it->status().ok());
     });
     return out;
@@ -198,9 +202,8 @@ TEST_F(VaultTest, CreateThenOpenWithTheRightPassphrase) {
 
 TEST_F(VaultTest, OpenWithAWrongPassphraseIsWrongPassphrase) {
   ASSERT_NE(CreateVault(), nullptr);
-  for (const std::string wrong :
-       {"correct horse battery stapl", "Correct horse battery staple",
-        "correct horse battery staple ", "x", ""}) {
+  for (const std::string wrong : {"correct horse battery stapl", "Correct horse battery staple",
+                                  "correct horse battery staple ", "x", ""}) {
     auto opened = Vault::Open(home_, wrong, kLockTimeout);
     EXPECT_EQ(CodeOf(opened), ErrorCode::kWrongPassphrase) << "'" << wrong << "'";
   }
@@ -220,8 +223,8 @@ TEST_F(VaultTest, CreateTwiceIsAlreadyExistsAndKeepsTheFirstVault) {
   ASSERT_NE(first, nullptr);
   ASSERT_TRUE(PutRecords(*first, {{"identity", "first"}}).ok());
 
-  auto second = Vault::Create(home_, "another passphrase", PassphraseCost::kMinimumForTests,
-                              kLockTimeout);
+  auto second =
+      Vault::Create(home_, "another passphrase", PassphraseCost::kMinimumForTests, kLockTimeout);
   EXPECT_EQ(CodeOf(second), ErrorCode::kAlreadyExists);
 
   // The first vault is untouched.
@@ -248,8 +251,8 @@ TEST_F(VaultTest, RemoveIncompleteLetsCreateRunAgain) {
   Vault::RemoveIncomplete(home_);
   EXPECT_EQ(CodeOf(Vault::Open(home_, kPassphrase, kLockTimeout)), ErrorCode::kNotFound);
 
-  auto again = Vault::Create(home_, "a new passphrase", PassphraseCost::kMinimumForTests,
-                             kLockTimeout);
+  auto again =
+      Vault::Create(home_, "a new passphrase", PassphraseCost::kMinimumForTests, kLockTimeout);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*ReadRecord(**again, "identity"), std::nullopt);
 }
@@ -287,11 +290,13 @@ TEST_F(VaultTest, DamagedKeyFileIsVaultCorrupted) {
 TEST_F(VaultTest, AFailedTransactionWritesNothing) {
   auto vault = CreateVault();
   ASSERT_NE(vault, nullptr);
-  ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
-    txn.Put("kept", AsBytes("original"));
-    txn.PutItem("history/bob", 1, AsBytes("one"));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([](VaultTransaction& txn) {
+                    txn.Put("kept", AsBytes("original"));
+                    txn.PutItem("history/bob", 1, AsBytes("one"));
+                    return Status::Ok();
+                  })
+                  .ok());
 
   Status failed = vault->Transact([](VaultTransaction& txn) {
     txn.Put("new", AsBytes("should not land"));
@@ -318,11 +323,13 @@ TEST_F(VaultTest, ReadYourWritesInsideATransaction) {
   auto vault = CreateVault();
   ASSERT_NE(vault, nullptr);
   ASSERT_TRUE(PutRecords(*vault, {{"committed", "old"}, {"doomed", "bye"}}).ok());
-  ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
-    txn.PutItem("outbox", 10, AsBytes("committed ten"));
-    txn.PutItem("outbox", 20, AsBytes("committed twenty"));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([](VaultTransaction& txn) {
+                    txn.PutItem("outbox", 10, AsBytes("committed ten"));
+                    txn.PutItem("outbox", 20, AsBytes("committed twenty"));
+                    return Status::Ok();
+                  })
+                  .ok());
 
   Status s = vault->Transact([](VaultTransaction& txn) -> Status {
     // Get after Put.
@@ -385,14 +392,17 @@ TEST_F(VaultTest, ListItemsComeBackInIndexOrder) {
   ASSERT_NE(vault, nullptr);
   const std::vector<uint64_t> committed = {UINT64_MAX, 256, 0, uint64_t{1} << 32, 7};
   const std::vector<uint64_t> pending = {255, uint64_t{1} << 63, 1, 65536, UINT64_MAX - 1};
-  ASSERT_TRUE(vault->Transact([&](VaultTransaction& txn) {
-    for (uint64_t i : committed) txn.PutItem("history/alice", i, AsBytes("item " + std::to_string(i)));
-    // A neighbouring list and a point record that must not show up.
-    txn.PutItem("history/alicia", 3, AsBytes("other list"));
-    txn.PutItem("history", 4, AsBytes("prefix list"));
-    txn.Put("history/alice#5", AsBytes("point record"));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([&](VaultTransaction& txn) {
+                    for (uint64_t i : committed)
+                      txn.PutItem("history/alice", i, AsBytes("item " + std::to_string(i)));
+                    // A neighbouring list and a point record that must not show up.
+                    txn.PutItem("history/alicia", 3, AsBytes("other list"));
+                    txn.PutItem("history", 4, AsBytes("prefix list"));
+                    txn.Put("history/alice#5", AsBytes("point record"));
+                    return Status::Ok();
+                  })
+                  .ok());
 
   List expected;
   std::map<uint64_t, std::string> all;
@@ -401,7 +411,8 @@ TEST_F(VaultTest, ListItemsComeBackInIndexOrder) {
   for (const auto& [i, v] : all) expected.emplace_back(i, v);
 
   Status s = vault->Transact([&](VaultTransaction& txn) -> Status {
-    for (uint64_t i : pending) txn.PutItem("history/alice", i, AsBytes("item " + std::to_string(i)));
+    for (uint64_t i : pending)
+      txn.PutItem("history/alice", i, AsBytes("item " + std::to_string(i)));
     auto list = txn.ReadList("history/alice");
     if (!list.ok()) return list.status();
     EXPECT_EQ(ToList(*list), expected);
@@ -449,10 +460,13 @@ TEST_F(VaultTest, AFlippedByteIsVaultCorruptedNotACrash) {
 TEST_F(VaultTest, AFlippedListItemIsVaultCorrupted) {
   auto vault = CreateVault();
   ASSERT_NE(vault, nullptr);
-  ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
-    for (uint64_t i = 1; i <= 3; ++i) txn.PutItem("history/bob", i, AsBytes("message"));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([](VaultTransaction& txn) {
+                    for (uint64_t i = 1; i <= 3; ++i)
+                      txn.PutItem("history/bob", i, AsBytes("message"));
+                    return Status::Ok();
+                  })
+                  .ok());
   const std::string key2 = ItemKey(*vault, "history/bob", 2);
   std::string value = RawGet(key2);
   value[value.size() / 2] = static_cast<char>(value[value.size() / 2] ^ 0x80);
@@ -492,11 +506,13 @@ TEST_F(VaultTest, ARecordMovedToAnotherKeyIsVaultCorrupted) {
 TEST_F(VaultTest, ListItemsSwappedBetweenIndexesAreVaultCorrupted) {
   auto vault = CreateVault();
   ASSERT_NE(vault, nullptr);
-  ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
-    txn.PutItem("history/bob", 1, AsBytes("first"));
-    txn.PutItem("history/bob", 2, AsBytes("second"));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([](VaultTransaction& txn) {
+                    txn.PutItem("history/bob", 1, AsBytes("first"));
+                    txn.PutItem("history/bob", 2, AsBytes("second"));
+                    return Status::Ok();
+                  })
+                  .ok());
   const std::string key1 = ItemKey(*vault, "history/bob", 1);
   const std::string key2 = ItemKey(*vault, "history/bob", 2);
   const std::string v1 = RawGet(key1), v2 = RawGet(key2);
@@ -515,7 +531,8 @@ TEST_F(VaultTest, ARecordFromAnotherVaultIsVaultCorrupted) {
 
   // The same record name sealed by another vault (another vault key).
   const std::string other_home = root_ + "/other";
-  auto other = Vault::Create(other_home, kPassphrase, PassphraseCost::kMinimumForTests, kLockTimeout);
+  auto other =
+      Vault::Create(other_home, kPassphrase, PassphraseCost::kMinimumForTests, kLockTimeout);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(PutRecords(**other, {{"identity", "theirs"}}).ok());
   EXPECT_NE(PhysicalKey(**other, "identity"), my_key);  // Name tags are keyed.
@@ -565,12 +582,14 @@ TEST_F(VaultTest, RecordNamesAndPlaintextNeverReachTheDisk) {
   constexpr char kPlain[] = "secret-marker-xyz";
   auto vault = CreateVault();
   ASSERT_NE(vault, nullptr);
-  ASSERT_TRUE(vault->Transact([&](VaultTransaction& txn) {
-    txn.Put(kName, AsBytes(kPlain));
-    txn.Put("session/DrRivera-unique-marker/1", AsBytes(kPlain));
-    for (uint64_t i = 0; i < 5; ++i) txn.PutItem(kName, i, AsBytes(kPlain));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(vault
+                  ->Transact([&](VaultTransaction& txn) {
+                    txn.Put(kName, AsBytes(kPlain));
+                    txn.Put("session/DrRivera-unique-marker/1", AsBytes(kPlain));
+                    for (uint64_t i = 0; i < 5; ++i) txn.PutItem(kName, i, AsBytes(kPlain));
+                    return Status::Ok();
+                  })
+                  .ok());
   const std::string sealed = RawGet(PhysicalKey(*vault, kName));
   const std::string vault_key(AsStringView(vault->key().BytesForTesting()));
 
@@ -737,10 +756,12 @@ TEST_F(VaultTest, HoldSpansTransactionsAndKeepsOthersOutUntilReleased) {
   {
     auto hold = vault->Hold();
     ASSERT_TRUE(hold.ok()) << hold.status().ToString();
-    ASSERT_TRUE(vault->Transact([](VaultTransaction& txn) {
-                       txn.Put("first", AsBytes("1"));
-                       return Status::Ok();
-                     }).ok());
+    ASSERT_TRUE(vault
+                    ->Transact([](VaultTransaction& txn) {
+                      txn.Put("first", AsBytes("1"));
+                      return Status::Ok();
+                    })
+                    .ok());
     {
       auto inner = vault->Hold();  // Nested: shares the outer hold.
       ASSERT_TRUE(inner.ok()) << inner.status().ToString();
@@ -750,13 +771,15 @@ TEST_F(VaultTest, HoldSpansTransactionsAndKeepsOthersOutUntilReleased) {
       });
       EXPECT_EQ(failed.code(), ErrorCode::kInternal);
       std::optional<std::string> seen;
-      ASSERT_TRUE(vault->Transact([&](VaultTransaction& txn) -> Status {
-                         SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
-                         if (got) seen = Str(*got);
-                         SB_ASSIGN_OR_RETURN(auto never, txn.Get("never"));
-                         if (never) return Status(ErrorCode::kInternal, "a failed body wrote");
-                         return Status::Ok();
-                       }).ok());
+      ASSERT_TRUE(vault
+                      ->Transact([&](VaultTransaction& txn) -> Status {
+                        SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
+                        if (got) seen = Str(*got);
+                        SB_ASSIGN_OR_RETURN(auto never, txn.Get("never"));
+                        if (never) return Status(ErrorCode::kInternal, "a failed body wrote");
+                        return Status::Ok();
+                      })
+                      .ok());
       EXPECT_EQ(seen, std::optional<std::string>("1"));
     }
     // The inner hold ended, the outer one still keeps the other handle out.
@@ -770,11 +793,13 @@ TEST_F(VaultTest, HoldSpansTransactionsAndKeepsOthersOutUntilReleased) {
   }
   // Released: the other handle gets in and sees the committed write.
   std::optional<std::string> seen;
-  ASSERT_TRUE((*other)->Transact([&](VaultTransaction& txn) -> Status {
-                     SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
-                     if (got) seen = Str(*got);
-                     return Status::Ok();
-                   }).ok());
+  ASSERT_TRUE((*other)
+                  ->Transact([&](VaultTransaction& txn) -> Status {
+                    SB_ASSIGN_OR_RETURN(auto got, txn.Get("first"));
+                    if (got) seen = Str(*got);
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(seen, std::optional<std::string>("1"));
 }
 

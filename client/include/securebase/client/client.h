@@ -12,13 +12,19 @@
 // So a crash at any point loses nothing, shows nothing twice, and never reuses
 // a message key.
 //
-// Several processes may use the same home at once: the vault is locked at
-// most for the duration of one call (a Sync or a send holds it throughout;
-// Watch only while it handles an envelope, not while it waits); other
-// processes wait, up to ClientOptions::lock_timeout.
+// Several processes may use the same home at once (ClientOptions::
+// vault_access kPerCall, the default): the vault is locked at most for the
+// duration of one call (a Sync or a send holds it throughout; Watch only while
+// it handles what arrived, not while it waits); other processes wait, up to
+// ClientOptions::lock_timeout. With kExclusive the vault stays open and
+// locked for the Client's lifetime.
 //
-// Thread-safety: a Client is not thread-safe; use one per thread, or guard it.
-// Watch() watches its `stop` flag, which any thread or a signal handler may set.
+// Thread-safety: a Client is not thread-safe; use one per thread, or guard it
+// (a GUI runs its calls on one worker thread). Watch() watches its `stop`
+// flag, which any thread or a signal handler may set.
+//
+// Errors: every call returns a Status or Result (status.h), never throws.
+// kUnavailable always means "nothing was lost; retry later".
 #ifndef SECUREBASE_CLIENT_CLIENT_H_
 #define SECUREBASE_CLIENT_CLIENT_H_
 
@@ -33,49 +39,21 @@
 #include <vector>
 
 #include "securebase/client/content.h"
+#include "securebase/client/export.h"
+#include "securebase/client/options.h"
+#include "securebase/client/role.h"
 #include "securebase/client/status.h"
 
 namespace securebase::client {
 
-enum class Role { kClient, kTherapist };
-const char* RoleName(Role role);  // "client" / "therapist".
-
-// Argon2id cost for wrapping the vault key.
-enum class PassphraseCost {
-  kModerate,         // libsodium MODERATE (256 MiB). The default.
-  kInteractive,      // libsodium INTERACTIVE (64 MiB).
-  kMinimumForTests,  // Only for tests.
-};
-
-struct ClientOptions {
-  // Directory holding the vault. Created by Create() with mode 0700.
-  std::string home;
-  // host:port of the server.
-  std::string server_address = "127.0.0.1:50051";
-  // PEM file of the CA that signed the server's certificate. Empty: the
-  // system's trust store.
-  std::string ca_file;
-  // Plaintext transport. Refused unless server_address is a loopback address.
-  bool insecure_loopback = false;
-  // Deadline for each RPC.
-  std::chrono::milliseconds rpc_timeout{10000};
-  // How long a transaction waits for another process holding the vault.
-  std::chrono::milliseconds lock_timeout{30000};
-  // Cost for wrapping a new vault key (Create only; Open reads it from disk).
-  PassphraseCost passphrase_cost = PassphraseCost::kModerate;
-  // When the server reports fewer one-time prekeys than this, upload more.
-  uint32_t prekey_low_watermark = 20;
-  uint32_t prekey_batch = 50;
-};
-
 struct Contact {
-  std::string user_id;  // Hex.
+  std::string user_id;       // Hex.
   std::string display_name;  // Empty until the peer's profile arrives.
   Role role = Role::kClient;
-  bool linked = true;            // False after either side ended the link.
-  bool verified = false;         // Safety number confirmed with Verify().
-  bool identity_changed = false; // Key changed since last Trust/Verify.
-  bool sends_held = false;       // Verified contact changed key: sends wait for Trust().
+  bool linked = true;             // False after either side ended the link.
+  bool verified = false;          // Safety number confirmed with Verify().
+  bool identity_changed = false;  // Key changed since last Trust/Verify.
+  bool sends_held = false;        // Verified contact changed key: sends wait for Trust().
   std::optional<Availability> availability;  // A therapist's notice.
 };
 
@@ -93,7 +71,8 @@ struct HistoryItem {
   uint32_t sender_device_id = 0;
   int64_t sent_at_unix_ms = 0;      // Sender's clock.
   int64_t received_at_unix_ms = 0;  // For incoming items: when this device stored it.
-  DeliveryState state = DeliveryState::kSent;  // Outgoing: receipts seen. Incoming: kDelivered/kRead.
+  DeliveryState state =
+      DeliveryState::kSent;  // Outgoing: receipts seen. Incoming: kDelivered/kRead.
   ContentBody content;
 };
 
@@ -102,10 +81,10 @@ struct SyncResult {
   std::vector<HistoryItem> new_items;  // In arrival order; receipts are folded into states.
   uint32_t envelopes = 0;              // Envelopes processed.
   uint32_t outbox_sent = 0;            // Queued sends delivered to the server now.
-  std::vector<std::string> warnings;   // e.g. "Dr. Rivera's safety number changed".
+  std::vector<std::string> warnings;   // e.g. "Dr. Rivera's safety number has changed".
 };
 
-class Client {
+class SECUREBASE_EXPORT Client {
  public:
   // Creates a new vault under options.home and registers a new account with
   // the server. kAlreadyExists if a vault is there; kInvalidArgument for an
@@ -117,8 +96,9 @@ class Client {
                                                 std::string_view display_name,
                                                 std::string_view registration_token = {});
 
-  // Opens an existing vault. kNotFound if there is none; kWrongPassphrase;
-  // kVaultCorrupted if it is damaged.
+  // Opens an existing vault (vaults written by every earlier version open).
+  // kNotFound if there is none; kWrongPassphrase; kVaultCorrupted if it is
+  // damaged; kVaultBusy if another process kept it locked.
   static Result<std::unique_ptr<Client>> Open(const ClientOptions& options,
                                               std::string_view passphrase);
 
@@ -141,17 +121,25 @@ class Client {
   // kInvalidArgument when a display name is ambiguous.
   virtual Result<Contact> FindContact(std::string_view peer) = 0;
 
-  // Sending. Each returns the new message's id (hex). Content is validated
-  // first (kInvalidArgument). kIdentityChanged: held until Trust(peer) — the
-  // message is kept in the outbox and sent then. kUnavailable: queued in the
-  // outbox; the next Sync() sends it.
-  virtual Result<std::string> SendText(std::string_view peer, std::string_view text,
-                                       std::string_view reply_to = {}) = 0;
-  virtual Result<std::string> SendCheckIn(std::string_view peer, const CheckIn& check_in) = 0;
-  virtual Result<std::string> SendReflection(std::string_view peer,
-                                             const Reflection& reflection) = 0;
+  // Sends any content a person writes (text, check-in, reflection, and for
+  // therapists an exercise) to `peer`; returns the new message's id (hex).
+  // The content is validated first, exactly as on receipt (kInvalidArgument
+  // naming the field). kPermissionDenied for content this account's role may
+  // not send; kInvalidArgument for content the library sends itself
+  // (receipts, profiles, availability: see SetAvailability).
+  // kFailedPrecondition when the care link has ended. kIdentityChanged: held
+  // until Trust(peer); the message is kept in the outbox and sent then.
+  // kUnavailable: queued in the outbox; the next Sync() sends it.
+  virtual Result<std::string> Send(std::string_view peer, const ContentBody& content) = 0;
+
+  // Typed shorthands for Send().
+  Result<std::string> SendText(std::string_view peer, std::string_view text,
+                               std::string_view reply_to = {});
+  Result<std::string> SendCheckIn(std::string_view peer, const CheckIn& check_in);
+  Result<std::string> SendReflection(std::string_view peer, const Reflection& reflection);
   // Therapist only (kPermissionDenied otherwise).
-  virtual Result<std::string> AssignExercise(std::string_view peer, const Exercise& exercise) = 0;
+  Result<std::string> AssignExercise(std::string_view peer, const Exercise& exercise);
+
   // Therapist only: stored in the profile and sent to every linked client.
   virtual Status SetAvailability(const Availability& availability) = 0;
 
@@ -161,7 +149,8 @@ class Client {
   // Like Sync, then stays subscribed and calls `on_item` for every new item
   // (and `on_warning`, if given, for every warning such as a changed safety
   // number) until `stop` becomes true (then OK, within ~50 ms) or the
-  // connection fails (then kUnavailable).
+  // connection fails (then kUnavailable). What arrives together is stored in
+  // one commit and acknowledged at once.
   virtual Status Watch(const std::function<void(const HistoryItem&)>& on_item,
                        const std::atomic<bool>& stop,
                        const std::function<void(const std::string&)>& on_warning = nullptr) = 0;
@@ -184,8 +173,8 @@ class Client {
 };
 
 // JSON renderings used by the CLI and the C API (stable; see docs/CLIENT.md).
-std::string ContactToJson(const Contact& contact);
-std::string HistoryItemToJson(const HistoryItem& item);
+SECUREBASE_EXPORT std::string ContactToJson(const Contact& contact);
+SECUREBASE_EXPORT std::string HistoryItemToJson(const HistoryItem& item);
 
 }  // namespace securebase::client
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "securebase/client/export.h"
 #include "securebase/crypto/status.h"
 
 namespace securebase::client {
@@ -25,13 +26,18 @@ enum class ErrorCode : int {
   kVaultBusy = 11,          // Another process kept the vault locked too long.
   kIdentityChanged = 12,    // A verified contact's key changed: sends wait for Trust().
   kInvalidInvite = 13,      // Malformed invite code, or its key pin does not match.
-  kInternal = 14,           // A bug or an unexpected server answer.
+  kInternal = 14,           // A bug in this library (please report it).
+  // The server answered something malformed or contradictory (a key that
+  // does not parse or verify, devices of an unrelated user, an unknown
+  // status): a broken or malicious server, not a bug here. Nothing was
+  // changed by the refused answer.
+  kInvalidServerResponse = 15,
 };
 
 // Stable snake_case name, used by the C API and the CLI's --json errors.
-std::string_view ErrorCodeName(ErrorCode code);
+SECUREBASE_EXPORT std::string_view ErrorCodeName(ErrorCode code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] SECUREBASE_EXPORT Status {
  public:
   Status() = default;
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}

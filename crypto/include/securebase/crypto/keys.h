@@ -1,8 +1,10 @@
 // Private key pairs: identity, device-auth, signed prekeys, one-time prekeys.
 //
-// Private halves live in sodium_malloc memory (SecureBuffer), are wiped when
-// the owner is destroyed, and leave only through the explicit Export*()
-// functions, which exist so the client vault can persist them sealed.
+// Private halves live only in sodium_malloc memory (SecureBuffer), made
+// read-only (sodium_mprotect_readonly) as soon as they are filled, are wiped
+// when the owner is destroyed, and leave only through the explicit
+// ExportSeed()/private_key() views, which exist so the client vault can
+// persist them sealed (a caller that copies them owns wiping the copy).
 // All key pairs are move-only. Thread-safety: const methods may be called
 // concurrently; nothing else is synchronised.
 #ifndef SECUREBASE_CRYPTO_KEYS_H_
@@ -10,6 +12,7 @@
 
 #include <cstdint>
 
+#include "securebase/crypto/device_binding.h"
 #include "securebase/crypto/random.h"
 #include "securebase/crypto/secret.h"
 #include "securebase/crypto/signature.h"
@@ -32,7 +35,9 @@ class DhKeyPair {
 
  private:
   DhKeyPair(SecureBuffer private_key, const DhPublicKey& public_key)
-      : private_key_(std::move(private_key)), public_key_(public_key) {}
+      : private_key_(std::move(private_key)), public_key_(public_key) {
+    private_key_.MakeReadOnly();
+  }
   SecureBuffer private_key_;
   DhPublicKey public_key_;
 };
@@ -60,7 +65,10 @@ class IdentityKeyPair {
       : seed_(std::move(seed)),
         secret_key_(std::move(secret_key)),
         public_key_(public_key),
-        dh_(std::move(dh)) {}
+        dh_(std::move(dh)) {
+    seed_.MakeReadOnly();
+    secret_key_.MakeReadOnly();
+  }
   SecureBuffer seed_;
   SecureBuffer secret_key_;  // libsodium's 64-byte expanded Ed25519 secret key.
   IdentityPublicKey public_key_;
@@ -83,22 +91,47 @@ class DeviceAuthKeyPair {
  private:
   DeviceAuthKeyPair(SecureBuffer seed, SecureBuffer secret_key,
                     const DeviceAuthPublicKey& public_key)
-      : seed_(std::move(seed)), secret_key_(std::move(secret_key)), public_key_(public_key) {}
+      : seed_(std::move(seed)), secret_key_(std::move(secret_key)), public_key_(public_key) {
+    seed_.MakeReadOnly();
+    secret_key_.MakeReadOnly();
+  }
   SecureBuffer seed_;
   SecureBuffer secret_key_;
   DeviceAuthPublicKey public_key_;
 };
 
+// DEPRECATED: binds neither the account nor the device id (see
+// VerifyDeviceBinding in signature.h); kept so existing callers compile. New
+// code makes a device binding record with MakeDeviceBinding.
 // The identity key's signature vouching for a device-auth key.
 Signature SignDeviceBinding(const IdentityKeyPair& identity,
                             const DeviceAuthPublicKey& device_auth_key);
 
-// A medium-term X25519 prekey signed by the identity key.
+// The identity key's signed device binding record (device_binding.h) for
+// `binding`, ready to publish: ParseAndVerifyDeviceBinding(identity public key,
+// result) gives `binding` back.
+SignedDeviceBinding SignDeviceBindingRecord(const IdentityKeyPair& identity,
+                                            const DeviceBinding& binding);
+
+// The identity key's device-bound signature over a device's signed prekey
+// (context kDeviceSignedPreKey, DeviceSignedPreKeyMessage): verifies with
+// VerifyDeviceSignedPreKey for exactly this device, id and key.
+Signature SignPreKeyForDevice(const IdentityKeyPair& identity, const DeviceAddress& device,
+                              uint32_t prekey_id, const DhPublicKey& prekey);
+
+// A medium-term X25519 prekey signed by the identity key. Rotated by the
+// caller (see kSignedPreKeyRotationSeconds in limits.h); a new one takes a new id.
 struct SignedPreKey {
   uint32_t id = 0;
   DhKeyPair key;
   Signature signature;
 
+  // A fresh prekey with a device-bound signature (SignPreKeyForDevice).
+  static SignedPreKey GenerateForDevice(const IdentityKeyPair& identity,
+                                        const DeviceAddress& device, uint32_t id,
+                                        RandomSource& rng);
+  // DEPRECATED: the signature binds no device (SignatureContext::kSignedPreKey);
+  // kept so existing callers compile. Use GenerateForDevice.
   static SignedPreKey Generate(const IdentityKeyPair& identity, uint32_t id, RandomSource& rng);
   SignedPreKey Clone() const { return SignedPreKey{id, key.Clone(), signature}; }
 };

@@ -10,6 +10,16 @@
 // another name does not open. Record names themselves can be hidden with
 // RecordNameTag (a keyed BLAKE2b under another subkey).
 //
+// Argon2id cost bounds (limits.h): never below libsodium's INTERACTIVE cost
+// (2 passes, 64 MiB), never above 4 passes over 256 MiB, on wrap and on
+// unwrap, checked before any Argon2id work. The cheap test cost
+// (MinimumForTesting) is accepted only by a library compiled with the
+// definition SECUREBASE_TEST_PASSPHRASE_COST, which the CMake option of the
+// same name sets; it defaults to ON only when SECUREBASE_BUILD_TESTS is ON, and
+// configuring it ON without tests is an error. A production or packaged build
+// (SECUREBASE_BUILD_TESTS=OFF) therefore refuses it: see
+// TestPassphraseCostCompiledIn().
+//
 // Formats (versioned):
 //   wrapped key v1: 0x01 | ops(8 BE) | mem(8 BE) | salt(16) | nonce(24) | enc key(48)
 //   sealed record v1: 0x01 | nonce(24) | ciphertext(len + 16)
@@ -36,11 +46,20 @@ struct PassphraseHashParams {
   // laptop core, which is paid once per app start.
   size_t mem_limit = size_t{256} << 20;
 
-  // libsodium's INTERACTIVE (2 passes, 64 MiB).
+  // libsodium's INTERACTIVE (2 passes, 64 MiB): the lowest cost accepted.
   static PassphraseHashParams Interactive() { return {2, size_t{64} << 20}; }
-  // Minimal cost, only for tests.
+  // libsodium's absolute minimum (1 pass, 8 KiB): no protection at all. Only a
+  // test build accepts it (TestPassphraseCostCompiledIn()); elsewhere
+  // WrapVaultKey refuses it with kInvalidArgument and UnwrapVaultKey refuses a
+  // key wrapped with it with kInvalidMessage.
   static PassphraseHashParams MinimumForTesting() { return {1, size_t{8} << 10}; }
 };
+
+// True only in a library compiled with SECUREBASE_TEST_PASSPHRASE_COST (test
+// builds): then costs below Interactive(), down to MinimumForTesting(), are
+// accepted. Lets a caller refuse a test-only cost setting with a clear error
+// before it reaches WrapVaultKey.
+bool TestPassphraseCostCompiledIn();
 
 class VaultKey {
  public:
@@ -51,18 +70,21 @@ class VaultKey {
 
  private:
   friend class VaultKeyAccess;
-  explicit VaultKey(SecureBuffer key) : key_(std::move(key)) {}
+  friend class RecordSealer;
+  explicit VaultKey(SecureBuffer key) : key_(std::move(key)) { key_.MakeReadOnly(); }
   SecureBuffer key_;
 };
 
-// kInvalidArgument if the parameters are below libsodium's minimum or above
-// kMaxPassphraseOpsLimit / kMaxPassphraseMemLimit, or the passphrase is empty.
+// kInvalidArgument if the parameters are below Interactive() (below
+// libsodium's minimum in a test build) or above kMaxPassphraseOpsLimit /
+// kMaxPassphraseMemLimit, or the passphrase is empty.
 Result<Bytes> WrapVaultKey(const VaultKey& key, ByteSpan passphrase,
                            const PassphraseHashParams& params, RandomSource& rng);
 
 // kWrongPassphrase if the passphrase does not unwrap the key; kInvalidMessage
-// if the blob is malformed or its parameters are out of bounds. Never returns
-// a wrong key.
+// if the blob is malformed or its parameters are out of the bounds above (an
+// edited file), found before any Argon2id work or memory is spent. Never
+// returns a wrong key.
 Result<VaultKey> UnwrapVaultKey(ByteSpan wrapped, ByteSpan passphrase);
 
 // kInvalidArgument if plaintext is larger than kMaxSealedRecordSize - overhead.

@@ -10,7 +10,10 @@
 //   SecureBuffer    sodium_malloc'd memory (guard pages, mlock'd where the OS
 //                   allows) for long-lived keys: identity, device, prekey and
 //                   vault keys. Each allocation costs a few pages and syscalls,
-//                   which is why ratchet keys use SecretArray instead.
+//                   which is why ratchet keys use SecretArray instead. The key
+//                   types of this library make their buffers read-only
+//                   (sodium_mprotect_readonly) once filled: a stray write
+//                   faults instead of corrupting or leaking a key.
 //   SecretBytes     variable length, heap allocated through an allocator that
 //                   wipes on every free (so growth never leaves stale copies):
 //                   plaintexts, serialized session state.
@@ -96,9 +99,18 @@ class SecureBuffer {
   SecureBuffer(SecureBuffer&& other) noexcept;
   SecureBuffer& operator=(SecureBuffer&& other) noexcept;
 
+  // A writable copy (also of a read-only buffer).
   SecureBuffer Clone() const;
   static SecureBuffer CopyOf(ByteSpan source);
 
+  // Write-protects the pages (sodium_mprotect_readonly) for the rest of the
+  // buffer's life; reading stays allowed. Writing through data() or
+  // mutable_span() afterwards faults. Destruction still wipes (sodium_free
+  // makes the pages writable first). Aborts if the OS refuses.
+  void MakeReadOnly();
+  bool read_only() const { return read_only_; }
+
+  // Not for a read-only buffer (writing faults).
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
@@ -110,6 +122,7 @@ class SecureBuffer {
  private:
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  bool read_only_ = false;
 };
 
 // std::allocator that wipes memory before giving it back.

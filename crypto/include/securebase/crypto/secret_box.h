@@ -30,7 +30,7 @@ class SecretBoxKey {
   ByteSpan bytes() const { return key_.span(); }
 
  private:
-  explicit SecretBoxKey(SecureBuffer key) : key_(std::move(key)) {}
+  explicit SecretBoxKey(SecureBuffer key) : key_(std::move(key)) { key_.MakeReadOnly(); }
   SecureBuffer key_;
 };
 

@@ -9,13 +9,43 @@
 // both identity keys, the format version and (for the body) the encrypted
 // header. The server sees neither ratchet keys nor counters.
 //
-// Wire formats (all opaque to the server):
-//   ratchet message v1:  0x01 | header nonce(24) | enc header(56) | body nonce(24) | enc body
-//   initial message v1:  0x02 | initiator identity(32) | base key(32) | spk id(4) |
-//                        has otk(1) | otk id(4) | ratchet message v1
-// The initiator sends initial messages until it has decrypted a reply. The
-// cleartext prefix of an initial message is bound into the body's associated
-// data: altering or stripping it makes the message fail to decrypt.
+// Wire formats (all opaque to the server). Every message starts with its
+// format version byte:
+//   ratchet message v3:  0x03 | type 0x01 | header nonce(24) | enc header(56) |
+//                        body nonce(24) | enc body
+//   initial message v3:  0x03 | type 0x02 | X3DH header | ratchet message v3
+//     X3DH header v1:    0x01 (kInitialHeaderVersion) | initiator identity(32) |
+//                        base key(32) | spk id(4 BE) | has otk(1) | otk id(4 BE)
+// The encrypted header is dh(32) | pn(4 BE) | n(4 BE). Associated data: for
+// the header, both identity keys || the bytes before the header nonce; for
+// the body, both identity keys || every byte before the body nonce || (in an
+// initial message) its whole cleartext prefix. The initiator sends initial
+// messages until it has decrypted a reply; altering or stripping the
+// cleartext prefix makes the message fail to decrypt.
+//
+// Legacy formats (commit e8ce7d0 and before), decrypted but never produced,
+// so that messages still queued in server mailboxes at an upgrade still
+// decrypt. Their first byte doubled as version and type, and is read as the
+// version here (1 and 2; the current version is 3):
+//   ratchet message (legacy):  0x01 | header nonce(24) | enc header(56) |
+//                              body nonce(24) | enc body
+//   initial message (legacy):  0x02 | initiator identity(32) | base key(32) |
+//                              spk id(4) | has otk(1) | otk id(4) | legacy
+//                              ratchet message
+// with the same keys and associated data built the same way (header AD ends
+// with the single byte 0x01). A session keeps its keys across the upgrade, so
+// one conversation may hold both; an initial message embeds a ratchet message
+// of its own format only. The reverse does not hold: code of e8ce7d0 cannot
+// read v3 messages, so clients upgrade together (the server only carries
+// opaque bytes and needs no change).
+//
+// Skipped message keys (section 3.5) are bounded (limits.h): at most
+// kMaxSkipPerChain per chain and kMaxSkippedKeysTotal in all, kept for the
+// current receiving chain and the kMaxPreviousReceivingChains before it, each
+// with its header key and a compact record of which counters were evicted.
+// So a message whose header authenticates under a kept header key is told
+// apart: decrypted before (kDuplicateMessage), evicted or too far ahead
+// (kUndecryptableMessage), or still decryptable.
 //
 // Transactions: Decrypt() works on a copy of the state and commits only after
 // the body authenticates. Any refused message (tampered, replayed, malformed,
@@ -36,30 +66,56 @@
 
 namespace securebase::crypto {
 
+// The first byte of every message this library writes.
+inline constexpr uint8_t kMessageVersion = 0x03;
+// The type byte after it.
 inline constexpr uint8_t kRatchetMessageType = 0x01;
 inline constexpr uint8_t kInitialMessageType = 0x02;
-inline constexpr uint8_t kSessionStateVersion = 1;
+// First bytes of the legacy formats (read, never written).
+inline constexpr uint8_t kLegacyRatchetMessageVersion = 0x01;
+inline constexpr uint8_t kLegacyInitialMessageVersion = 0x02;
+// Serialize() writes v2; Deserialize() also reads v1 (e8ce7d0).
+inline constexpr uint8_t kSessionStateVersion = 2;
+inline constexpr uint8_t kLegacySessionStateVersion = 1;
 
 enum class MessageType { kRatchet, kInitial };
 
-// kInvalidMessage for an empty buffer or an unknown type byte.
+// kInvalidMessage for an empty buffer or an unknown version or type byte.
 Result<MessageType> PeekMessageType(ByteSpan message);
 
 // The parsed cleartext prefix of an initial message.
 struct InitialMessage {
   InitialHeader header;
   ByteSpan ratchet_message;  // Points into the parsed buffer.
+  uint8_t format_version = kMessageVersion;  // Or kLegacyInitialMessageVersion.
 };
 // kInvalidMessage on any malformed input.
+//
+// Replays of first messages: an initial message can be replayed to start a
+// new session long after its own session moved on (a server keeps a copy, or
+// strips the one-time prekey from a bundle so that none is consumed). The
+// caller keeps a replay cache of accepted header.base_key values per
+// header.signed_prekey_id, refuses a base key it has accepted before without
+// calling Session::Accept, records it in the same commit as the accepted
+// session, and drops the cache of a signed prekey together with its private
+// key (limits.h: kSignedPreKeyGraceSeconds). Base keys are fresh X25519 keys,
+// so a genuine new session never collides with a cached one.
 Result<InitialMessage> ParseInitialMessage(ByteSpan message);
 
 class Session {
  public:
   struct Accepted;
 
-  // Starts a session as initiator from a peer's bundle (X3DH). The session
-  // can Encrypt() at once; its messages are initial messages until the first
-  // reply decrypts. Errors as X3dhInitiate.
+  // Starts a session as initiator from a peer device's bundle (X3DH). The
+  // session can Encrypt() at once; its messages are initial messages until
+  // the first reply decrypts. Errors as the device-bound X3dhInitiate: the
+  // bundle must carry the device-bound signature for `peer_device`, and may
+  // be another device of this account (same identity key).
+  static Result<Session> Initiate(const IdentityKeyPair& self, const DeviceAddress& self_device,
+                                  const PreKeyBundle& peer, const DeviceAddress& peer_device,
+                                  RandomSource& rng);
+  // DEPRECATED (v1 signatures, no device binding; kept so existing callers
+  // compile). Errors as the deprecated X3dhInitiate.
   static Result<Session> Initiate(const IdentityKeyPair& self, const PreKeyBundle& peer,
                                   RandomSource& rng);
 
@@ -86,11 +142,19 @@ class Session {
   // always decrypts the first message). The returned bytes are a ratchet or initial message.
   Result<Bytes> Encrypt(ByteSpan plaintext, RandomSource& rng);
 
-  // Decrypts a ratchet message, or an initial message of this same session.
-  // Errors (state unchanged on every one):
-  //   kDuplicateMessage  the message was already decrypted;
-  //   kInvalidMessage    malformed, tampered, not for this session, or more
-  //                      than kMaxSkipPerChain messages ahead.
+  // Decrypts a ratchet message, or an initial message of this same session
+  // (current or legacy format). Errors (state unchanged on every one):
+  //   kDuplicateMessage      this session decrypted the message before (a
+  //                          replay); never returned for a message it did
+  //                          not decrypt;
+  //   kUndecryptableMessage  the message was sent in this session (its header
+  //                          authenticates) but its key was evicted by the
+  //                          skipped-key bounds, or it is more than
+  //                          kMaxSkipPerChain messages ahead of its chain:
+  //                          show the user that a message could not be
+  //                          decrypted;
+  //   kInvalidMessage        malformed, tampered, not for this session, or
+  //                          from a receiving chain older than the kept ones.
   Result<SecretBytes> Decrypt(ByteSpan message, RandomSource& rng);
 
   // The full state, secrets included: seal it before it touches disk.
@@ -108,6 +172,9 @@ class Session {
  private:
   struct State;
   explicit Session(std::unique_ptr<State> state);
+  // RatchetInitAliceHE after X3DH.
+  static Result<Session> FromInitiation(const IdentityKeyPair& self, const PreKeyBundle& peer,
+                                        X3dhInitiation x3dh, RandomSource& rng);
   std::unique_ptr<State> state_;
 };
 

@@ -60,6 +60,7 @@ class FixedBytes {
 };
 
 struct IdentityKeyTag {};
+struct UserIdTag {};
 struct DeviceAuthKeyTag {};
 struct DhKeyTag {};
 struct SignatureTag {};
@@ -72,26 +73,68 @@ using DeviceAuthPublicKey = FixedBytes<DeviceAuthKeyTag, kEd25519PublicKeySize>;
 using DhPublicKey = FixedBytes<DhKeyTag, kX25519PublicKeySize>;
 using Signature = FixedBytes<SignatureTag, kSignatureSize>;
 
+inline constexpr size_t kUserIdSize = 16;
+// An account's random 16-byte user id (not secret).
+using UserId = FixedBytes<UserIdTag, kUserIdSize>;
+
+// One device of one account: what device-bound signatures bind. All devices
+// of an account share its identity key, so only this tells them apart.
+struct DeviceAddress {
+  UserId user_id;
+  uint32_t device_id = 0;
+  friend bool operator==(const DeviceAddress&, const DeviceAddress&) = default;
+  friend auto operator<=>(const DeviceAddress&, const DeviceAddress&) = default;
+};
+
 enum class SignatureContext : uint8_t {
+  // Deprecated (binds no device: a prekey signed so can be replayed as the
+  // prekey of a "new device"); use kDeviceSignedPreKey.
   // Identity key over (prekey id, X25519 prekey): "SecureBase/v1/signed-prekey".
   kSignedPreKey = 1,
+  // Deprecated (binds neither account nor device id); use kDeviceBindingRecord.
   // Identity key over a device-auth public key, vouching that the device
   // belongs to the account: "SecureBase/v1/device-binding".
   kDeviceBinding = 2,
   // Device-auth key over a server login challenge: "SecureBase/v1/auth-challenge".
   kAuthChallenge = 3,
+  // Identity key over (user id, device id, prekey id, X25519 prekey):
+  // "SecureBase/v2/signed-prekey". See DeviceSignedPreKeyMessage.
+  kDeviceSignedPreKey = 4,
+  // Identity key over a device binding record (device_binding.h):
+  // "SecureBase/v2/device-binding".
+  kDeviceBindingRecord = 5,
 };
 
 // The fixed label of a context (without the trailing 0x00 separator).
 std::string_view SignatureLabel(SignatureContext context);
 
-// The exact bytes that are signed for a signed prekey: big-endian id || key.
-Bytes SignedPreKeyMessage(uint32_t prekey_id, const DhPublicKey& prekey);
+// The exact bytes that are signed for a device's signed prekey (context
+// kDeviceSignedPreKey), all integers big-endian:
+//   user id(16) || device id(4) || prekey id(4) || X25519 prekey(32)
+// Binding the device means a signed prekey verifies only for the device it
+// was made for: a server cannot present it as the prekey of another device.
+Bytes DeviceSignedPreKeyMessage(const DeviceAddress& device, uint32_t prekey_id,
+                                const DhPublicKey& prekey);
 
-// OK, or kBadSignature (also for a malformed/low-order public key). Never
+// OK, or kBadSignature (also for a malformed/low-order public key, or a
+// signature made for another device or with the deprecated v1 context). Never
 // reveals which part failed.
+Status VerifyDeviceSignedPreKey(const IdentityPublicKey& identity, const DeviceAddress& device,
+                                uint32_t prekey_id, const DhPublicKey& prekey,
+                                const Signature& signature);
+
+// DEPRECATED: v1 signed prekeys bind no device; kept so existing callers
+// compile and old bundles can still be checked during the migration. New code
+// signs with SignedPreKey::GenerateForDevice and checks with
+// VerifyDeviceSignedPreKey.
+// The exact bytes that are signed for a v1 signed prekey: big-endian id || key.
+Bytes SignedPreKeyMessage(uint32_t prekey_id, const DhPublicKey& prekey);
+// DEPRECATED (see above). OK, or kBadSignature.
 Status VerifySignedPreKey(const IdentityPublicKey& identity, uint32_t prekey_id,
                           const DhPublicKey& prekey, const Signature& signature);
+// DEPRECATED: binds only the device-auth key, not the account or device id;
+// new code uses the device binding record (device_binding.h). OK, or
+// kBadSignature.
 Status VerifyDeviceBinding(const IdentityPublicKey& identity,
                            const DeviceAuthPublicKey& device_auth_key, const Signature& signature);
 // `challenge` must be kAuthChallengeSize bytes (else kInvalidArgument).

@@ -8,10 +8,15 @@
 // string matching:
 //   - caller bugs:          kInvalidArgument, kInvalidState
 //   - hostile/broken input: kInvalidMessage, kDuplicateMessage, kBadSignature,
-//                           kUntrustedIdentity, kWrongPassphrase
+//                           kUntrustedIdentity, kWrongPassphrase,
+//                           kUndecryptableMessage
 //   - environment:          kStorageFailure
 // A failed decryption is always the one undifferentiated kInvalidMessage; the
-// message text never says which check failed.
+// message text never says which check failed. Only a message whose encrypted
+// header authenticates under one of the session's header keys (so it was
+// really sent in this session, by the peer) is told apart: kDuplicateMessage
+// if this session decrypted it before, kUndecryptableMessage if it never did
+// and never will (session.h).
 #ifndef SECUREBASE_CRYPTO_STATUS_H_
 #define SECUREBASE_CRYPTO_STATUS_H_
 
@@ -33,6 +38,10 @@ enum class ErrorCode : int {
   kUntrustedIdentity = 6,  // A peer's identity key differs from the pinned one.
   kWrongPassphrase = 7,    // The passphrase does not unwrap the vault key.
   kStorageFailure = 8,     // Reading or writing persisted state failed.
+  // A message really sent in this session that it can no longer decrypt (its
+  // key was evicted, its chain was dropped, or it is too far ahead). The
+  // caller shows "a message could not be decrypted" rather than dropping it.
+  kUndecryptableMessage = 9,
 };
 
 // Stable, human-readable name of a code ("invalid_message", ...).
@@ -53,6 +62,9 @@ class [[nodiscard]] Status {
   static Status UntrustedIdentity(std::string m) { return {ErrorCode::kUntrustedIdentity, std::move(m)}; }
   static Status WrongPassphrase(std::string m) { return {ErrorCode::kWrongPassphrase, std::move(m)}; }
   static Status StorageFailure(std::string m) { return {ErrorCode::kStorageFailure, std::move(m)}; }
+  static Status UndecryptableMessage(std::string m) {
+    return {ErrorCode::kUndecryptableMessage, std::move(m)};
+  }
 
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }

@@ -1,0 +1,181 @@
+// The one interface through which a Client talks to the server: the wire
+// API (proto/securebase/v1/*.proto) in plain C++ values. The library's own
+// implementation speaks gRPC to ClientOptions::server_address; a test or an
+// app may inject another through ClientOptions::server_api (the fake one is
+// in tests/testing/fake_server_api.h).
+//
+// Everything here is what the server sees anyway: ids, public keys, opaque
+// ciphertexts. User ids are the raw 16 bytes; keys and signatures raw bytes.
+//
+// Errors are client Status values with the meaning of the gRPC codes
+// (status.h): kUnavailable when the server cannot be reached (retry later),
+// kInvalidArgument, kNotFound, kPermissionDenied, kFailedPrecondition,
+// kResourceExhausted, kUnauthenticated (the login itself failed), kInternal.
+//
+// Thread-safety: implementations must allow calls from two threads at once
+// (a Client fetches the next page on a second thread while it processes one,
+// and acknowledges from there).
+#ifndef SECUREBASE_CLIENT_SERVER_API_H_
+#define SECUREBASE_CLIENT_SERVER_API_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "securebase/client/export.h"
+#include "securebase/client/role.h"
+#include "securebase/client/status.h"
+
+namespace securebase::crypto {
+class DeviceAuthKeyPair;
+}
+
+namespace securebase::client {
+
+struct ServerDevice {
+  std::string user_id;  // 16 bytes.
+  uint32_t device_id = 0;
+  friend bool operator==(const ServerDevice&, const ServerDevice&) = default;
+};
+
+struct SignedPreKeyWire {
+  uint32_t key_id = 0;
+  std::string public_key;  // X25519, 32 bytes.
+  std::string signature;   // Ed25519 by the identity key, 64 bytes.
+};
+
+struct OneTimePreKeyWire {
+  uint32_t key_id = 0;
+  std::string public_key;
+};
+
+struct RegisterRequest {
+  Role role = Role::kClient;
+  std::string identity_key;              // Ed25519 public key.
+  std::string device_auth_key;           // Ed25519 public key.
+  std::string device_binding_signature;  // Identity key over the device-auth key.
+  SignedPreKeyWire signed_prekey;
+  std::vector<OneTimePreKeyWire> one_time_prekeys;
+  std::string registration_token;  // Empty unless therapist registration needs one.
+};
+
+struct Registration {
+  std::string user_id;
+  uint32_t device_id = 0;
+};
+
+struct DeviceBundle {
+  uint32_t device_id = 0;
+  SignedPreKeyWire signed_prekey;
+  std::optional<OneTimePreKeyWire> one_time_prekey;  // Each handed out once.
+};
+
+struct PreKeyBundles {
+  std::string identity_key;
+  std::vector<DeviceBundle> devices;
+};
+
+struct Link {
+  std::string peer_user_id;
+  Role peer_role = Role::kClient;
+  std::string peer_identity_key;
+};
+
+struct RedeemedInvite {
+  Link link;
+  std::string sealed_profile;  // Opaque to the server.
+};
+
+struct Envelope {
+  uint64_t seq = 0;  // Per mailbox, strictly increasing.
+  ServerDevice sender;
+  int64_t server_timestamp_unix_ms = 0;
+  std::string ciphertext;
+};
+
+struct EnvelopePage {
+  std::vector<Envelope> envelopes;  // Ascending seq.
+  bool more = false;                // More are waiting.
+};
+
+struct OutgoingCiphertext {
+  ServerDevice recipient;
+  std::string ciphertext;
+};
+
+struct SendRequest {
+  std::string recipient_user_id;
+  std::string client_message_id;  // 16 bytes; a retry with the same id is stored once.
+  std::vector<OutgoingCiphertext> ciphertexts;
+};
+
+// The server's answer when the sender's view of the devices is out of date:
+// nothing was stored.
+struct DeviceMismatch {
+  std::vector<ServerDevice> missing_devices;  // Exist, but had no ciphertext.
+  std::vector<ServerDevice> stale_devices;    // Had a ciphertext, but do not exist.
+};
+
+struct SendOutcome {
+  // Set when the send was refused for the device list (and nothing stored);
+  // unset when it was stored.
+  std::optional<DeviceMismatch> mismatch;
+};
+
+// A live subscription: stored envelopes first, then new ones as they arrive.
+class SECUREBASE_EXPORT EnvelopeStream {
+ public:
+  virtual ~EnvelopeStream() = default;
+  // Blocks for the next envelope: true with `out` filled, or false once the
+  // stream ended (then call Finish).
+  virtual bool Read(Envelope& out) = 0;
+  // Makes a blocked Read return false soon. Safe from any thread.
+  virtual void Cancel() = 0;
+  // Why the stream ended: OK after Cancel (or when the server closed it
+  // cleanly), kUnauthenticated when the login expired (subscribe again),
+  // kUnavailable when the connection was lost.
+  virtual Status Finish() = 0;
+};
+
+class SECUREBASE_EXPORT ServerApi {
+ public:
+  virtual ~ServerApi() = default;
+
+  // The device that authenticated calls act for. `key` signs login
+  // challenges (it must outlive this object; may be null for a fake);
+  // `token` is a saved bearer token, or empty to log in at the first call.
+  virtual void SetDevice(const std::string& user_id, uint32_t device_id,
+                         const crypto::DeviceAuthKeyPair* key, std::string token) = 0;
+  // The bearer token in use (empty before the first login), to save it.
+  virtual std::string token() const = 0;
+
+  // Unauthenticated.
+  virtual Result<Registration> Register(const RegisterRequest& request) = 0;
+
+  // Keys.
+  virtual Result<uint32_t> GetPreKeyCount() = 0;
+  virtual Status UploadPreKeys(const std::vector<OneTimePreKeyWire>& one_time_prekeys) = 0;
+  virtual Result<PreKeyBundles> GetPreKeyBundles(const std::string& user_id) = 0;
+
+  // Care links.
+  virtual Result<std::string> CreateInvite(uint32_t expires_in_seconds,
+                                           const std::string& sealed_profile) = 0;
+  virtual Result<RedeemedInvite> RedeemInvite(const std::string& invite_secret) = 0;
+  virtual Result<std::vector<Link>> ListLinks() = 0;
+  virtual Status EndLink(const std::string& peer_user_id) = 0;
+
+  // Mailbox.
+  virtual Result<SendOutcome> Send(const SendRequest& request) = 0;
+  // Up to `limit` envelopes with seq > after_seq.
+  virtual Result<EnvelopePage> Fetch(uint64_t after_seq, uint32_t limit) = 0;
+  // Deletes every envelope up to and including `up_to_seq` that this device
+  // was given.
+  virtual Status Acknowledge(uint64_t up_to_seq) = 0;
+  virtual Result<std::unique_ptr<EnvelopeStream>> Subscribe(uint64_t after_seq) = 0;
+};
+
+}  // namespace securebase::client
+
+#endif  // SECUREBASE_CLIENT_SERVER_API_H_

@@ -1,0 +1,253 @@
+#include "receiver.h"
+
+#include <algorithm>
+#include <map>
+
+#include "content/availability.h"
+#include "content/content_type.h"
+#include "device_address.h"
+#include "securebase/crypto/encoding.h"
+#include "securebase/v1/content.pb.h"
+
+namespace securebase::client {
+namespace {
+
+// ValidateContent's bound on the ids in one receipt.
+constexpr size_t kMaxIdsPerReceipt = 1000;
+
+void AddDevice(records::Contact& contact, uint32_t device) {
+  auto& ids = *contact.mutable_device_ids();
+  if (std::find(ids.begin(), ids.end(), device) == ids.end()) ids.Add(device);
+}
+
+}  // namespace
+
+// One page inside its vault transaction.
+class Receiver::Page {
+ public:
+  Page(ClientCore& core, Sender& sender, Stores& stores, PageOutcome& outcome)
+      : core_(core), sender_(sender), stores_(stores), outcome_(outcome), now_(core.Now()) {}
+
+  // Decrypt -> decode -> apply, for one envelope.
+  Status Receive(const Envelope& envelope) {
+    const std::string& sender = envelope.sender.user_id;
+    SB_ASSIGN_OR_RETURN(records::Contact * peer, stores_.contacts().Find(sender));
+    if (peer == nullptr) {
+      outcome_.warnings.push_back("a message from someone who is not a contact was discarded");
+      return Status::Ok();
+    }
+    const bool from_self = sender == core_.own_user_id();
+    std::optional<crypto::SecretBytes> plaintext;
+    SB_RETURN_IF_ERROR(Decrypt(envelope, *peer, plaintext));
+    if (!plaintext) return Status::Ok();
+    content::v1::Content content;
+    if (!content.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size())) ||
+        content.message_id().size() != 16) {
+      if (!from_self) RecordInvalid(*peer, envelope, " has unreadable content");
+      return Status::Ok();
+    }
+    ContentBody body = DecodeBody(content);
+    return Apply(envelope, *peer, content, std::move(body), *plaintext);
+  }
+
+  // The receipts this page owes, as outbox entries of its commit.
+  Status QueueReceipts() {
+    if (receipts_due_.empty()) return Status::Ok();
+    SB_ASSIGN_OR_RETURN(records::Contact * self, stores_.contacts().Self());
+    records::PendingReceipts unqueued;
+    for (const auto& [user, ids] : receipts_due_) {
+      SB_ASSIGN_OR_RETURN(records::Contact * to, stores_.contacts().Find(user));
+      if (to == nullptr || !to->linked()) continue;  // Send() refuses these too.
+      for (size_t first = 0; first < ids.size(); first += kMaxIdsPerReceipt) {
+        const size_t last = std::min(ids.size(), first + kMaxIdsPerReceipt);
+        Receipt receipt{ReceiptType::kDelivered,
+                        std::vector<std::string>(ids.begin() + first, ids.begin() + last)};
+        records::OutboxEntry entry;
+        if (auto index = sender_.Queue(stores_, *to, *self, receipt, &entry)) {
+          if (!entry.held()) outcome_.receipts_queued.emplace_back(*index, std::move(entry));
+        } else {
+          // Sent after the acknowledgement through Send() (SendPendingReceipts).
+          records::PendingReceipt* pending = unqueued.add_receipts();
+          pending->set_user_id(user);
+          for (const std::string& id : receipt.message_ids) pending->add_message_ids(id);
+        }
+      }
+    }
+    if (unqueued.receipts_size() > 0) {
+      SB_ASSIGN_OR_RETURN(records::PendingReceipts all, stores_.outbox().PendingReceipts());
+      all.MergeFrom(unqueued);
+      stores_.outbox().SetPendingReceipts(all);
+      outcome_.receipts_pending = true;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // Step 1: the session cipher. Leaves `plaintext` empty for a message that
+  // is dropped (a duplicate) or recorded as undecryptable; only a vault
+  // failure is an error (it aborts the page).
+  Status Decrypt(const Envelope& envelope, records::Contact& peer,
+                 std::optional<crypto::SecretBytes>& plaintext) {
+    // The sender is a contact or this account (the caller checked), so its
+    // user id is one the vault holds: well formed.
+    SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress from,
+                        AddressOf(envelope.sender.user_id, envelope.sender.device_id));
+    auto decrypted = stores_.cipher().Decrypt(from, crypto::AsBytes(envelope.ciphertext));
+    if (!decrypted.ok()) {
+      switch (decrypted.status().code()) {
+        case crypto::ErrorCode::kDuplicateMessage:
+          return Status::Ok();  // Already shown; a replay changes nothing.
+        case crypto::ErrorCode::kStorageFailure:
+          return stores_.errors().FromCipher(decrypted.status());
+        default:
+          // Not shown for our own devices: a forged "transcript" is no news.
+          if (envelope.sender.user_id != core_.own_user_id()) {
+            RecordInvalid(peer, envelope, " could not be decrypted");
+          }
+          return Status::Ok();
+      }
+    }
+    AddDevice(peer, from.device_id);
+    if (decrypted->identity == crypto::IdentityChange::kReplaced) {
+      // A new identity key, proven by a message that decrypts under it: the
+      // peer's other devices' sessions were under the old key.
+      for (uint32_t other : peer.device_ids()) {
+        if (other != from.device_id) stores_.sessions().Delete({from.user_id, other});
+      }
+      peer.clear_device_ids();
+      peer.add_device_ids(from.device_id);
+      outcome_.warnings.push_back(NameOf(peer) + "'s safety number has changed" +
+                                  (SendsHeld(peer) ? "; messages to them wait until you trust "
+                                                     "the new one (`securebase trust`)"
+                                                   : ""));
+    }
+    plaintext.emplace(std::move(decrypted->plaintext));
+    return Status::Ok();
+  }
+
+  // Step 3: what the content does.
+  Status Apply(const Envelope& envelope, records::Contact& peer, content::v1::Content& content,
+               ContentBody body, const crypto::SecretBytes& plaintext) {
+    records::HistoryEntry entry = IncomingEntry(envelope);
+    entry.set_message_id(content.message_id());
+    entry.set_sent_at_unix_ms(content.sent_at_unix_ms());
+    if (envelope.sender.user_id == core_.own_user_id()) {
+      // A copy of what our other device sent to a contact.
+      SB_ASSIGN_OR_RETURN(records::Contact * recipient,
+                          stores_.contacts().Find(content.sent_to_user_id()));
+      if (recipient == nullptr || recipient == &peer || std::holds_alternative<Receipt>(body) ||
+          std::holds_alternative<Profile>(body)) {
+        return Status::Ok();
+      }
+      content.clear_sent_to_user_id();
+      entry.set_content(content.SerializeAsString());
+      entry.set_outgoing(true);
+      entry.set_state(static_cast<uint32_t>(DeliveryState::kSent));
+      Append(*recipient, entry, std::move(body));
+      return Status::Ok();
+    }
+    if (const auto* receipt = std::get_if<Receipt>(&body)) {
+      const DeliveryState state =
+          receipt->type == ReceiptType::kRead ? DeliveryState::kRead : DeliveryState::kDelivered;
+      for (const std::string& id : receipt->message_ids) {
+        if (auto raw = crypto::FromHex(id)) {
+          stores_.history().AdvanceState(*raw, state, &envelope.sender.user_id);
+        }
+      }
+      return Status::Ok();
+    }
+    if (const auto* profile = std::get_if<Profile>(&body)) {
+      peer.set_display_name(profile->display_name);
+      if (profile->availability) {
+        *peer.mutable_availability() = EncodeAvailability(*profile->availability);
+      }
+      return Status::Ok();
+    }
+    if (const auto* availability = std::get_if<Availability>(&body)) {
+      *peer.mutable_availability() = EncodeAvailability(*availability);
+    }
+    if (WantsDeliveredReceipt(body)) {
+      receipts_due_[envelope.sender.user_id].push_back(crypto::ToHex(content.message_id()));
+    }
+    entry.set_content(std::string(crypto::AsStringView(plaintext.span())));
+    Append(peer, entry, std::move(body));
+    return Status::Ok();
+  }
+
+  records::HistoryEntry IncomingEntry(const Envelope& envelope) const {
+    records::HistoryEntry entry;
+    entry.set_outgoing(false);
+    entry.set_sender_user_id(envelope.sender.user_id);
+    entry.set_sender_device_id(envelope.sender.device_id);
+    entry.set_received_at_unix_ms(now_);
+    entry.set_state(static_cast<uint32_t>(DeliveryState::kDelivered));
+    return entry;
+  }
+
+  // A message that cannot be shown is kept as an item saying so.
+  void RecordInvalid(records::Contact& peer, const Envelope& envelope, std::string_view what) {
+    records::HistoryEntry entry = IncomingEntry(envelope);
+    entry.set_message_id(core_.RandomId());
+    entry.set_sent_at_unix_ms(envelope.server_timestamp_unix_ms);
+    entry.set_invalid_reason("a message from " + NameOf(peer) + std::string(what));
+    stores_.history().Append(peer, entry);
+    outcome_.new_items.push_back(ToHistoryItem(entry, peer.user_id()));
+  }
+
+  void Append(records::Contact& peer, const records::HistoryEntry& entry, ContentBody body) {
+    stores_.history().Append(peer, entry);
+    HistoryItem item = ItemWithoutContent(entry, peer.user_id());
+    item.content = std::move(body);
+    outcome_.new_items.push_back(std::move(item));
+  }
+
+  ClientCore& core_;
+  Sender& sender_;
+  Stores& stores_;
+  PageOutcome& outcome_;
+  const int64_t now_;
+  std::map<std::string, std::vector<std::string>> receipts_due_;  // Sender -> ids (hex).
+};
+
+Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes,
+                                          const std::vector<uint64_t>& remove_from_outbox) {
+  const std::string& own = core_.own_user_id();
+  bool refreshed = false;
+  for (;;) {
+    bool needs_refresh = false;
+    PageOutcome outcome;
+    SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
+      outcome = PageOutcome();
+      if (!refreshed) {
+        for (const Envelope& envelope : envelopes) {
+          SB_ASSIGN_OR_RETURN(const records::Contact* known,
+                              stores.contacts().Peek(envelope.sender.user_id));
+          if (known == nullptr && envelope.sender.user_id != own) {
+            needs_refresh = true;
+            return Status::Ok();  // Nothing written yet.
+          }
+        }
+      }
+      SB_ASSIGN_OR_RETURN(uint64_t cursor, stores.history().Cursor());
+      Page page(core_, sender_, stores, outcome);
+      for (const Envelope& envelope : envelopes) {
+        outcome.last_seq = std::max(outcome.last_seq, envelope.seq);
+        if (envelope.seq <= cursor) continue;  // Committed before a crash.
+        cursor = envelope.seq;
+        SB_RETURN_IF_ERROR(page.Receive(envelope));
+      }
+      if (core_.Fault(FaultPoint::kAfterDecryptBeforeCommit)) {
+        return Status(ErrorCode::kInternal, "interrupted before the vault commit");
+      }
+      stores.history().SetCursor(cursor);
+      SB_RETURN_IF_ERROR(page.QueueReceipts());
+      for (uint64_t sent : remove_from_outbox) stores.outbox().Remove(sent);
+      return Status::Ok();
+    }));
+    if (!needs_refresh) return outcome;
+    SB_RETURN_IF_ERROR(contacts_.RefreshLinks());
+    refreshed = true;
+  }
+}
+
+}  // namespace securebase::client

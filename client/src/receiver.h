@@ -1,0 +1,59 @@
+// Receiving one page of envelopes: for each, decrypt (the session cipher) ->
+// decode (the content codec) -> apply (history, receipts, profiles); then
+// commit the whole page in one vault transaction. Private to client/.
+//
+// The commit holds the advanced sessions, the new history items, the used-up
+// one-time prekeys, the receive cursor (highest processed seq), and the
+// delivered receipts the page owes as outbox entries already encrypted on
+// the sessions as the page leaves them. Only after it may the page be
+// acknowledged. A crash before the commit re-processes the page (nothing was
+// advanced on disk); after it, the envelopes at or below the cursor are
+// skipped and acknowledged. A message that does not decrypt becomes an
+// "invalid" item, leaves its session as it was and costs no other message.
+#ifndef SECUREBASE_CLIENT_SRC_RECEIVER_H_
+#define SECUREBASE_CLIENT_SRC_RECEIVER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client_core.h"
+#include "contact_book.h"
+#include "sender.h"
+
+namespace securebase::client {
+
+struct PageOutcome {
+  std::vector<HistoryItem> new_items;
+  // Receipts committed to the outbox with the page, to send after the
+  // acknowledgement (outbox index, entry).
+  std::vector<std::pair<uint64_t, records::OutboxEntry>> receipts_queued;
+  bool receipts_pending = false;  // Some were committed as pending receipts instead.
+  std::vector<std::string> warnings;
+  uint64_t last_seq = 0;  // The highest seq of the page: acknowledge up to it.
+};
+
+class Receiver {
+ public:
+  Receiver(ClientCore& core, Sender& sender, ContactBook& contacts)
+      : core_(core), sender_(sender), contacts_(contacts) {}
+
+  // Processes and commits one page. The outbox entries listed in
+  // `remove_from_outbox` (receipts already sent) are removed in the same
+  // commit. Senders the vault does not know yet (a client who just accepted
+  // an invite) are learned from the server's link list first.
+  Result<PageOutcome> ProcessPage(const std::vector<Envelope>& envelopes,
+                                  const std::vector<uint64_t>& remove_from_outbox);
+
+ private:
+  class Page;
+
+  ClientCore& core_;
+  Sender& sender_;
+  ContactBook& contacts_;
+};
+
+}  // namespace securebase::client
+
+#endif  // SECUREBASE_CLIENT_SRC_RECEIVER_H_

@@ -1,0 +1,149 @@
+// An in-process fake of the server behind the client's ServerApi seam
+// (securebase/client/server_api.h), for unit tests of the client's send and
+// sync logic without a network. Tests only.
+//
+// It keeps what the real server keeps, with the same rules: accounts with
+// their devices, prekey pools (each one-time prekey handed out once), invites
+// and links, one mailbox per device with strictly increasing sequence
+// numbers, sends that store a ciphertext per device atomically or not at all
+// (refused with a device mismatch when the sender's device list is out of
+// date, or when not linked), idempotent client message ids, and
+// acknowledgements only up to what a device was given. Authentication is not
+// modelled: a connection acts for the device SetDevice names.
+//
+// It also plays a failing or hostile server on demand: calls fail
+// (FailNext), the server goes unreachable, and the state can be read and
+// changed directly (devices added or removed, mailboxes inspected).
+//
+// Thread-safe: every connection may be used from several threads.
+#ifndef SECUREBASE_TESTS_TESTING_FAKE_SERVER_API_H_
+#define SECUREBASE_TESTS_TESTING_FAKE_SERVER_API_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "securebase/client/server_api.h"
+
+namespace securebase::testing {
+
+// The server's methods, to count and fail them.
+enum class FakeCall {
+  kRegister,
+  kGetPreKeyCount,
+  kUploadPreKeys,
+  kGetPreKeyBundles,
+  kCreateInvite,
+  kRedeemInvite,
+  kListLinks,
+  kEndLink,
+  kSend,
+  kFetch,
+  kAcknowledge,
+  kSubscribe,
+};
+
+class FakeServer {
+ public:
+  FakeServer() = default;
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  // A new connection (ClientOptions::server_api); it must not outlive the
+  // server.
+  std::unique_ptr<client::ServerApi> Connect();
+
+  // --- failures
+  // The next `times` calls of `call` fail with `status` and change nothing.
+  void FailNext(FakeCall call, client::Status status, int times = 1);
+  // While unreachable, every call fails with kUnavailable (and open streams end).
+  void SetReachable(bool reachable);
+  // The next send is refused with this device mismatch, whatever it holds
+  // (a lying server).
+  void AnswerNextSendWith(client::DeviceMismatch mismatch);
+  // The next send is stored, but its answer is lost: the caller sees
+  // kUnavailable (and retries with the same client message id).
+  void LoseNextSendAnswer();
+
+  // --- inspection and direct changes (a test playing the server's operator)
+  int calls(FakeCall call) const;
+  // The envelopes waiting for a device, in order.
+  std::vector<client::Envelope> Mailbox(const std::string& user_id, uint32_t device_id) const;
+  // Every send the server stored (one per logical message), in order.
+  std::vector<client::SendRequest> StoredSends() const;
+  // Adds a device to an account with the given (public) prekeys; returns its id.
+  uint32_t AddDevice(const std::string& user_id, client::SignedPreKeyWire signed_prekey,
+                     std::vector<client::OneTimePreKeyWire> one_time_prekeys);
+  void RemoveDevice(const std::string& user_id, uint32_t device_id);
+  // Links two accounts as a redeemed invite would.
+  void LinkAccounts(const std::string& therapist, const std::string& client_id);
+  // Replaces what the server states an account's identity key is.
+  void SetIdentityKey(const std::string& user_id, const std::string& identity_key);
+  // Stores an envelope as if `sender` had sent it (a forged or replayed one).
+  void Inject(const std::string& user_id, uint32_t device_id, const client::ServerDevice& sender,
+              const std::string& ciphertext);
+  size_t one_time_prekeys(const std::string& user_id, uint32_t device_id) const;
+
+  // The most envelopes one Fetch returns (the real server's cap is 1000).
+  void set_page_limit(uint32_t limit) { page_limit_ = limit; }
+  // The time stamped on envelopes.
+  void set_now_unix_ms(int64_t now) { now_unix_ms_ = now; }
+
+ private:
+  friend class FakeConnection;
+  friend class FakeStream;
+
+  struct Device {
+    client::SignedPreKeyWire signed_prekey;
+    std::deque<client::OneTimePreKeyWire> one_time_prekeys;
+    std::deque<client::Envelope> mailbox;
+    uint64_t next_seq = 1;
+    uint64_t given_up_to = 0;
+  };
+  struct Account {
+    client::Role role = client::Role::kClient;
+    std::string identity_key;
+    std::map<uint32_t, Device> devices;
+    uint32_t next_device_id = 1;
+  };
+  struct Invite {
+    std::string therapist;
+    std::string sealed_profile;
+  };
+  using Address = std::pair<std::string, uint32_t>;
+
+  // Under mu_: an injected failure for `call`, or the unreachable status.
+  std::optional<client::Status> Failure(FakeCall call);
+  Device* FindDevice(const Address& address);
+  bool Linked(const std::string& a, const std::string& b) const;
+  void Deliver(const Address& to, const client::ServerDevice& from, const std::string& ciphertext);
+
+  mutable std::mutex mu_;
+  std::condition_variable changed_;  // A mailbox grew, or reachability changed.
+  std::map<std::string, Account> accounts_;
+  std::map<std::string, Invite> invites_;
+  std::set<std::pair<std::string, std::string>> links_;               // (therapist, client).
+  std::set<std::pair<std::string, std::string>> stored_message_ids_;  // (sender, id).
+  std::vector<client::SendRequest> stored_sends_;
+  std::map<FakeCall, std::deque<client::Status>> failures_;
+  std::deque<client::DeviceMismatch> forced_mismatches_;
+  int lost_send_answers_ = 0;
+  std::map<FakeCall, int> calls_;
+  bool reachable_ = true;
+  uint64_t next_user_ = 1;
+  int64_t now_unix_ms_ = 1'800'000'000'000;
+  std::atomic<uint32_t> page_limit_{1000};
+};
+
+}  // namespace securebase::testing
+
+#endif  // SECUREBASE_TESTS_TESTING_FAKE_SERVER_API_H_
