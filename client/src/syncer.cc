@@ -12,6 +12,25 @@ namespace {
 // fewer vault transactions, fsyncs and acknowledgements per message.
 constexpr uint32_t kFetchPageSize = 1000;
 
+// Hands what arrived to Watch's callbacks (any may be unset).
+void Report(const WatchCallbacks& callbacks, const std::vector<HistoryItem>& items,
+            const std::vector<std::string>& warnings,
+            const std::vector<DeliveryUpdate>& delivery_updates,
+            const std::vector<std::string>& changed_contacts) {
+  if (callbacks.on_item) {
+    for (const HistoryItem& item : items) callbacks.on_item(item);
+  }
+  if (callbacks.on_warning) {
+    for (const std::string& warning : warnings) callbacks.on_warning(warning);
+  }
+  if (callbacks.on_delivery) {
+    for (const DeliveryUpdate& update : delivery_updates) callbacks.on_delivery(update);
+  }
+  if (callbacks.on_contact_changed) {
+    for (const std::string& user_id : changed_contacts) callbacks.on_contact_changed(user_id);
+  }
+}
+
 }  // namespace
 
 void Syncer::SendQueuedReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
@@ -68,6 +87,8 @@ Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
     if (page.receipts_pending) sender_.SendPendingReceipts().IgnoreError();
     for (auto& item : page.new_items) result.new_items.push_back(std::move(item));
     for (auto& warning : page.warnings) result.warnings.push_back(std::move(warning));
+    for (auto& update : page.delivery_updates) result.delivery_updates.push_back(std::move(update));
+    for (auto& user : page.changed_contacts) result.changed_contacts.push_back(std::move(user));
     after = page.last_seq;
     if (!fetched.more) break;
   }
@@ -78,14 +99,10 @@ Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
   return result;
 }
 
-Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
-                     const std::atomic<bool>& stop,
-                     const std::function<void(const std::string&)>& on_warning) {
+Status Syncer::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) {
   SB_ASSIGN_OR_RETURN(SyncResult initial, Sync());
-  for (const HistoryItem& item : initial.new_items) on_item(item);
-  if (on_warning) {
-    for (const std::string& warning : initial.warnings) on_warning(warning);
-  }
+  Report(callbacks, initial.new_items, initial.warnings, initial.delivery_updates,
+         initial.changed_contacts);
   while (!stop.load()) {
     SB_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeStream> stream, core_.server().Subscribe(0));
     std::atomic<bool> finished{false};
@@ -95,6 +112,7 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
       }
       if (stop.load()) stream->Cancel();
     });
+    if (stream->WaitUntilRegistered() && callbacks.on_live && !stop.load()) callbacks.on_live();
     Envelope envelope;
     Status failure = Status::Ok();
     while (failure.ok() && stream->Read(envelope)) {
@@ -119,10 +137,8 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
           if (page->receipts_pending) sender_.SendPendingReceipts().IgnoreError();
         }
       }
-      for (const HistoryItem& item : page->new_items) on_item(item);
-      if (on_warning) {
-        for (const std::string& warning : page->warnings) on_warning(warning);
-      }
+      Report(callbacks, page->new_items, page->warnings, page->delivery_updates,
+             page->changed_contacts);
     }
     if (!failure.ok()) stream->Cancel();
     Status ended = stream->Finish();
