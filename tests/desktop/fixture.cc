@@ -141,6 +141,14 @@ std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam) {
   communication.SetText("what_i_said", "\"I'd love to talk, can we do it after 11?\"");
   communication.SetText("what_happened", "She said yes. I felt guilty, then relieved.");
   items.push_back(Item(kSamId, 4, from_sam, Ms(now.addDays(-3)), communication));
+  sc::Reflection regulation;
+  regulation.kind = "emotion-regulation";
+  regulation.SetText("trigger", "my manager's short email on Friday evening");
+  regulation.SetText("body_sensations", "tight chest, hot face, could not sit still");
+  regulation.SetEmotions("emotions_before", {{"anxious", 80}, {"angry", 40}});
+  regulation.SetText("skill_used", "slow breathing for five minutes, then a walk round the block");
+  regulation.SetEmotions("emotions_after", {{"anxious", 35}});
+  items.push_back(Item(kSamId, 5, from_sam, Ms(now.addDays(-2)), regulation));
   // Today's conversation: the README's.
   items.push_back(Item(kSamId, 10, from_sam, Ms(now.addSecs(-3 * 3600)),
                        sc::TextMessage{"It was a hard week.", ""}));
@@ -173,6 +181,15 @@ std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam) {
   return items;
 }
 
+sc::HistoryItem RiskCheckIn(const std::string& peer, sc::Direction direction, QDateTime at) {
+  sc::CheckIn c;
+  c.mood = 2;
+  c.emotions = {{"hopeless", 80}, {"tired", 70}};
+  c.note = "a bad night";
+  c.questionnaires = {{sc::Questionnaire::kPhq9, {2, 3, 2, 2, 1, 2, 1, 1, 1}}};
+  return Item(peer, 14, direction, Ms(at), c, sc::DeliveryState::kDelivered);
+}
+
 sc::Contact DrRivera() {
   sc::Contact c;
   c.user_id = kTherapistId;
@@ -197,8 +214,8 @@ std::vector<ContactRow> TherapistContacts() {
     auto* c = std::get_if<sc::CheckIn>(&alex_items[i].content);
     c->mood = static_cast<uint32_t>(std::clamp(7 - static_cast<int>(i) / 4, 0, 10));
   }
-  sc::Exercise overdue{"Emotional-regulation log", "Once a day, notice what you feel.", "check-in",
-                       sc::Recurrence::kNone, "2026-11-28"};
+  sc::Exercise overdue{"Emotion regulation log", "Once a day, notice what you feel.",
+                       "emotion-regulation", sc::Recurrence::kNone, "2026-11-28"};
   alex_items.push_back(
       Item(kAlexId, 20, sc::Direction::kOutgoing, Ms(FixtureNow().addDays(-9)), overdue));
   return {{sam, Summarize(SamHistory(sc::Direction::kIncoming), today)},

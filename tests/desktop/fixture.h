@@ -28,6 +28,8 @@ inline constexpr char kJordanId[] = "j0d000000000000000000000000000dd";
 // (incoming = from Sam): the README's conversation, 60 days of check-ins
 // with PHQ-9 and GAD-7 every two weeks, reflections and exercises.
 std::vector<sc::HistoryItem> SamHistory(sc::Direction from_sam);
+// A check-in with PHQ-9 item 9 above 0 (a risk signal), at `at`.
+sc::HistoryItem RiskCheckIn(const std::string& peer, sc::Direction direction, QDateTime at);
 // The therapist's contact rows (Sam, Alex with a changed key, Jordan).
 std::vector<ContactRow> TherapistContacts();
 // The client's one contact (Dr Rivera, with an availability notice).

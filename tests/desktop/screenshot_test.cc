@@ -61,7 +61,7 @@ class ScreenshotTest : public QObject {
 
   void Unlock() {
     QTemporaryDir home;
-    QFile marker(home.filePath("vault-file"));
+    QFile marker(home.filePath("vault.key"));  // What sc::VaultExists looks for.
     QVERIFY(marker.open(QIODevice::WriteOnly));
     marker.close();
     auto session = NewSession(home.path());
@@ -90,6 +90,13 @@ class ScreenshotTest : public QObject {
     session->conversationModel()->SetHistory(SamHistory(sc::Direction::kIncoming));
     Capture(app, "therapist-conversation",
             {"conversationView", "conversationItems", "composeField"});
+
+    // A check-in with PHQ-9 item 9 above 0 arrives: marked for the therapist.
+    std::vector<sc::HistoryItem> with_risk = SamHistory(sc::Direction::kIncoming);
+    with_risk.push_back(
+        RiskCheckIn(kSamId, sc::Direction::kIncoming, FixtureNow().addSecs(-5 * 60)));
+    session->conversationModel()->SetHistory(std::move(with_risk));
+    Capture(app, "therapist-risk-attention", {"conversationView", "riskAttention"});
 
     QVERIFY(app.Show("dashboard", {{"peerId", kSamId}}));
     session->dashboardModel()->SetHistory(kSamId, "Sam", SamHistory(sc::Direction::kIncoming));
@@ -153,7 +160,28 @@ class ScreenshotTest : public QObject {
     QVERIFY(app.Show("reflection", {{"peerId", kTherapistId},
                                     {"kind", "thought-record"},
                                     {"exerciseId", "00000000000000000000000000001001"}}));
-    Capture(app, "client-thought-record", {"reflectionForm"});
+    Capture(app, "client-thought-record",
+            {"reflectionForm", "exerciseInstructions", "field-situation",
+             "emotions-emotions_before", "field-balanced_thought"});
+
+    QVERIFY(app.Show("reflection", {{"peerId", kTherapistId}, {"kind", "emotion-regulation"}}));
+    Capture(app, "client-emotion-regulation",
+            {"reflectionForm", "reflectionKinds", "field-trigger", "field-body_sensations",
+             "emotions-emotions_before", "field-skill_used", "emotions-emotions_after"});
+
+    QVERIFY(app.Show("reflection", {{"peerId", kTherapistId}, {"kind", "mourning"}}));
+    Capture(app, "client-mourning",
+            {"reflectionForm", "field-situation", "field-unmet_need", "emotions-feelings",
+             "field-what_i_mourn", "field-what_i_can_give_now"});
+
+    // The crisis prompt, as a PHQ-9 with item 9 above 0 is about to be sent.
+    QVERIFY(app.Show("checkin", {{"peerId", kTherapistId}}));
+    QVariantList phq9{1, 2, 1, 2, 1, 1, 1, 0, 1};
+    session->conversationModel()->sendCheckIn({{"mood", 3}, {"phq9", phq9}});
+    Capture(app, "client-crisis-prompt",
+            {"crisisPrompt", "crisisMessage", "crisisGuidance", "crisisAvailability", "crisisSend",
+             "crisisBack"});
+    session->conversationModel()->cancelCrisisSend();
   }
 };
 

@@ -51,8 +51,9 @@ Item {
                 border.color: ListView.isCurrentItem && list.activeFocus ? Theme.focus
                               : model.identityChanged ? Theme.warning : Theme.border
                 Accessible.role: Accessible.ListItem
-                Accessible.name: model.name + (model.lastCheckIn > 0 ? ", last check-in " + session.relativeTime(model.lastCheckIn) + ", mood " + model.lastMood : ", no check-ins yet")
-                                 + ", " + model.openExercises + " open exercises, " + model.overdueExercises + " past due"
+                Accessible.name: model.name + (!model.detailsLoaded ? ", loading its check-ins"
+                                 : (model.lastCheckIn > 0 ? ", last check-in " + session.relativeTime(model.lastCheckIn) + ", mood " + model.lastMood : ", no check-ins yet")
+                                   + ", " + model.openExercises + " open exercises, " + model.overdueExercises + " past due")
                                  + (model.unread > 0 ? ", " + model.unread + " unread" : "")
                 RowLayout {
                     id: row
@@ -83,7 +84,7 @@ Item {
                         Layout.maximumWidth: 150
                         spacing: 0
                         Label {
-                            text: model.lastCheckIn > 0 ? session.relativeTime(model.lastCheckIn) : "none yet"
+                            text: !model.detailsLoaded ? "\u2026" : model.lastCheckIn > 0 ? session.relativeTime(model.lastCheckIn) : "none yet"
                             color: model.lastCheckIn > 0 ? Theme.text : Theme.muted
                         }
                         Label {
@@ -104,7 +105,7 @@ Item {
                     RowLayout {
                         Layout.fillWidth: true
                         spacing: 6
-                        Badge { text: model.openExercises + " open" }
+                        Badge { visible: model.detailsLoaded; text: model.openExercises + " open" }
                         Badge {
                             visible: model.overdueExercises > 0
                             text: model.overdueExercises + " past due"

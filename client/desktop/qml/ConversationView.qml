@@ -10,6 +10,20 @@ Item {
     id: root
     objectName: "conversationView"
     readonly property var conv: session.conversation
+    property bool clearComposeOnSent: false
+
+    Connections {
+        target: root.conv
+        function onSent(type) {
+            if (type === "text" && root.clearComposeOnSent) {
+                compose.text = ""
+                root.clearComposeOnSent = false
+            }
+        }
+        function onCrisisPromptChanged() {
+            if ((root.conv.crisisPrompt.title || "") === "" && !root.conv.sending) root.clearComposeOnSent = false
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -72,9 +86,8 @@ Item {
             kind: "info"
             title: conv.availabilityText !== "" ? conv.peerName + "'s availability: " + conv.availabilityText
                                                  : conv.peerName + " has not shared their availability yet."
-            text: "SecureBase is not for emergencies. " +
-                  (conv.emergencyGuidance !== "" ? conv.emergencyGuidance
-                   : "If you are in danger or might harm yourself, call your local emergency number now.")
+            text: conv.emergencyGuidance !== "" ? "SecureBase is not for emergencies. " + conv.emergencyGuidance
+                                                : conv.generalEmergencyGuidance
         }
 
         Rectangle {
@@ -174,7 +187,9 @@ Item {
                 enabled: compose.text.trim() !== "" && !conv.sending
                 onClicked: {
                     conv.sendText(compose.text)
-                    compose.text = ""
+                    // Behind the crisis prompt the text stays until it is sent.
+                    if ((conv.crisisPrompt.title || "") === "") compose.text = ""
+                    else root.clearComposeOnSent = true
                 }
             }
         }

@@ -68,4 +68,7 @@ Item {
             }
         }
     }
+
+    // Over every page that sends (compose, check-in, reflection).
+    CrisisPrompt { parent: Overlay.overlay }
 }

@@ -13,9 +13,12 @@ Item {
     readonly property bool outgoing: model.outgoing
     readonly property string type: model.type
     readonly property bool system: type === "availability" || type === "invalid"
+    // The library's note for the reader of an incoming item with a risk signal.
+    readonly property string attention: model.card.attention || ""
     implicitHeight: column.implicitHeight
     Accessible.role: Accessible.ListItem
-    Accessible.name: model.summary + ". " + session.formatDateTime(model.sentAt) + (outgoing ? ", " + model.state : "")
+    Accessible.name: (attention !== "" ? "Please read this soon. " : "") + model.summary + ". "
+                     + session.formatDateTime(model.sentAt) + (outgoing ? ", " + model.state : "")
 
     TextMetrics {
         id: metrics
@@ -27,10 +30,18 @@ Item {
         readonly property real maxWidth: Math.min(root.width * 0.78, 560)
         // Short messages get a short bubble; cards use the full width.
         width: root.system ? root.width
-             : root.type === "text" ? Math.min(maxWidth, Math.max(metrics.advanceWidth + 30, 90))
+             : root.type === "text" && root.attention === "" ? Math.min(maxWidth, Math.max(metrics.advanceWidth + 30, 90))
              : maxWidth
         x: root.system ? 0 : root.outgoing ? root.width - width : 0
         spacing: 2
+        Banner {
+            objectName: "riskAttention"
+            visible: root.attention !== ""
+            Layout.fillWidth: true
+            kind: "danger"
+            title: "Please read this soon"
+            text: root.attention + (root.model.card.attentionWhere ? " (In " + root.model.card.attentionWhere + ".)" : "")
+        }
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: body.implicitHeight + 20

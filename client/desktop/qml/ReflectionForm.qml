@@ -3,83 +3,108 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import SecureBase
 
-// Guided reflections, one form per kind: free, thought record,
-// mentalisation, communication practice. When it answers an exercise, the
-// exercise's instructions stay on top.
+// Guided reflections, one form per kind the library knows (session.
+// reflectionKinds: free, thought record, mentalisation, communication
+// practice, emotion regulation log, mourning unmet needs, and any kind added
+// later), built from each kind's fields. When it answers an exercise, the
+// exercise's instructions stay on top and the kind is the exercise's.
 FormPage {
     id: root
     objectName: "reflectionForm"
     readonly property var conv: session.conversation
     readonly property string exerciseId: home.params.exerciseId || ""
     readonly property var exercise: exerciseId !== "" ? conv.cardFor(exerciseId) : ({})
-    property string kind: home.params.kind && home.params.kind !== "check-in" ? home.params.kind : "free"
-    readonly property var kinds: [
-        { key: "free", label: "Free reflection" },
-        { key: "thought-record", label: "Thought record" },
-        { key: "mentalisation", label: "Mentalisation" },
-        { key: "communication", label: "Communication practice" }]
-    title: "Reflection for " + conv.peerName
-    subtitle: kind === "thought-record" ? "Notice a thought, weigh it, and find a more balanced one."
-            : kind === "mentalisation" ? "Your own mind and the other person's: what might have been going on for each of you?"
-            : kind === "communication" ? "A need, a boundary, what you said, and what happened."
-            : "Write whatever you would like your therapist to read."
+    readonly property var kinds: session.reflectionKinds
+    property string kind: kindNamed(home.params.kind) ? home.params.kind : "free"
+    readonly property var current: kindNamed(kind) || kinds[0]
+    title: (current.name === "free" ? "Reflection" : current.title) + " for " + conv.peerName
+    subtitle: current.intro
+
+    function kindNamed(name) {
+        for (var i = 0; i < kinds.length; ++i)
+            if (kinds[i].name === name) return kinds[i]
+        return null
+    }
+    // The form as content_forms.h reads it.
+    function collect() {
+        var form = { kind: root.kind, exerciseId: root.exerciseId, prompt: root.exercise.title || "",
+                     body: body.text }
+        for (var i = 0; i < fieldRepeater.count; ++i) {
+            var field = fieldRepeater.itemAt(i)
+            if (field) form[field.key] = field.value
+        }
+        return form
+    }
 
     Connections {
         target: root.conv
         function onSent(type) { if (type === "reflection") home.show("conversation", { peerId: root.conv.peerId }) }
     }
     Banner {
+        objectName: "exerciseInstructions"
         visible: root.exerciseId !== ""
         Layout.fillWidth: true
         title: "Answering: " + (root.exercise.title || "")
         text: root.exercise.instructions || ""
     }
-    RowLayout {
+    Flow {
+        objectName: "reflectionKinds"
         visible: root.exerciseId === ""
+        Layout.fillWidth: true
         spacing: 6
         Repeater {
             model: root.kinds
             AppButton {
-                text: modelData.label
-                primary: root.kind === modelData.key
-                Accessible.name: "Reflection kind: " + modelData.label
-                onClicked: root.kind = modelData.key
+                objectName: "kind-" + modelData.name
+                text: modelData.title
+                primary: root.kind === modelData.name
+                Accessible.name: "Reflection kind: " + modelData.title + (root.kind === modelData.name ? ", chosen" : "")
+                onClicked: root.kind = modelData.name
             }
         }
     }
     Section {
-        visible: root.kind === "free"
-        TextBlock { id: body; objectName: "reflectionBody"; Layout.fillWidth: true; label: "Your reflection"; minimumLines: 8 }
+        visible: fieldRepeater.count > 0
+        Repeater {
+            id: fieldRepeater
+            // Re-made when the kind changes: each kind starts empty.
+            model: root.current.fields
+            ColumnLayout {
+                id: field
+                required property var modelData
+                readonly property string key: modelData.key
+                readonly property bool emotions: modelData.type === "emotions"
+                readonly property var value: emotions ? picker.emotions : textField.text
+                Layout.fillWidth: true
+                spacing: 2
+                // One of the two shows (a hidden item takes no room in a layout).
+                TextBlock {
+                    id: textField
+                    objectName: "field-" + field.key
+                    visible: !field.emotions
+                    Layout.fillWidth: true
+                    label: field.modelData.label
+                    placeholder: field.modelData.hint
+                    minimumLines: 2
+                }
+                EmotionPicker {
+                    id: picker
+                    objectName: "emotions-" + field.key
+                    visible: field.emotions
+                    Layout.fillWidth: true
+                    label: field.modelData.label + (field.modelData.hint ? " \u2014 " + field.modelData.hint : "")
+                }
+            }
+        }
     }
     Section {
-        visible: root.kind === "thought-record"
-        TextBlock { id: situation; Layout.fillWidth: true; label: "Situation: where were you, what happened?"; minimumLines: 2 }
-        TextBlock { id: automatic; Layout.fillWidth: true; label: "Automatic thought: what went through your mind?"; minimumLines: 2 }
-        EmotionPicker { id: before; Layout.fillWidth: true; label: "Emotions at the time" }
-        TextBlock { id: evidenceFor; Layout.fillWidth: true; label: "Evidence for the thought"; minimumLines: 2 }
-        TextBlock { id: evidenceAgainst; Layout.fillWidth: true; label: "Evidence against the thought"; minimumLines: 2 }
-        TextBlock { id: balanced; Layout.fillWidth: true; label: "A more balanced thought"; minimumLines: 2 }
-        EmotionPicker { id: after; Layout.fillWidth: true; label: "Emotions now" }
-    }
-    Section {
-        visible: root.kind === "mentalisation"
-        TextBlock { id: myFeelings; Layout.fillWidth: true; label: "What I felt"; minimumLines: 2 }
-        TextBlock { id: myNeeds; Layout.fillWidth: true; label: "What I needed"; minimumLines: 2 }
-        TextBlock { id: otherFelt; Layout.fillWidth: true; label: "What they may have felt"; minimumLines: 2 }
-        TextBlock { id: otherThought; Layout.fillWidth: true; label: "What they may have thought"; minimumLines: 2 }
-        TextBlock { id: otherIntended; Layout.fillWidth: true; label: "What they may have intended"; minimumLines: 2 }
-        TextBlock { id: otherReadings; Layout.fillWidth: true; label: "Other ways to read the moment"; minimumLines: 2 }
-    }
-    Section {
-        visible: root.kind === "communication"
-        TextBlock { id: need; Layout.fillWidth: true; label: "The need"; minimumLines: 2 }
-        TextBlock { id: boundary; Layout.fillWidth: true; label: "The boundary"; minimumLines: 2 }
-        TextBlock { id: said; Layout.fillWidth: true; label: "What I said"; minimumLines: 2 }
-        TextBlock { id: happened; Layout.fillWidth: true; label: "What happened"; minimumLines: 2 }
-    }
-    Section {
-        visible: root.kind !== "free"
-        TextBlock { id: notes; Layout.fillWidth: true; label: "Anything else (optional)"; minimumLines: 2 }
+        TextBlock {
+            id: body
+            objectName: "reflectionBody"
+            Layout.fillWidth: true
+            label: root.current.fields.length === 0 ? "Your reflection" : "Anything else (optional)"
+            minimumLines: root.current.fields.length === 0 ? 8 : 2
+        }
     }
     RowLayout {
         Layout.fillWidth: true
@@ -90,17 +115,7 @@ FormPage {
             primary: true
             text: root.conv.sending ? "Sending\u2026" : "Send reflection"
             enabled: !root.conv.sending
-            onClicked: root.conv.sendReflection({
-                kind: root.kind, exerciseId: root.exerciseId, prompt: root.exercise.title || "",
-                body: root.kind === "free" ? body.text : notes.text,
-                situation: situation.text, automatic_thought: automatic.text,
-                emotions_before: before.emotions, evidence_for: evidenceFor.text,
-                evidence_against: evidenceAgainst.text, balanced_thought: balanced.text,
-                emotions_after: after.emotions,
-                my_feelings: myFeelings.text, my_needs: myNeeds.text, other_felt: otherFelt.text,
-                other_thought: otherThought.text, other_intended: otherIntended.text,
-                other_readings: otherReadings.text,
-                need: need.text, boundary: boundary.text, what_i_said: said.text, what_happened: happened.text })
+            onClicked: root.conv.sendReflection(root.collect())
         }
     }
 }

@@ -40,7 +40,8 @@ QHash<int, QByteArray> ContactListModel::roleNames() const {
           {kOpenExercises, "openExercises"},
           {kOverdueExercises, "overdueExercises"},
           {kAvailabilityText, "availabilityText"},
-          {kEmergencyGuidance, "emergencyGuidance"}};
+          {kEmergencyGuidance, "emergencyGuidance"},
+          {kDetailsLoaded, "detailsLoaded"}};
 }
 
 QVariant ContactListModel::data(const QModelIndex& index, int role) const {
@@ -87,6 +88,8 @@ QVariant ContactListModel::data(const QModelIndex& index, int role) const {
       return c.availability ? Q(c.availability->text) : QString();
     case kEmergencyGuidance:
       return c.availability ? Q(c.availability->emergency_guidance) : QString();
+    case kDetailsLoaded:
+      return s.details;
   }
   return {};
 }
@@ -109,6 +112,23 @@ void ContactListModel::AddItem(const sc::HistoryItem& item) {
   for (size_t i = 0; i < rows_.size(); ++i) {
     if (rows_[i].contact.user_id != item.peer_user_id) continue;
     AddToSummary(item, rows_[i].summary);
+    const QModelIndex changed = index(static_cast<int>(i));
+    emit dataChanged(changed, changed);
+    emit summariesChanged();
+    return;
+  }
+}
+
+void ContactListModel::SetDetails(const std::string& user_id, const ContactSummary& details) {
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].contact.user_id != user_id) continue;
+    ContactSummary& s = rows_[i].summary;
+    s.details = true;
+    s.last_check_in_unix_ms = details.last_check_in_unix_ms;
+    s.last_mood = details.last_mood;
+    s.mood_trend = details.mood_trend;
+    s.open_exercises = details.open_exercises;
+    s.overdue_exercises = details.overdue_exercises;
     const QModelIndex changed = index(static_cast<int>(i));
     emit dataChanged(changed, changed);
     emit summariesChanged();

@@ -1,6 +1,6 @@
 // The contact list (and, for a therapist, the client overview: the same rows
 // with their check-in summaries). One row per contact with its verification
-// state and the summary computed from its history (contact_summary.h).
+// state and its summary (contact_summary.h).
 #ifndef SECUREBASE_DESKTOP_CONTACT_LIST_MODEL_H_
 #define SECUREBASE_DESKTOP_CONTACT_LIST_MODEL_H_
 
@@ -46,6 +46,7 @@ class ContactListModel : public QAbstractListModel {
     kOverdueExercises,
     kAvailabilityText,
     kEmergencyGuidance,
+    kDetailsLoaded,  // The last four are known (read after the list).
   };
 
   explicit ContactListModel(QObject* parent = nullptr);
@@ -58,6 +59,9 @@ class ContactListModel : public QAbstractListModel {
   void SetRows(std::vector<ContactRow> rows);
   // A live item: unread count, last activity and mood trend move on.
   void AddItem(const sc::HistoryItem& item);
+  // The overview's details of one contact (ContactSummary::details), read
+  // after the list was shown.
+  void SetDetails(const std::string& user_id, const ContactSummary& details);
   void MarkedRead(const std::string& user_id);
   void Clear();
 

@@ -3,6 +3,7 @@
 #include <QVariantList>
 
 #include "measures.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::desktop {
 
@@ -22,13 +23,6 @@ QString EmotionsText(const std::vector<sc::Emotion>& emotions) {
   QStringList parts;
   for (const sc::Emotion& e : emotions) parts << QString("%1 %2").arg(Q(e.name)).arg(e.intensity);
   return parts.join(", ");
-}
-
-// "automatic thought" -> "Automatic thought".
-QString Heading(const std::string& label) {
-  QString heading = Q(label);
-  if (!heading.isEmpty()) heading[0] = heading[0].toUpper();
-  return heading;
 }
 
 QVariantMap CheckInCard(const sc::CheckIn& c) {
@@ -60,7 +54,7 @@ QVariantMap ReflectionCard(const sc::Reflection& r) {
                                 ? EmotionsText(r.Emotions(field.key))
                                 : Q(r.Text(field.key));
       if (value.trimmed().isEmpty()) continue;
-      fields.append(QVariantMap{{"label", Heading(field.label)}, {"value", value}});
+      fields.append(QVariantMap{{"label", FieldHeading(field.label)}, {"value", value}});
     }
   }
   return {{"kind", Q(r.kind)},     {"kindLabel", ReflectionKindLabel(r.kind)},
@@ -78,6 +72,12 @@ QString ReflectionKindLabel(const std::string& kind) {
     return Q(schema->title);
   }
   return Q(kind);
+}
+
+QString FieldHeading(const std::string& label) {
+  QString heading = Q(label);
+  if (!heading.isEmpty()) heading[0] = heading[0].toUpper();
+  return heading;
 }
 
 QString ExerciseKindLabel(const std::string& kind) {
@@ -148,6 +148,21 @@ QVariantMap CardFor(const sc::ContentBody& body) {
     QVariantMap operator()(const sc::InvalidContent& i) const { return {{"reason", Q(i.reason)}}; }
   };
   return std::visit(Visitor{}, body);
+}
+
+QVariantMap CardFor(const sc::HistoryItem& item) {
+  QVariantMap card = CardFor(item.content);
+  if (item.direction != sc::Direction::kIncoming) return card;
+  const std::vector<sc::RiskSignal> risk_signals = sc::DetectRiskSignals(item.content);
+  if (risk_signals.empty()) return card;
+  QStringList where;
+  for (const sc::RiskSignal& risk : risk_signals) {
+    if (!where.contains(Q(risk.where))) where << Q(risk.where);
+  }
+  const std::string_view attention = sc::CrisisResources().attention;
+  card.insert("attention", QString::fromUtf8(attention.data(), static_cast<int>(attention.size())));
+  card.insert("attentionWhere", where.join(", "));
+  return card;
 }
 
 QString AccessibleSummary(const sc::HistoryItem& item) {

@@ -19,6 +19,8 @@ QString TypeLabel(const sc::ContentBody& body);
 // "free" -> "Reflection", "thought-record" -> "Thought record" (the library's
 // schema title); an unknown kind is shown as given.
 QString ReflectionKindLabel(const std::string& kind);
+// A reflection field's label as a heading: "automatic thought" -> "Automatic thought".
+QString FieldHeading(const std::string& label);
 // Also "check-in" -> "Check-in" and "free" -> "Reflection".
 QString ExerciseKindLabel(const std::string& kind);
 QString RecurrenceLabel(sc::Recurrence recurrence);
@@ -35,6 +37,10 @@ QString StateName(sc::DeliveryState state);
 //   availability: text, emergency
 //   invalid:      reason
 QVariantMap CardFor(const sc::ContentBody& body);
+// CardFor(item.content), and for an incoming item with a risk signal
+// (securebase/client/risk.h) also attention: the library's note for the
+// reader (the therapist), and where: what carries the signal.
+QVariantMap CardFor(const sc::HistoryItem& item);
 
 // The item's first line of text, for search and accessibility (never logged).
 QString AccessibleSummary(const sc::HistoryItem& item);

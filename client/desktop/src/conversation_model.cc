@@ -1,28 +1,28 @@
 #include "conversation_model.h"
 
+#include <QStringList>
+#include <unordered_set>
+
 #include "content_cards.h"
 #include "content_forms.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::desktop {
 
 namespace {
 
-QString Q(const std::string& s) { return QString::fromStdString(s); }
+QString Q(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<int>(s.size())); }
 
-bool AwaitsReceipt(const sc::HistoryItem& item) {
-  return item.direction == sc::Direction::kOutgoing &&
-         (item.state == sc::DeliveryState::kQueued || item.state == sc::DeliveryState::kSent ||
-          item.state == sc::DeliveryState::kDelivered) &&
-         !std::holds_alternative<sc::Availability>(item.content);
+// A receipt's state replaces `current` only when it is further along.
+bool MovesForward(sc::DeliveryState current, sc::DeliveryState next) {
+  return current != sc::DeliveryState::kFailed &&
+         static_cast<int>(next) > static_cast<int>(current);
 }
 
 }  // namespace
 
 ConversationModel::ConversationModel(LibraryThread* library, QObject* parent)
-    : QAbstractListModel(parent), library_(library) {
-  receipt_timer_.setInterval(kReceiptRefreshMs);
-  connect(&receipt_timer_, &QTimer::timeout, this, &ConversationModel::refresh);
-}
+    : QAbstractListModel(parent), library_(library) {}
 
 int ConversationModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(items_.size());
@@ -51,7 +51,7 @@ QVariant ConversationModel::data(const QModelIndex& index, int role) const {
     case kSentAt:
       return static_cast<double>(item.sent_at_unix_ms);
     case kCard:
-      return CardFor(item.content);
+      return CardFor(item);
     case Qt::DisplayRole:
     case kSummary:
       return AccessibleSummary(item);
@@ -67,6 +67,10 @@ QString ConversationModel::peerName() const {
 
 QString ConversationModel::availabilityText() const {
   return peer_.availability ? Q(peer_.availability->text) : QString();
+}
+
+QString ConversationModel::generalEmergencyGuidance() const {
+  return Q(sc::CrisisResources().emergency_guidance);
 }
 
 QString ConversationModel::emergencyGuidance() const {
@@ -100,11 +104,31 @@ void ConversationModel::Close() {
   emit peerChanged();
   SetHistory({});
   SetLoading(false);
+  cancelCrisisSend();
 }
 
 void ConversationModel::refresh() {
   if (library_ == nullptr || peer_.user_id.empty()) return;
-  if (items_.empty()) SetLoading(true);
+  if (items_.empty()) {
+    LoadAll();
+    return;
+  }
+  const quint64 generation = generation_;
+  const std::string peer = peer_.user_id;
+  library_->RunOpen(
+      this, [peer](sc::Client& client) { return client.History(peer, {.limit = kRefreshPage}); },
+      [this, generation](sc::Result<sc::HistoryPage> page) {
+        if (generation != generation_) return;
+        if (!page.ok()) {
+          emit sendProblem(QString::fromStdString(page.status().message()));
+          return;
+        }
+        if (!MergeNewest(std::move(page).value())) LoadAll();
+      });
+}
+
+void ConversationModel::LoadAll() {
+  SetLoading(items_.empty());
   const quint64 generation = generation_;
   const std::string peer = peer_.user_id;
   library_->RunOpen(
@@ -118,6 +142,51 @@ void ConversationModel::refresh() {
         }
         SetHistory(std::move(history).value());
       });
+}
+
+bool ConversationModel::MergeNewest(sc::HistoryPage page) {
+  // Positions are the vault's order; the rows must be exactly positions
+  // 0 .. rowCount()-1 for the page to line up.
+  if (page.total < items_.size() || page.first_position > items_.size()) return false;
+  std::vector<sc::HistoryItem> added;
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    const uint64_t position = page.first_position + i;
+    sc::HistoryItem& item = page.items[i];
+    if (position < items_.size()) {
+      if (items_[position].message_id != item.message_id) return false;
+      if (items_[position].state != item.state) {
+        items_[position].state = item.state;
+        const QModelIndex changed = index(static_cast<int>(position));
+        emit dataChanged(changed, changed, {kState});
+      }
+    } else {
+      added.push_back(std::move(item));
+    }
+  }
+  if (!added.empty()) {
+    beginInsertRows({}, rowCount(), rowCount() + static_cast<int>(added.size()) - 1);
+    for (sc::HistoryItem& item : added) items_.push_back(std::move(item));
+    endInsertRows();
+    emit countChanged();
+    emit historyChanged();
+  }
+  return true;
+}
+
+void ConversationModel::ApplyDelivery(const sc::DeliveryUpdate& update) {
+  if (update.peer_user_id != peer_.user_id || peer_.user_id.empty()) return;
+  std::unordered_set<std::string> wanted(update.message_ids.begin(), update.message_ids.end());
+  // Receipts are mostly for the newest items: search from the end.
+  for (size_t i = items_.size(); i-- > 0 && !wanted.empty();) {
+    sc::HistoryItem& item = items_[i];
+    if (wanted.erase(item.message_id) == 0) continue;
+    if (item.direction != sc::Direction::kOutgoing || !MovesForward(item.state, update.state)) {
+      continue;
+    }
+    item.state = update.state;
+    const QModelIndex changed = index(static_cast<int>(i));
+    emit dataChanged(changed, changed, {kState});
+  }
 }
 
 void ConversationModel::SetHistory(std::vector<sc::HistoryItem> items) {
@@ -149,7 +218,6 @@ void ConversationModel::SetHistory(std::vector<sc::HistoryItem> items) {
       emit countChanged();
     }
   }
-  UpdateReceiptTimer();
   emit historyChanged();
 }
 
@@ -166,22 +234,58 @@ void ConversationModel::Append(const sc::HistoryItem& item) {
   if (item.direction == sc::Direction::kIncoming) emit incomingShown();
 }
 
-void ConversationModel::UpdateReceiptTimer() {
-  const bool waiting =
-      library_ != nullptr && std::any_of(items_.begin(), items_.end(), AwaitsReceipt);
-  if (waiting && !receipt_timer_.isActive()) receipt_timer_.start();
-  if (!waiting) receipt_timer_.stop();
+void ConversationModel::SendContent(const QString& type, const sc::ContentBody& content) {
+  if (peer_.user_id.empty()) return;
+  // The prompt is for the person in therapy, writing to their therapist.
+  const std::vector<sc::RiskSignal> risks =
+      peerIsTherapist() ? sc::DetectRiskSignals(content) : std::vector<sc::RiskSignal>();
+  if (risks.empty()) {
+    SendNow(type, content);
+    return;
+  }
+  // Shown before sending; confirmCrisisSend() sends it as it is.
+  const sc::CrisisPrompt& prompt = sc::CrisisResources();
+  QStringList where;
+  for (const sc::RiskSignal& risk : risks) {
+    const QString place = QString::fromStdString(risk.where);
+    if (!where.contains(place)) where << place;
+  }
+  const QString guidance = emergencyGuidance();
+  held_send_.emplace(type, content);
+  crisis_prompt_ = {
+      {"title", Q(prompt.title)},
+      {"message", Q(prompt.message)},
+      {"emergencyGuidance", guidance.isEmpty() ? generalEmergencyGuidance() : guidance},
+      {"availabilityText", availabilityText()},
+      {"where", where.join(", ")},
+      {"type", type}};
+  emit crisisPromptChanged();
 }
 
-template <typename Send>
-void ConversationModel::SendWith(const QString& type, Send send) {
+void ConversationModel::confirmCrisisSend() {
+  if (!held_send_) return;
+  auto [type, content] = std::move(*held_send_);
+  held_send_.reset();
+  SendNow(type, content);  // First: views see `sending` when the prompt goes.
+  crisis_prompt_.clear();
+  emit crisisPromptChanged();
+}
+
+void ConversationModel::cancelCrisisSend() {
+  if (!held_send_ && crisis_prompt_.isEmpty()) return;
+  held_send_.reset();
+  crisis_prompt_.clear();
+  emit crisisPromptChanged();
+}
+
+void ConversationModel::SendNow(const QString& type, const sc::ContentBody& content) {
   if (library_ == nullptr || peer_.user_id.empty()) return;
   sending_ = true;
   emit sendingChanged();
   const std::string peer = peer_.user_id;
   const quint64 generation = generation_;
   library_->RunOpen(
-      this, [peer, send](sc::Client& client) { return send(client, peer); },
+      this, [peer, content](sc::Client& client) { return client.Send(peer, content); },
       [this, type, generation](sc::Result<std::string> id) {
         sending_ = false;
         emit sendingChanged();
@@ -208,35 +312,25 @@ void ConversationModel::SendWith(const QString& type, Send send) {
 void ConversationModel::sendText(const QString& text) {
   const std::string body = text.trimmed().toStdString();
   if (body.empty()) return;
-  SendWith("text",
-           [body](sc::Client& c, const std::string& peer) { return c.SendText(peer, body); });
+  SendContent("text", sc::TextMessage{body, ""});
 }
 
 void ConversationModel::sendCheckIn(const QVariantMap& form) {
-  const sc::CheckIn check_in = CheckInFromForm(form);
-  SendWith("check-in", [check_in](sc::Client& c, const std::string& peer) {
-    return c.SendCheckIn(peer, check_in);
-  });
+  SendContent("check-in", CheckInFromForm(form));
 }
 
 void ConversationModel::sendReflection(const QVariantMap& form) {
-  const sc::Reflection reflection = ReflectionFromForm(form);
-  SendWith("reflection", [reflection](sc::Client& c, const std::string& peer) {
-    return c.SendReflection(peer, reflection);
-  });
+  SendContent("reflection", ReflectionFromForm(form));
 }
 
 void ConversationModel::suggestExercise(const QVariantMap& form) {
-  const sc::Exercise exercise = ExerciseFromForm(form);
-  SendWith("exercise", [exercise](sc::Client& c, const std::string& peer) {
-    return c.AssignExercise(peer, exercise);
-  });
+  SendContent("exercise", ExerciseFromForm(form));
 }
 
 QVariantMap ConversationModel::cardFor(const QString& message_id) const {
   const std::string id = message_id.toStdString();
   for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
-    if (it->message_id == id) return CardFor(it->content);
+    if (it->message_id == id) return CardFor(*it);
   }
   return {};
 }

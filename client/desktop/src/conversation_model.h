@@ -1,18 +1,24 @@
 // One conversation: every item with the open contact, oldest first, as cards
-// with delivery states; sending every content type; live arrivals appended.
+// with delivery states; sending every content type; live arrivals appended;
+// receipts (Watch's delivery updates) move states on in place.
 //
-// History is loaded and re-read on the library thread; merging keeps rows
-// that did not change, so the view keeps its scroll position when a
-// delivery state moves on. The library tells nothing when a receipt arrives
-// (Watch reports new items only), so while outgoing items wait for receipts
-// the model re-reads the local history every kReceiptRefreshMs (from the
-// vault on disk, no network traffic).
+// History is loaded once on the library thread; afterwards refresh() reads
+// only the newest page (Client::History with a range) and merges it, so the
+// view keeps its scroll position and a long conversation is not read again.
+//
+// The crisis prompt: before a message, check-in or reflection is sent to a
+// therapist, the library's risk detection (securebase/client/risk.h) looks at it. With a
+// signal (PHQ-9 item 9 above 0, self-harm words) the send waits while
+// crisisPrompt shows the emergency guidance and the therapist's notice;
+// confirmCrisisSend() sends it exactly as written (the prompt never blocks
+// sending), cancelCrisisSend() goes back to editing.
 #ifndef SECUREBASE_DESKTOP_CONVERSATION_MODEL_H_
 #define SECUREBASE_DESKTOP_CONVERSATION_MODEL_H_
 
 #include <QAbstractListModel>
-#include <QTimer>
 #include <functional>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "library_thread.h"
@@ -36,9 +42,16 @@ class ConversationModel : public QAbstractListModel {
   Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
   Q_PROPERTY(bool sending READ sending NOTIFY sendingChanged)
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+  // {} when none; else title, message, emergencyGuidance (the therapist's,
+  // or the library's general guidance), availabilityText (the therapist's
+  // notice, may be empty), where ("PHQ-9 item 9, the note"), type.
+  Q_PROPERTY(QVariantMap crisisPrompt READ crisisPrompt NOTIFY crisisPromptChanged)
+  // The library's "not for emergencies" guidance, for when a therapist gave none.
+  Q_PROPERTY(QString generalEmergencyGuidance READ generalEmergencyGuidance CONSTANT)
 
  public:
-  static constexpr int kReceiptRefreshMs = 3000;
+  // How many of the newest items refresh() reads.
+  static constexpr uint64_t kRefreshPage = 64;
 
   enum Role {
     kMessageId = Qt::UserRole + 1,
@@ -67,6 +80,8 @@ class ConversationModel : public QAbstractListModel {
   void SetHistory(std::vector<sc::HistoryItem> items);
   // A live item for this conversation (ignored for other peers).
   void Append(const sc::HistoryItem& item);
+  // Receipts: states of our items move forward (other peers: ignored).
+  void ApplyDelivery(const sc::DeliveryUpdate& update);
   const std::vector<sc::HistoryItem>& items() const { return items_; }
 
   Q_INVOKABLE void refresh();
@@ -77,6 +92,8 @@ class ConversationModel : public QAbstractListModel {
   // The card of the item with this id ({} when absent): forms show an
   // exercise's instructions.
   Q_INVOKABLE QVariantMap cardFor(const QString& message_id) const;
+  Q_INVOKABLE void confirmCrisisSend();
+  Q_INVOKABLE void cancelCrisisSend();
 
   QString peerId() const { return QString::fromStdString(peer_.user_id); }
   QString peerName() const;
@@ -89,6 +106,8 @@ class ConversationModel : public QAbstractListModel {
   QString emergencyGuidance() const;
   bool loading() const { return loading_; }
   bool sending() const { return sending_; }
+  QVariantMap crisisPrompt() const { return crisis_prompt_; }
+  QString generalEmergencyGuidance() const;
 
  signals:
   void peerChanged();
@@ -104,12 +123,18 @@ class ConversationModel : public QAbstractListModel {
   void sendProblem(const QString& message);
   // A send was queued in the outbox because the server was unreachable.
   void needsSync();
+  void crisisPromptChanged();
 
  private:
-  template <typename Send>
-  void SendWith(const QString& type, Send send);
+  using SendCall = std::function<sc::Result<std::string>(sc::Client&, const std::string& peer)>;
+  // Sends `content`, after the crisis prompt when it carries a risk signal.
+  void SendContent(const QString& type, const sc::ContentBody& content);
+  void SendNow(const QString& type, const sc::ContentBody& content);
   void SetLoading(bool loading);
-  void UpdateReceiptTimer();
+  void LoadAll();
+  // Merges the newest page read by refresh(); false when it does not line up
+  // with the rows (then everything is read again).
+  bool MergeNewest(sc::HistoryPage page);
 
   LibraryThread* library_;
   sc::Contact peer_;
@@ -117,7 +142,8 @@ class ConversationModel : public QAbstractListModel {
   bool loading_ = false;
   bool sending_ = false;
   quint64 generation_ = 0;  // Bumped on Open/Close: stale loads are dropped.
-  QTimer receipt_timer_;
+  QVariantMap crisis_prompt_;
+  std::optional<std::pair<QString, sc::ContentBody>> held_send_;  // Waiting for the prompt.
 };
 
 }  // namespace securebase::desktop

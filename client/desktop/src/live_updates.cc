@@ -7,10 +7,10 @@
 
 namespace securebase::desktop {
 
-LiveUpdates::LiveUpdates(sc::ClientOptions options, std::shared_ptr<const SecretText> passphrase,
-                         QObject* parent)
-    : QObject(parent), options_(std::move(options)), passphrase_(std::move(passphrase)) {
+LiveUpdates::LiveUpdates(std::unique_ptr<sc::Client> client, QObject* parent)
+    : QObject(parent), client_(std::move(client)) {
   qRegisterMetaType<sc::HistoryItem>();
+  qRegisterMetaType<sc::DeliveryUpdate>();
   qRegisterMetaType<LiveUpdates::State>();
 }
 
@@ -20,7 +20,7 @@ LiveUpdates::~LiveUpdates() {
 }
 
 void LiveUpdates::Start() {
-  if (thread_) return;
+  if (thread_ || !client_) return;
   thread_.reset(QThread::create([this] { RunOnThread(); }));
   thread_->setObjectName("securebase-live");
   thread_->start();
@@ -41,50 +41,37 @@ void LiveUpdates::Stop(AfterStop after) {
 // (the receivers live there).
 void LiveUpdates::RunOnThread() {
   const auto stop = stop_;
-  emit stateChanged(State::kOpening, {});
-  std::unique_ptr<sc::Client> client;
-  {
-    auto passphrase = std::move(passphrase_);
-    auto opened = sc::Client::Open(options_, passphrase->view());
-    passphrase.reset();
-    if (!opened.ok()) {
-      emit stateChanged(State::kFailed, QString::fromStdString(opened.status().message()));
-      return;
-    }
-    client = std::move(opened).value();
-  }
-  emit opened();
-
+  sc::WatchCallbacks callbacks;
+  callbacks.on_item = [this](const sc::HistoryItem& item) { emit itemArrived(item); };
+  callbacks.on_warning = [this](const std::string& warning) {
+    emit warningRaised(QString::fromStdString(warning));
+  };
+  callbacks.on_delivery = [this](const sc::DeliveryUpdate& update) {
+    emit deliveryUpdated(update);
+  };
+  callbacks.on_contact_changed = [this](const std::string& user_id) {
+    emit contactChanged(QString::fromStdString(user_id));
+  };
+  int retry_ms = kFirstRetryMs;
+  callbacks.on_live = [this, &retry_ms] {
+    retry_ms = kFirstRetryMs;
+    emit stateChanged(State::kLive, {});
+  };
   auto wait_or_stop = [&](int ms) {
     for (int waited = 0; waited < ms && !stop->load(); waited += 50) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
-  int retry_ms = kFirstRetryMs;
   while (!stop->load()) {
     emit stateChanged(State::kConnecting, {});
-    // Watch says nothing when its subscription is up, so a Sync first tells
-    // whether the server answers now (and sends what the outbox holds).
-    auto synced = client->Sync();
-    if (synced.ok()) {
-      retry_ms = kFirstRetryMs;
-      emit stateChanged(State::kLive, {});
-      for (const sc::HistoryItem& item : synced->new_items) emit itemArrived(item);
-      for (const std::string& warning : synced->warnings) {
-        emit warningRaised(QString::fromStdString(warning));
-      }
-      sc::Status status = client->Watch(
-          [&](const sc::HistoryItem& item) { emit itemArrived(item); }, *stop,
-          [&](const std::string& warning) { emit warningRaised(QString::fromStdString(warning)); });
-      if (stop->load()) break;
-      emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
-    } else {
-      emit stateChanged(State::kOffline, QString::fromStdString(synced.status().message()));
-    }
+    // Watch syncs first (and sends what the outbox holds), then subscribes.
+    const sc::Status status = client_->Watch(callbacks, *stop);
+    if (stop->load()) break;
+    emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
     wait_or_stop(retry_ms);
     retry_ms = std::min(retry_ms * 2, kMaxRetryMs);
   }
-  client.reset();
+  client_.reset();
   emit stateChanged(State::kStopped, {});
 }
 

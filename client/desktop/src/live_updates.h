@@ -1,11 +1,9 @@
 // The live subscription: its own thread with its own Client on the same home
-// (the library supports two instances on one vault), running Client::Watch
-// and reconnecting with backoff when the connection fails. Items and warnings
-// come back to the UI thread as queued signals.
-//
-// Opening the second Client costs a second Argon2id unwrap, so Session starts
-// this only once the contact list is on screen; the passphrase is released
-// as soon as this Client is open.
+// (Client::OpenAnother, which shares the unlocked vault key: no second
+// Argon2id and no passphrase), running Client::Watch and reconnecting with
+// backoff when the connection fails. Everything Watch reports comes back to
+// the UI thread as queued signals: new items, warnings, receipts, changed
+// contacts, and "live" once the server registered the subscription.
 //
 // Thread-safety: construct, Start() and Stop() on the UI thread; signals are
 // delivered on the UI thread. Stop() never waits: the thread ends by itself
@@ -19,7 +17,6 @@
 #include <atomic>
 #include <memory>
 
-#include "secret_text.h"
 #include "securebase/client/client.h"
 
 namespace securebase::desktop {
@@ -30,15 +27,16 @@ class LiveUpdates : public QObject {
   Q_OBJECT
 
  public:
-  enum class State { kOpening, kConnecting, kLive, kOffline, kFailed, kStopped };
+  enum class State { kConnecting, kLive, kOffline, kStopped };
   Q_ENUM(State)
 
   // Backoff between reconnection attempts: doubles from kFirstRetry to kMaxRetry.
   static constexpr int kFirstRetryMs = 500;
   static constexpr int kMaxRetryMs = 30000;
 
-  LiveUpdates(sc::ClientOptions options, std::shared_ptr<const SecretText> passphrase,
-              QObject* parent = nullptr);
+  // Takes `client` (from Client::OpenAnother on the worker thread; not used
+  // anywhere else afterwards) to its own thread.
+  explicit LiveUpdates(std::unique_ptr<sc::Client> client, QObject* parent = nullptr);
   // Stops and joins (waits at most ~50 ms plus an RPC deadline). Only at shutdown;
   // use Stop(kDeleteWhenDone) otherwise.
   ~LiveUpdates() override;
@@ -51,16 +49,16 @@ class LiveUpdates : public QObject {
  signals:
   void itemArrived(const securebase::client::HistoryItem& item);
   void warningRaised(const QString& warning);
-  // With the library's message when it failed.
+  void deliveryUpdated(const securebase::client::DeliveryUpdate& update);
+  // A contact's name or availability notice arrived (user id, hex).
+  void contactChanged(const QString& user_id);
+  // With the library's message when it went offline.
   void stateChanged(securebase::desktop::LiveUpdates::State state, const QString& detail);
-  // The Client is open; the passphrase was released.
-  void opened();
 
  private:
   void RunOnThread();
 
-  sc::ClientOptions options_;
-  std::shared_ptr<const SecretText> passphrase_;  // Released by the thread once opened.
+  std::unique_ptr<sc::Client> client_;  // Used only on thread_.
   std::unique_ptr<QThread> thread_;
   std::shared_ptr<std::atomic<bool>> stop_ = std::make_shared<std::atomic<bool>>(false);
 };
@@ -68,5 +66,6 @@ class LiveUpdates : public QObject {
 }  // namespace securebase::desktop
 
 Q_DECLARE_METATYPE(securebase::client::HistoryItem)
+Q_DECLARE_METATYPE(securebase::client::DeliveryUpdate)
 
 #endif  // SECUREBASE_DESKTOP_LIVE_UPDATES_H_

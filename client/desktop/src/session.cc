@@ -7,6 +7,7 @@
 
 #include "measures.h"
 #include "passphrase_strength.h"
+#include "reflection_forms.h"
 
 namespace securebase::desktop {
 
@@ -14,18 +15,29 @@ namespace {
 
 QString Q(const std::string& s) { return QString::fromStdString(s); }
 
-// Everything the contact list shows, read on the library thread.
-sc::Result<std::vector<ContactRow>> ReadContactRows(sc::Client& client, QDate today) {
+// Everything the contact list shows, read on the library thread without
+// reading whole conversations (the overview's details follow: LoadDetails).
+struct ContactRows {
+  std::vector<ContactRow> rows;
+  std::optional<sc::Availability> own_availability;
+};
+
+sc::Result<ContactRows> ReadContactRows(sc::Client& client) {
   auto contacts = client.Contacts();
   if (!contacts.ok()) return contacts.status();
-  std::vector<ContactRow> rows;
-  rows.reserve(contacts->size());
+  auto summaries = client.ConversationSummaries();
+  if (!summaries.ok()) return summaries.status();
+  ContactRows out;
+  out.own_availability = client.OwnAvailability();
+  out.rows.reserve(contacts->size());
   for (sc::Contact& contact : *contacts) {
-    auto history = client.History(contact.user_id);
-    if (!history.ok()) return history.status();
-    rows.push_back({std::move(contact), Summarize(*history, today)});
+    ContactSummary summary;
+    for (const sc::ConversationSummary& s : *summaries) {
+      if (s.peer_user_id == contact.user_id) summary = FromConversationSummary(s);
+    }
+    out.rows.push_back({std::move(contact), std::move(summary)});
   }
-  return rows;
+  return out;
 }
 
 QString MessageFor(const sc::Status& status) {
@@ -108,7 +120,7 @@ Session::Session(Options options, QObject* parent)
   if (options_.settings.ca_file.isEmpty() && !options_.settings.insecure_loopback) {
     options_.settings.ca_file = DevelopmentCaFile();
   }
-  state_ = HomeHasVault(options_.home) ? Locked : NoVault;
+  state_ = sc::VaultExists(options_.home.toStdString()) ? Locked : NoVault;
 }
 
 Session::~Session() {
@@ -116,7 +128,6 @@ Session::~Session() {
     live_->Stop();
     delete live_.data();  // Joins: at shutdown only.
   }
-  passphrase_.reset();
   // library_ joins its thread in its destructor, after closing the Client.
 }
 
@@ -160,11 +171,11 @@ void Session::createAccount(const QString& role, const QString& name, const QStr
                             const QString& token) {
   if (state_ == Unlocking || state_ == Ready) return;
   SetError({});
-  passphrase_ = SecretText::FromQString(passphrase);
+  auto secret = SecretText::FromQString(passphrase);
   LibraryThread::NewAccount account{role == "therapist" ? sc::Role::kTherapist : sc::Role::kClient,
                                     name.trimmed().toStdString(), token.trimmed().toStdString()};
   SetState(Unlocking, "Creating your vault and your account");
-  library_->Create(this, ClientOptionsNow(), passphrase_, account,
+  library_->Create(this, ClientOptionsNow(), std::move(secret), account,
                    [this](sc::Status status, Identity identity) {
                      if (status.ok()) SaveSettings(options_.home, options_.settings);
                      OnOpened(std::move(status), std::move(identity));
@@ -174,9 +185,8 @@ void Session::createAccount(const QString& role, const QString& name, const QStr
 void Session::unlock(const QString& passphrase) {
   if (state_ == Unlocking || state_ == Ready) return;
   SetError({});
-  passphrase_ = SecretText::FromQString(passphrase);
   SetState(Unlocking, "Unlocking your vault");
-  library_->Open(this, ClientOptionsNow(), passphrase_,
+  library_->Open(this, ClientOptionsNow(), SecretText::FromQString(passphrase),
                  [this](sc::Status status, Identity identity) {
                    OnOpened(std::move(status), std::move(identity));
                  });
@@ -184,8 +194,7 @@ void Session::unlock(const QString& passphrase) {
 
 void Session::OnOpened(sc::Status status, Identity identity) {
   if (!status.ok()) {
-    passphrase_.reset();
-    SetState(HomeHasVault(options_.home) ? Locked : NoVault);
+    SetState(sc::VaultExists(options_.home.toStdString()) ? Locked : NoVault);
     SetError(MessageFor(status));
     return;
   }
@@ -202,32 +211,25 @@ void Session::refreshContacts() {
     return;
   }
   contacts_loading_ = true;
-  const QDate today = options_.clock().date();
   library_->RunOpen(
-      this, [today](sc::Client& client) { return ReadContactRows(client, today); },
-      [this](sc::Result<std::vector<ContactRow>> rows) {
+      this, [](sc::Client& client) { return ReadContactRows(client); },
+      [this](sc::Result<ContactRows> read) {
         contacts_loading_ = false;
         if (state_ != Ready && state_ != Unlocking) return;
-        if (!rows.ok()) {
-          SetNotice(MessageFor(rows.status()));
+        if (!read.ok()) {
+          SetNotice(MessageFor(read.status()));
         } else {
-          // The therapist's own notice, as last sent to any client.
-          const ContactSummary* latest = nullptr;
-          for (const ContactRow& row : *rows) {
-            if (row.summary.own_availability &&
-                (latest == nullptr ||
-                 row.summary.own_availability_unix_ms > latest->own_availability_unix_ms)) {
-              latest = &row.summary;
-            }
+          if (read->own_availability) {
+            care_->SetKnownAvailability(Q(read->own_availability->text),
+                                        Q(read->own_availability->emergency_guidance));
           }
-          if (latest != nullptr) {
-            care_->SetKnownAvailability(Q(latest->own_availability->text),
-                                        Q(latest->own_availability->emergency_guidance));
-          }
-          contacts_->SetRows(std::move(rows).value());
+          std::vector<std::string> peers;
+          for (const ContactRow& row : read->rows) peers.push_back(row.contact.user_id);
+          contacts_->SetRows(std::move(read->rows));
           if (const ContactRow* open = contacts_->Find(open_peer_.toStdString())) {
             conversation_->UpdatePeer(open->contact);
           }
+          if (isTherapist()) LoadDetails(std::move(peers));
         }
         if (state_ == Unlocking) {
           SetState(Ready);
@@ -242,22 +244,61 @@ void Session::refreshContacts() {
       });
 }
 
+// One contact per job, so a conversation the user opens waits for at most
+// one history read.
+void Session::LoadDetails(std::vector<std::string> peers) {
+  const quint64 generation = ++details_generation_;
+  auto next = std::make_shared<std::function<void(size_t)>>();
+  *next = [this, peers = std::move(peers), generation, next](size_t i) {
+    if (i >= peers.size() || generation != details_generation_ || state_ != Ready) return;
+    const std::string peer = peers[i];
+    const QDate today = options_.clock().date();
+    library_->RunOpen(
+        this, [peer](sc::Client& client) { return client.History(peer); },
+        [this, peer, today, i, next](sc::Result<std::vector<sc::HistoryItem>> history) {
+          if (history.ok()) {
+            ContactSummary details;
+            AddDetails(*history, today, details);
+            contacts_->SetDetails(peer, details);
+          }
+          (*next)(i + 1);
+        });
+  };
+  // Starts once the list is on screen (state_ turns Ready right after).
+  QTimer::singleShot(0, this, [next] { (*next)(0); });
+}
+
 void Session::StartLive() {
-  if (live_ || !passphrase_) return;
-  live_ = new LiveUpdates(ClientOptionsNow(), std::move(passphrase_), this);
-  passphrase_.reset();  // LiveUpdates holds the last copy until its Client is open.
+  if (live_ || live_opening_) return;
+  live_opening_ = true;
+  // The live thread's Client shares this one's unlocked vault key.
+  library_->RunOpen(
+      this, [](sc::Client& client) { return client.OpenAnother(); },
+      [this](sc::Result<std::unique_ptr<sc::Client>> opened) {
+        live_opening_ = false;
+        if (state_ != Ready) return;  // Locked meanwhile.
+        if (!opened.ok()) {
+          SetLive("failed", Q(opened.status().message()));
+          return;
+        }
+        ConnectLive(new LiveUpdates(std::move(opened).value(), this));
+      });
+}
+
+void Session::ConnectLive(LiveUpdates* live) {
+  live_ = live;
   connect(live_, &LiveUpdates::itemArrived, this, &Session::RouteItem);
   connect(live_, &LiveUpdates::warningRaised, this, [this](const QString& warning) {
     SetNotice(warning);
     emit warningRaised(warning);
     refreshContacts();
   });
+  connect(live_, &LiveUpdates::deliveryUpdated, this,
+          [this](const sc::DeliveryUpdate& update) { conversation_->ApplyDelivery(update); });
+  connect(live_, &LiveUpdates::contactChanged, this, [this](const QString&) { refreshContacts(); });
   connect(live_, &LiveUpdates::stateChanged, this,
           [this](LiveUpdates::State state, const QString& detail) {
             switch (state) {
-              case LiveUpdates::State::kOpening:
-                SetLive("opening", detail);
-                break;
               case LiveUpdates::State::kConnecting:
                 SetLive("connecting", detail);
                 break;
@@ -267,14 +308,12 @@ void Session::StartLive() {
               case LiveUpdates::State::kOffline:
                 SetLive("offline", detail);
                 break;
-              case LiveUpdates::State::kFailed:
-                SetLive("failed", detail);
-                break;
               case LiveUpdates::State::kStopped:
                 SetLive("off", detail);
                 break;
             }
           });
+  SetLive("connecting", {});
   live_->Start();
 }
 
@@ -297,9 +336,8 @@ void Session::SetLive(const QString& state, const QString& detail) {
 void Session::RouteItem(const sc::HistoryItem& item) {
   if (state_ != Ready) return;
   const QString peer = Q(item.peer_user_id);
-  if (contacts_->Find(item.peer_user_id) == nullptr ||
-      std::holds_alternative<sc::Availability>(item.content)) {
-    refreshContacts();  // A new contact, or its notice changed.
+  if (contacts_->Find(item.peer_user_id) == nullptr) {
+    refreshContacts();  // A new contact.
   } else {
     contacts_->AddItem(item);
   }
@@ -316,6 +354,10 @@ void Session::syncNow() {
         if (!result.ok()) return;  // Still offline: the live thread keeps retrying too.
         for (const sc::HistoryItem& item : result->new_items) RouteItem(item);
         for (const std::string& warning : result->warnings) SetNotice(Q(warning));
+        for (const sc::DeliveryUpdate& update : result->delivery_updates) {
+          conversation_->ApplyDelivery(update);
+        }
+        if (!result->changed_contacts.empty()) refreshContacts();
         conversation_->refresh();
       });
 }
@@ -354,7 +396,7 @@ void Session::lock() {
   if (state_ != Ready && state_ != Unlocking) return;
   StopLive();
   library_->Close();
-  passphrase_.reset();
+  ++details_generation_;
   idle_timer_.stop();
   mark_read_timer_.stop();
   conversation_->Close();
@@ -368,7 +410,7 @@ void Session::lock() {
   emit openPeerChanged();
   identity_ = Identity{};
   emit identityChanged();
-  SetState(HomeHasVault(options_.home) ? Locked : NoVault);
+  SetState(sc::VaultExists(options_.home.toStdString()) ? Locked : NoVault);
 }
 
 bool Session::saveSettings(const QString& server, const QString& ca_file, int idle_minutes) {
@@ -379,7 +421,8 @@ bool Session::saveSettings(const QString& server, const QString& ca_file, int id
   RestartIdleTimer();
   // Before the first account exists there is no home to write into yet:
   // createAccount saves them then.
-  return !HomeHasVault(options_.home) || SaveSettings(options_.home, options_.settings);
+  return !sc::VaultExists(options_.home.toStdString()) ||
+         SaveSettings(options_.home, options_.settings);
 }
 
 void Session::RestartIdleTimer() {
@@ -454,6 +497,8 @@ QString Session::relativeTime(double unix_ms) const {
 }  // namespace securebase::desktop
 
 namespace securebase::desktop {
+
+QVariantList Session::reflectionKinds() const { return ReflectionFormKinds(); }
 
 QVariantMap Session::measure(const QString& name) const {
   const MeasureInfo& info = name == "GAD-7" ? Gad7() : Phq9();

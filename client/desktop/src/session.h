@@ -3,10 +3,10 @@
 // the view-models the screens bind to, idle locking, and the routing of live
 // items into the models.
 //
-// Unlock: the passphrase is held (SecretText) from unlock() until the live
-// thread opened its own Client, which happens once the contact list is on
-// screen; then the last copy is wiped. Lock stops the live thread, closes the
-// worker's Client and clears every model, without waiting for either thread.
+// Unlock: the passphrase is held (SecretText) from unlock() until the vault
+// key is unwrapped, then wiped; the live thread's Client shares the unlocked
+// key (Client::OpenAnother) once the contact list is on screen. Lock stops the live thread, closes
+// the worker's Client and clears every model, without waiting for either thread.
 //
 // Thread-safety: a UI-thread object.
 #ifndef SECUREBASE_DESKTOP_SESSION_H_
@@ -56,6 +56,8 @@ class Session : public QObject {
   Q_PROPERTY(QObject* templates READ templates CONSTANT)
   Q_PROPERTY(QObject* trust READ trust CONSTANT)
   Q_PROPERTY(QObject* care READ care CONSTANT)
+  // The guided reflection forms (reflection_forms.h).
+  Q_PROPERTY(QVariantList reflectionKinds READ reflectionKinds CONSTANT)
 
  public:
   enum State { NoVault, Locked, Unlocking, Ready };
@@ -132,6 +134,7 @@ class Session : public QObject {
   QObject* templates() { return templates_; }
   QObject* trust() { return trust_; }
   QObject* care() { return care_; }
+  QVariantList reflectionKinds() const;
 
  signals:
   void stateChanged();
@@ -159,7 +162,10 @@ class Session : public QObject {
   void SetNotice(const QString& notice);
   void OnOpened(sc::Status status, Identity identity);
   void StartLive();
+  void ConnectLive(LiveUpdates* live);
   void StopLive();
+  // The therapist overview's details, one contact after another.
+  void LoadDetails(std::vector<std::string> peers);
   void RouteItem(const sc::HistoryItem& item);
   void SetLive(const QString& state, const QString& detail);
   void RestartIdleTimer();
@@ -167,8 +173,8 @@ class Session : public QObject {
   Options options_;
   std::unique_ptr<LibraryThread> library_;
   QPointer<LiveUpdates> live_;
-  std::shared_ptr<const SecretText>
-      passphrase_;  // Only between unlock() and the live Client's open.
+  bool live_opening_ = false;
+  quint64 details_generation_ = 0;  // Bumped on lock: stale detail loads stop.
   State state_ = NoVault;
   QString stage_;
   Identity identity_;

@@ -40,14 +40,4 @@ QString DevelopmentCaFile() {
   return QFileInfo::exists(path) ? QFileInfo(path).absoluteFilePath() : QString();
 }
 
-bool HomeHasVault(const QString& home) {
-  const QDir dir(home);
-  if (!dir.exists()) return false;
-  const QStringList entries = dir.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
-  for (const QString& entry : entries) {
-    if (entry != "desktop.ini" && entry != "desktop.ini.lock") return true;
-  }
-  return false;
-}
-
 }  // namespace securebase::desktop

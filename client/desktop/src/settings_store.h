@@ -25,11 +25,6 @@ bool SaveSettings(const QString& home, const DesktopSettings& settings);
 // the current directory), when it exists; else empty.
 QString DevelopmentCaFile();
 
-// A vault seems to be there: the directory exists and holds anything other
-// than desktop.ini. (The library has no "is there a vault" call; Open()
-// answers kNotFound when this guessed wrong.)
-bool HomeHasVault(const QString& home);
-
 }  // namespace securebase::desktop
 
 #endif  // SECUREBASE_DESKTOP_SETTINGS_STORE_H_
