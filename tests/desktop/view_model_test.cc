@@ -3,6 +3,9 @@
 //   ReadmeConversation      the README's conversation, both sides, live
 //   PhqCheckInIsAChartPoint a PHQ-9 check-in becomes a point on the
 //                           therapist's dashboard series
+//   CrisisPromptBeforeSendingPhq9Item9  the crisis prompt (risk.h) before
+//                           sending, never blocking it
+//   EveryReflectionKindArrives  a form per library reflection kind, end to end
 //   KeyChangeIsWarned       a malicious server substitutes the therapist's
 //                           key: the client's contact list and conversation
 //                           carry the warning, and the message is held
@@ -25,6 +28,8 @@
 #include <filesystem>
 
 #include "qml_types.h"
+#include "reflection_forms.h"
+#include "securebase/client/risk.h"
 #include "session.h"
 #include "tests/client/e2e/e2e_support.h"
 #include "tests/desktop/app_window.h"
@@ -274,6 +279,105 @@ class ViewModelTest : public QObject {
     QCOMPARE(dash->latestPhq9().value("change").toInt(), -6);
   }
 
+  // The crisis prompt comes before a check-in with PHQ-9 item 9 above 0 is
+  // sent, with the therapist's guidance and notice; sending goes on when the
+  // person chooses, and nothing goes out before.
+  void CrisisPromptBeforeSendingPhq9Item9() {
+    Pair pair;
+    QVERIFY(LinkPair(pair));
+    auto* t_care = qobject_cast<CareController*>(pair.therapist->care());
+    t_care->saveAvailability("Mon-Thu 9-17", "Call 999 in an emergency.");
+    ConversationModel* c_conv = pair.client->conversationModel();
+    QTRY_VERIFY_WITH_TIMEOUT(c_conv->availabilityText().contains("Mon-Thu"), kWaitMs);
+    QSignalSpy sent(c_conv, SIGNAL(sent(QString)));
+
+    c_conv->sendCheckIn({{"mood", 3}, {"phq9", QVariantList{1, 2, 1, 2, 1, 1, 1, 0, 1}}});
+    const QVariantMap prompt = c_conv->crisisPrompt();
+    QCOMPARE(prompt.value("title").toString(),
+             QString::fromUtf8(sc::CrisisResources().title.data(),
+                               static_cast<int>(sc::CrisisResources().title.size())));
+    QCOMPARE(prompt.value("emergencyGuidance").toString(), QString("Call 999 in an emergency."));
+    QCOMPARE(prompt.value("availabilityText").toString(), QString("Mon-Thu 9-17"));
+    QVERIFY2(prompt.value("where").toString().contains("PHQ-9 item 9"),
+             qPrintable(prompt.value("where").toString()));
+    QTest::qWait(500);
+    QCOMPARE(sent.count(), 0);
+    QCOMPARE(CountType(c_conv, "check-in"), 0);
+    QCOMPARE(pair.client->pendingCalls(), 0);
+
+    c_conv->confirmCrisisSend();
+    QVERIFY(c_conv->crisisPrompt().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(sent.count(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "check-in"), 1, kWaitMs);
+
+    // The therapist gets it, marked for attention.
+    QVERIFY(TherapistSeesClient(pair));
+    ConversationModel* t_conv = pair.therapist->conversationModel();
+    QTRY_COMPARE_WITH_TIMEOUT(CountType(t_conv, "check-in"), 1, kWaitMs);
+    const QVariantMap card =
+        t_conv->data(t_conv->index(IndexOfType(t_conv, "check-in")), ConversationModel::kCard)
+            .toMap();
+    QVERIFY(!card.value("attention").toString().isEmpty());
+
+    // Words in a message: the prompt again; going back sends nothing.
+    c_conv->sendText("some days I want to hurt myself");
+    QVERIFY(c_conv->crisisPrompt().value("where").toString().contains("message"));
+    c_conv->cancelCrisisSend();
+    QVERIFY(c_conv->crisisPrompt().isEmpty());
+    // Without a signal, no prompt: it goes at once.
+    c_conv->sendText("a calmer day");
+    QVERIFY(c_conv->crisisPrompt().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "text"), 1, kWaitMs);
+    QCOMPARE(sent.count(), 2);
+    // A therapist writing about risk is not prompted.
+    t_conv->sendText("We can go through your safety plan for suicidal thoughts on Thursday.");
+    QVERIFY(t_conv->crisisPrompt().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "text"), 2, kWaitMs);
+  }
+
+  // Every kind of guided reflection the library has, sent through its form
+  // map, arrives as a card with its fields and is listed by kind on the
+  // therapist's dashboard.
+  void EveryReflectionKindArrives() {
+    Pair pair;
+    QVERIFY(LinkPair(pair));
+    ConversationModel* c_conv = pair.client->conversationModel();
+    const QVariantList kinds = ReflectionFormKinds();
+    QVERIFY(kinds.size() >= 6);  // Free and the five structured kinds.
+    QStringList titles;
+    for (const QVariant& k : kinds) {
+      const QVariantMap kind = k.toMap();
+      titles << kind.value("title").toString();
+      QVariantMap form{{"kind", kind.value("name")},
+                       {"body", "notes " + kind.value("name").toString()}};
+      for (const QVariant& f : kind.value("fields").toList()) {
+        const QVariantMap field = f.toMap();
+        const QString key = field.value("key").toString();
+        form.insert(key,
+                    field.value("type") == "emotions"
+                        ? QVariant(QVariantList{QVariantMap{{"name", "calm"}, {"intensity", 30}}})
+                        : QVariant("text of " + key));
+      }
+      c_conv->sendReflection(form);
+      QTRY_COMPARE_WITH_TIMEOUT(CountType(c_conv, "reflection"), titles.size(), kWaitMs);
+    }
+    QVERIFY(TherapistSeesClient(pair));
+    ConversationModel* t_conv = pair.therapist->conversationModel();
+    QTRY_COMPARE_WITH_TIMEOUT(CountType(t_conv, "reflection"), kinds.size(), kWaitMs);
+    int row = 0;
+    for (const QVariant& k : kinds) {
+      const QVariantMap kind = k.toMap();
+      while (t_conv->data(t_conv->index(row), ConversationModel::kType) != "reflection") ++row;
+      const QVariantMap card = t_conv->data(t_conv->index(row++), ConversationModel::kCard).toMap();
+      QCOMPARE(card.value("kind").toString(), kind.value("name").toString());
+      QCOMPARE(card.value("fields").toList().size(), kind.value("fields").toList().size());
+      QCOMPARE(card.value("body").toString(), "notes " + kind.value("name").toString());
+    }
+    DashboardModel* dash = pair.therapist->dashboardModel();
+    pair.therapist->openDashboard(pair.client_id);
+    QTRY_COMPARE_WITH_TIMEOUT(dash->reflections().size(), kinds.size(), kWaitMs);
+  }
+
   void KeyChangeIsWarned() {
     Pair pair;
     QVERIFY(LinkPair(pair));
@@ -383,9 +487,19 @@ class ViewModelTest : public QObject {
       c_conv->sendReflection({{"kind", "mentalisation"},
                               {"my_feelings", marker("feelings")},
                               {"other_readings", marker("readings")}});
+      c_conv->sendReflection({{"kind", "emotion-regulation"},
+                              {"trigger", marker("trigger")},
+                              {"skill_used", marker("skill")}});
+      c_conv->sendReflection({{"kind", "mourning"},
+                              {"unmet_need", marker("unmet")},
+                              {"what_i_can_give_now", marker("give")}});
+      // Through the crisis prompt: what it holds is as private as the rest.
+      c_conv->sendText("I want to hurt myself " + marker("crisis"));
+      QVERIFY(!c_conv->crisisPrompt().isEmpty());
+      c_conv->confirmCrisisSend();
       QVERIFY(TherapistSeesClient(pair));
       ConversationModel* t_conv = pair.therapist->conversationModel();
-      QTRY_COMPARE_WITH_TIMEOUT(t_conv->rowCount() >= 3, true, kWaitMs);
+      QTRY_COMPARE_WITH_TIMEOUT(t_conv->rowCount() >= 6, true, kWaitMs);
       t_conv->suggestExercise({{"title", marker("exercise")},
                                {"instructions", marker("instructions")},
                                {"kind", "free"}});
@@ -398,7 +512,7 @@ class ViewModelTest : public QObject {
       for (const char* page : {"conversation", "dashboard", "overview", "suggest"}) {
         QVERIFY(therapist_window.Show(page, {{"peerId", pair.client_id}}));
       }
-      QTRY_COMPARE_WITH_TIMEOUT(CountType(t_conv, "text"), 2, kWaitMs);
+      QTRY_COMPARE_WITH_TIMEOUT(CountType(t_conv, "text"), 3, kWaitMs);
     }
     // The therapist's own export is the one file meant to hold plaintext.
     const QString exported = environment_dir->filePath("export-" + run + ".json");
