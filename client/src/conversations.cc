@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contact_store.h"
 #include "history_store.h"
 #include "securebase/crypto/encoding.h"
 
@@ -15,18 +16,25 @@ bool CountsAsUnread(const records::HistoryEntry& entry) {
 }
 
 // MarkRead marks every incoming item at once, so the unread ones all come
-// after the newest incoming item marked read: count back to it.
+// after the newest incoming item marked read: count back to it (or to the
+// limit).
 Status Summarize(Stores& stores, const records::Contact& contact, ConversationSummary& out) {
-  out.peer_user_id = crypto::ToHex(contact.user_id());
+  out.contact = ToPublicContact(contact);
   out.items = contact.next_history_index();
-  for (uint64_t index = out.items; index-- > 0;) {
+  const uint64_t stop = out.items - std::min(out.items, ConversationSummary::kUnreadCountLimit);
+  bool found_read = false;
+  for (uint64_t index = out.items; index-- > stop;) {
     SB_ASSIGN_OR_RETURN(std::optional<records::HistoryEntry> entry,
                         stores.history().ReadAt(contact.user_id(), index));
     if (!entry) continue;
     if (!out.last_item) out.last_item = ToHistoryItem(*entry, contact.user_id());
-    if (!entry->outgoing() && entry->invalid_reason().empty() && !CountsAsUnread(*entry)) break;
+    if (!entry->outgoing() && entry->invalid_reason().empty() && !CountsAsUnread(*entry)) {
+      found_read = true;
+      break;
+    }
     if (CountsAsUnread(*entry)) ++out.unread;
   }
+  out.unread_capped = !found_read && stop > 0;
   return Status::Ok();
 }
 

@@ -1,23 +1,30 @@
-// Desktop benchmarks, all measured in one run against the real server on
-// loopback (scripts/desktop-bench is `build/tests/desktop/desktop_bench`):
-//   unlock_to_contacts   Session::unlock until the contact list is loaded
-//                        (10,000 items in the vault), vs the bare Argon2id
-//                        unwrap alone (crypto_pwhash with the vault's
-//                        MODERATE parameters) -- target ratio <= 1.2
-//   conversation_open    a 10,000-item conversation: openConversation until
-//                        a frame with all rows in the model -- target <= 200 ms
-//   dashboard_year       a year of daily check-ins: the dashboard computed and
-//                        rendered (a frame swapped) -- target <= 200 ms
-//   rss_10k              resident memory with the 10,000-item conversation
-//                        open on screen -- target <= 150 MiB
+// Desktop benchmarks (BENCHMARKS.md, "Desktop app"), all measured in one run
+// against the real server on loopback, through the app's Session and its
+// real window (offscreen), reading real vaults:
+//   unlock to contacts   Session::unlock until a frame shows the contact list
+//                        (a therapist vault with 10,365 items, MODERATE cost),
+//                        against the bare Argon2id unwrap (crypto_pwhash with
+//                        the vault's parameters) measured right before it in
+//                        the same run -- target ratio <= 1.2
+//   conversation open    a 10,000-item conversation: from the click until a
+//                        frame shows its newest items -- target <= 200 ms;
+//                        also until every row is loaded (scroll-back)
+//   dashboard            a client with a year of daily check-ins (sent with
+//                        a back-dated clock): from the click until a frame
+//                        shows the charts over everything -- target <= 200 ms
+//   resident memory      with the 10,000-item conversation fully loaded and
+//                        on screen -- target <= 150 MiB
+// Each timed step starts with the app idle (no library call in flight).
 // Medians of 5 runs; prints a Markdown table. Not run by ctest.
 #include <sodium.h>
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QQuickItem>
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 #include "qml_types.h"
@@ -34,6 +41,7 @@ namespace {
 
 constexpr char kPassphrase[] = "benchmark passphrase for the desktop app";
 constexpr int kItems = 10000;
+constexpr int kYear = 365;
 constexpr int kRuns = 5;
 
 double Median(std::vector<double> v) {
@@ -56,6 +64,50 @@ bool Check(bool ok, const char* what) {
   return ok;
 }
 
+// The client's clock while it sends a year of back-dated check-ins.
+class SettableClock final : public sc::Clock {
+ public:
+  int64_t NowUnixMs() override { return now_.load(); }
+  void Set(int64_t now) { now_ = now; }
+
+ private:
+  std::atomic<int64_t> now_{0};
+};
+
+double ArgonUnwrapMs() {
+  unsigned char key[32], salt[crypto_pwhash_SALTBYTES] = {1};
+  QElapsedTimer t;
+  t.start();
+  if (crypto_pwhash(key, sizeof key, kPassphrase, sizeof kPassphrase - 1, salt,
+                    crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return -1;
+  }
+  sodium_memzero(key, sizeof key);
+  return t.nsecsElapsed() / 1e6;
+}
+
+// HomeScreen.show(page, params) as a click does it: no waiting.
+bool Navigate(securebase::desktop::testing::AppWindow& window, const QString& page,
+              const QVariantMap& params) {
+  QObject* home = window.Find("homeScreen");
+  return home != nullptr && QMetaObject::invokeMethod(home, "show", Q_ARG(QVariant, page),
+                                                      Q_ARG(QVariant, QVariant(params)));
+}
+
+// Waits for `ready`, then for the next frame (the one that shows it).
+bool UntilShown(securebase::desktop::testing::AppWindow& window,
+                const std::function<bool()>& ready) {
+  if (!QTest::qWaitFor(ready, 60000)) return false;
+  const int frames = window.frames();
+  window.window()->update();
+  return QTest::qWaitFor([&] { return window.frames() > frames; }, 5000);
+}
+
+bool UntilIdle(Session& session) {
+  return QTest::qWaitFor([&] { return session.pendingCalls() == 0; }, 60000);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,11 +117,12 @@ int main(int argc, char** argv) {
   RegisterQmlTypes();
   if (sodium_init() < 0) return 1;
 
-  // The seeding sends 10,000 items as fast as they go: no rate limit.
+  // The seeding sends 10,365 items as fast as they go: no rate limit.
   it::ServerProcess server(
       it::WithFlags({"--rate-limit-rps=1000000", "--rate-limit-burst=1000000"}));
   if (!Check(static_cast<bool>(server.Start()), "server did not start")) return 1;
   QTemporaryDir homes;
+  SettableClock alex_clock;
   auto options = [&](const QString& name, sc::PassphraseCost cost) {
     sc::ClientOptions o;
     o.home = homes.filePath(name).toStdString();
@@ -81,15 +134,21 @@ int main(int argc, char** argv) {
     o.vault_access = sc::VaultAccess::kExclusive;
     return o;
   };
-  // The therapist's vault has the real (MODERATE) cost; the client's is cheap.
+  // The therapist's vault has the real (MODERATE) cost; the clients' are cheap.
   auto therapist = sc::Client::Create(options("therapist", sc::PassphraseCost::kModerate),
                                       kPassphrase, sc::Role::kTherapist, "Dr Rivera");
-  auto client = sc::Client::Create(options("client", sc::PassphraseCost::kMinimumForTests),
-                                   kPassphrase, sc::Role::kClient, "Sam");
-  if (!Check(therapist.ok() && client.ok(), "cannot create accounts")) return 1;
-  auto code = (*therapist)->CreateInvite(std::chrono::hours(1));
-  if (!Check(code.ok() && (*client)->AcceptInvite(*code).ok(), "cannot link")) return 1;
-  std::fprintf(stderr, "desktop_bench: sending %d items...\n", kItems);
+  auto sam = sc::Client::Create(options("sam", sc::PassphraseCost::kMinimumForTests), kPassphrase,
+                                sc::Role::kClient, "Sam");
+  sc::ClientOptions alex_options = options("alex", sc::PassphraseCost::kMinimumForTests);
+  alex_clock.Set(QDateTime::currentMSecsSinceEpoch());
+  alex_options.clock = &alex_clock;
+  auto alex = sc::Client::Create(alex_options, kPassphrase, sc::Role::kClient, "Alex");
+  if (!Check(therapist.ok() && sam.ok() && alex.ok(), "cannot create accounts")) return 1;
+  for (auto* client : {&sam, &alex}) {
+    auto code = (*therapist)->CreateInvite(std::chrono::hours(1));
+    if (!Check(code.ok() && (**client)->AcceptInvite(*code).ok(), "cannot link")) return 1;
+  }
+  std::fprintf(stderr, "desktop_bench: sending %d items and a year of check-ins...\n", kItems);
   for (int i = 0; i < kItems; ++i) {
     sc::Result<std::string> sent = std::string();
     if (i % 10 == 3) {
@@ -97,9 +156,9 @@ int main(int argc, char** argv) {
       c.mood = static_cast<uint32_t>(i % 11);
       c.emotions = {{"sad", 40}};
       c.note = "check-in " + std::to_string(i);
-      sent = (*client)->SendCheckIn("Dr Rivera", c);
+      sent = (*sam)->SendCheckIn("Dr Rivera", c);
     } else {
-      sent = (*client)->SendText("Dr Rivera", "message " + std::to_string(i) + " of the benchmark");
+      sent = (*sam)->SendText("Dr Rivera", "message " + std::to_string(i) + " of the benchmark");
     }
     if (!sent.ok()) {
       std::fprintf(stderr, "desktop_bench: send %d failed: %s\n", i,
@@ -107,28 +166,24 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  for (int synced = 0; synced < kItems;) {
+  // Alex: a check-in a day for a year, each sent on its day.
+  for (const sc::HistoryItem& item :
+       securebase::desktop::testing::DailyCheckIns("", kYear, QDateTime::currentDateTime())) {
+    alex_clock.Set(item.sent_at_unix_ms);
+    if (!Check((*alex)->SendCheckIn("Dr Rivera", std::get<sc::CheckIn>(item.content)).ok(),
+               "a check-in failed")) {
+      return 1;
+    }
+  }
+  for (int synced = 0; synced < kItems + kYear;) {
     auto r = (*therapist)->Sync();
     if (!Check(r.ok(), "therapist sync failed")) return 1;
     if (r->new_items.empty()) break;
     synced += static_cast<int>(r->new_items.size());
   }
-  const std::string client_id = (*client)->user_id();
+  const QString sam_id = QString::fromStdString((*sam)->user_id());
+  const QString alex_id = QString::fromStdString((*alex)->user_id());
   therapist->reset();
-
-  // Floor: the Argon2id unwrap alone, with the vault's parameters.
-  std::vector<double> floor_ms, unlock_ms, open_ms, dash_ms;
-  for (int run = 0; run < kRuns; ++run) {
-    unsigned char key[32], salt[crypto_pwhash_SALTBYTES] = {1};
-    QElapsedTimer t;
-    t.start();
-    if (crypto_pwhash(key, sizeof key, kPassphrase, sizeof kPassphrase - 1, salt,
-                      crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
-                      crypto_pwhash_ALG_ARGON2ID13) != 0) {
-      return 1;
-    }
-    floor_ms.push_back(t.nsecsElapsed() / 1e6);
-  }
 
   Session::Options session_options;
   session_options.home = homes.filePath("therapist");
@@ -136,62 +191,96 @@ int main(int argc, char** argv) {
   session_options.settings.insecure_loopback = true;
   Session session(session_options);
   securebase::desktop::testing::AppWindow window(&session);
+  std::vector<double> floor_ms, unlock_ms, first_page_ms, all_rows_ms, dash_ms;
+  std::vector<double> open_ms, summaries_ms, ready_ms;  // Where the unlock goes.
   double rss = 0;
+  sc::ClientOptions library_options = options("therapist", sc::PassphraseCost::kModerate);
+  library_options.vault_access = sc::VaultAccess::kPerCall;  // As the app's.
   for (int run = 0; run < kRuns; ++run) {
+    // The floor right before the unlock, so both see the same machine.
+    floor_ms.push_back(ArgonUnwrapMs());
     QElapsedTimer t;
-    t.start();
+    // The library's part alone: Open (the unwrap and the vault) and the
+    // contact list's one call.
+    {
+      t.start();
+      auto opened = sc::Client::Open(library_options, kPassphrase);
+      if (!Check(opened.ok(), "cannot open the vault")) return 1;
+      open_ms.push_back(t.nsecsElapsed() / 1e6);
+      t.restart();
+      if (!Check((*opened)->ConversationSummaries().ok(), "no summaries")) return 1;
+      summaries_ms.push_back(t.nsecsElapsed() / 1e6);
+    }
+    t.restart();
     session.unlock(kPassphrase);
     if (!Check(QTest::qWaitFor([&] { return session.state() == Session::Ready; }, 60000),
                "unlock failed")) {
       return 1;
     }
+    ready_ms.push_back(t.nsecsElapsed() / 1e6);
+    if (!Check(UntilShown(window,
+                          [&] {
+                            return session.state() == Session::Ready &&
+                                   session.contactsModel()->rowCount() == 2;
+                          }),
+               "unlock failed")) {
+      return 1;
+    }
     unlock_ms.push_back(t.nsecsElapsed() / 1e6);
-    if (!Check(session.contactsModel()->rowCount() == 1, "no contact")) return 1;
-    QTest::qWait(300);  // Let the live thread open before the next measurement.
+    if (!Check(UntilIdle(session), "the overview's details never finished")) return 1;
 
-    const QString peer = QString::fromStdString(client_id);
-    const int frames_before = window.frames();
     t.restart();
-    window.Show("conversation", {{"peerId", peer}});
-    if (!Check(QTest::qWaitFor(
-                   [&] {
-                     return session.conversationModel()->rowCount() >= kItems &&
-                            window.frames() > frames_before;
-                   },
-                   10000),
+    Navigate(window, "conversation", {{"peerId", sam_id}});
+    ConversationModel* conversation = session.conversationModel();
+    if (!Check(UntilShown(window,
+                          [&] {
+                            return conversation->rowCount() >=
+                                   static_cast<int>(ConversationModel::kFirstPage);
+                          }),
                "conversation did not open")) {
       return 1;
     }
-    // The frame that shows the rows: the next one after the model filled.
-    const int filled = window.frames();
-    (void)QTest::qWaitFor([&] { return window.frames() > filled; }, 2000);
-    open_ms.push_back(t.nsecsElapsed() / 1e6);
+    first_page_ms.push_back(t.nsecsElapsed() / 1e6);
+    if (!Check(UntilShown(
+                   window,
+                   [&] { return conversation->complete() && conversation->rowCount() >= kItems; }),
+               "conversation did not load")) {
+      return 1;
+    }
+    all_rows_ms.push_back(t.nsecsElapsed() / 1e6);
+    if (!Check(UntilIdle(session), "the conversation never finished")) return 1;
     rss = std::max(rss, RssMiB());
 
-    // A year of daily check-ins on the dashboard.
-    auto year =
-        securebase::desktop::testing::DailyCheckIns(client_id, 365, QDateTime::currentDateTime());
-    window.Show("overview");
-    const int before = window.frames();
-    t.restart();
-    window.Show("dashboard", {{"peerId", peer}});
+    // Alex's dashboard over everything (a year of check-ins), from its vault.
     session.dashboardModel()->setRangeDays(0);
-    session.dashboardModel()->SetHistory(client_id, "Sam", std::move(year));
-    (void)QTest::qWaitFor([&] { return window.frames() > before + 1; }, 5000);
+    t.restart();
+    Navigate(window, "dashboard", {{"peerId", alex_id}});
+    if (!Check(UntilShown(window,
+                          [&] {
+                            return !session.dashboardModel()->loading() &&
+                                   session.dashboardModel()->moodPoints() == kYear;
+                          }),
+               "dashboard did not fill")) {
+      return 1;
+    }
     dash_ms.push_back(t.nsecsElapsed() / 1e6);
+    if (!Check(UntilIdle(session), "the dashboard never finished")) return 1;
     session.lock();
-    QTest::qWait(500);
+    QTest::qWait(500);  // The live thread ends.
   }
   const double floor = Median(floor_ms), unlock = Median(unlock_ms);
   std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
   std::printf("| Argon2id unwrap alone (MODERATE) | %.0f ms | - | - |\n", floor);
-  std::printf("| unlock to contact list (%d items) | %.0f ms (%.2fx) | <= 1.2x | %s |\n", kItems,
-              unlock, unlock / floor, unlock / floor <= 1.2 ? "yes" : "no");
-  std::printf("| open a %d-item conversation | %.0f ms | <= 200 ms | %s |\n", kItems,
-              Median(open_ms), Median(open_ms) <= 200 ? "yes" : "no");
+  std::printf("| unlock to contact list (%d items) | %.0f ms (%.2fx) | <= 1.2x | %s |\n",
+              kItems + kYear, unlock, unlock / floor, unlock / floor <= 1.2 ? "yes" : "no");
+  std::printf(
+      "| open a %d-item conversation: newest items on screen | %.0f ms | <= 200 ms | %s |\n",
+      kItems, Median(first_page_ms), Median(first_page_ms) <= 200 ? "yes" : "no");
+  std::printf("| the same: every row loaded (scroll-back) | %.0f ms | - | - |\n",
+              Median(all_rows_ms));
   std::printf("| dashboard, a year of daily check-ins | %.0f ms | <= 200 ms | %s |\n",
               Median(dash_ms), Median(dash_ms) <= 200 ? "yes" : "no");
-  std::printf("| resident memory, %d items on screen | %.0f MiB | <= 150 MiB | %s |\n", kItems, rss,
-              rss <= 150 ? "yes" : "no");
+  std::printf("| resident memory, %d items loaded and on screen | %.0f MiB | <= 150 MiB | %s |\n",
+              kItems, rss, rss <= 150 ? "yes" : "no");
   return 0;
 }

@@ -54,7 +54,7 @@ Item {
                 Accessible.name: model.name + (!model.detailsLoaded ? ", loading its check-ins"
                                  : (model.lastCheckIn > 0 ? ", last check-in " + session.relativeTime(model.lastCheckIn) + ", mood " + model.lastMood : ", no check-ins yet")
                                    + ", " + model.openExercises + " open exercises, " + model.overdueExercises + " past due")
-                                 + (model.unread > 0 ? ", " + model.unread + " unread" : "")
+                                 + (model.unread > 0 ? ", " + model.unreadText + " unread" : "")
                 RowLayout {
                     id: row
                     anchors.fill: parent
@@ -69,7 +69,7 @@ Item {
                         RowLayout {
                             spacing: 6
                             Label { text: model.name; textFormat: Text.PlainText; font.bold: true; font.pixelSize: Theme.heading; elide: Text.ElideRight; Layout.maximumWidth: 140 }
-                            Badge { visible: model.unread > 0; text: model.unread + " new"; tint: Theme.primaryText; fill: Theme.primary }
+                            Badge { visible: model.unread > 0; text: model.unreadText + " new"; tint: Theme.primaryText; fill: Theme.primary }
                         }
                         Label {
                             visible: model.identityChanged || !model.linked

@@ -14,7 +14,7 @@ ItemDelegate {
     padding: 10
     Accessible.role: Accessible.ListItem
     Accessible.name: model.name + (model.identityChanged ? ", safety number changed" : model.verified ? ", verified" : "")
-                     + (model.unread > 0 ? ", " + model.unread + " unread" : "")
+                     + (model.unread > 0 ? ", " + model.unreadText + " unread" : "")
                      + (model.linked ? "" : ", link ended")
     background: Rectangle {
         radius: 8
@@ -68,7 +68,7 @@ ItemDelegate {
         }
         Badge {
             visible: model.unread > 0
-            text: model.unread
+            text: model.unreadText
             tint: Theme.primaryText
             fill: Theme.primary
         }

@@ -14,7 +14,8 @@ Item {
     function show(name, p) {
         params = p || {}
         page = name
-        if (params.peerId && (name === "conversation" || name === "exercises"))
+        // The pages that show or send to one contact's conversation.
+        if (params.peerId && ["conversation", "exercises", "checkin", "reflection", "suggest"].indexOf(name) >= 0)
             session.openConversation(params.peerId)
         if (params.peerId && name === "dashboard")
             session.openDashboard(params.peerId)

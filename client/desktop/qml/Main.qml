@@ -21,10 +21,22 @@ ApplicationWindow {
         objectName: "screenLoader"
         anchors.fill: parent
         anchors.bottomMargin: noticeBar.visible ? noticeBar.height : 0
-        focus: true
-        sourceComponent: session.state === Session.Ready ? homeComponent
-                       : session.state === Session.NoVault ? welcomeComponent
-                       : unlockComponent
+        active: session.state !== Session.Ready
+        focus: active
+        sourceComponent: session.state === Session.NoVault ? welcomeComponent : unlockComponent
+    }
+    // Made while the vault unlocks (the UI thread waits for Argon2id then),
+    // hidden until the contact list is there.
+    Loader {
+        id: homeLoader
+        objectName: "homeLoader"
+        anchors.fill: parent
+        anchors.bottomMargin: noticeBar.visible ? noticeBar.height : 0
+        active: session.state === Session.Unlocking || session.state === Session.Ready
+        asynchronous: session.state === Session.Unlocking
+        visible: session.state === Session.Ready && status === Loader.Ready
+        focus: visible
+        sourceComponent: homeComponent
     }
     Component { id: homeComponent; HomeScreen {} }
     Component { id: welcomeComponent; WelcomeScreen {} }

@@ -32,6 +32,7 @@ QHash<int, QByteArray> ContactListModel::roleNames() const {
           {kIdentityChanged, "identityChanged"},
           {kSendsHeld, "sendsHeld"},
           {kUnread, "unread"},
+          {kUnreadText, "unreadText"},
           {kLastActivity, "lastActivity"},
           {kLastActivityLabel, "lastActivityLabel"},
           {kLastCheckIn, "lastCheckIn"},
@@ -67,6 +68,8 @@ QVariant ContactListModel::data(const QModelIndex& index, int role) const {
       return c.sends_held;
     case kUnread:
       return s.unread;
+    case kUnreadText:
+      return QString::number(s.unread) + (s.unread_capped ? "+" : "");
     case kLastActivity:
       return static_cast<double>(s.last_activity_unix_ms);
     case kLastActivityLabel:
@@ -140,8 +143,9 @@ void ContactListModel::MarkedRead(const std::string& user_id) {
   for (size_t i = 0; i < rows_.size(); ++i) {
     if (rows_[i].contact.user_id != user_id || rows_[i].summary.unread == 0) continue;
     rows_[i].summary.unread = 0;
+    rows_[i].summary.unread_capped = false;
     const QModelIndex changed = index(static_cast<int>(i));
-    emit dataChanged(changed, changed, {kUnread});
+    emit dataChanged(changed, changed, {kUnread, kUnreadText});
     emit summariesChanged();
   }
 }

@@ -37,6 +37,7 @@ class ContactListModel : public QAbstractListModel {
     kIdentityChanged,
     kSendsHeld,
     kUnread,
+    kUnreadText,    // "3", or "1000+" when the library stopped counting.
     kLastActivity,  // Unix ms (0: none).
     kLastActivityLabel,
     kLastCheckIn,  // Unix ms (0: none).

@@ -45,6 +45,7 @@ bool CountsAsUnread(const sc::HistoryItem& item) {
 ContactSummary FromConversationSummary(const sc::ConversationSummary& summary) {
   ContactSummary out;
   out.unread = static_cast<int>(summary.unread);
+  out.unread_capped = summary.unread_capped;
   if (summary.last_item) NoteActivity(*summary.last_item, out);
   return out;
 }

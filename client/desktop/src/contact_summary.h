@@ -20,7 +20,8 @@ namespace sc = ::securebase::client;
 inline constexpr size_t kMoodTrendLength = 14;
 
 struct ContactSummary {
-  int unread = 0;  // Incoming items not marked read (what Client::MarkRead marks).
+  int unread = 0;              // Incoming items not marked read (what Client::MarkRead marks).
+  bool unread_capped = false;  // The library stopped counting: at least `unread`.
   int64_t last_activity_unix_ms = 0;  // 0: nothing yet.
   QString last_activity_label;        // "Check-in", "Message", ...
   // The overview's details (AddDetails); until then unknown.

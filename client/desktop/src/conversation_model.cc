@@ -110,7 +110,7 @@ void ConversationModel::Close() {
 void ConversationModel::refresh() {
   if (library_ == nullptr || peer_.user_id.empty()) return;
   if (items_.empty()) {
-    LoadAll();
+    LoadNewest();
     return;
   }
   const quint64 generation = generation_;
@@ -124,6 +124,53 @@ void ConversationModel::refresh() {
           return;
         }
         if (!MergeNewest(std::move(page).value())) LoadAll();
+      });
+}
+
+void ConversationModel::LoadNewest() {
+  SetLoading(true);
+  const quint64 generation = generation_;
+  const std::string peer = peer_.user_id;
+  library_->RunOpen(
+      this, [peer](sc::Client& client) { return client.History(peer, {.limit = kFirstPage}); },
+      [this, generation](sc::Result<sc::HistoryPage> page) {
+        if (generation != generation_) return;
+        SetLoading(false);
+        if (!page.ok()) {
+          emit sendProblem(QString::fromStdString(page.status().message()));
+          return;
+        }
+        const uint64_t first = page->first_position;
+        SetHistory(std::move(page->items));
+        first_position_ = first;
+        complete_ = first == 0;
+        if (!complete_) LoadOlder();
+        emit historyChanged();
+      });
+}
+
+void ConversationModel::LoadOlder() {
+  const quint64 generation = generation_;
+  const std::string peer = peer_.user_id;
+  const uint64_t before = first_position_;
+  library_->RunOpen(
+      this, [peer, before](sc::Client& client) { return client.History(peer, {.before = before}); },
+      [this, generation, before](sc::Result<sc::HistoryPage> page) {
+        if (generation != generation_ || first_position_ != before) return;
+        if (!page.ok() || page->first_position != 0) {
+          LoadAll();
+          return;
+        }
+        if (!page->items.empty()) {
+          beginInsertRows({}, 0, static_cast<int>(page->items.size()) - 1);
+          items_.insert(items_.begin(), std::make_move_iterator(page->items.begin()),
+                        std::make_move_iterator(page->items.end()));
+          endInsertRows();
+          emit countChanged();
+        }
+        first_position_ = 0;
+        complete_ = true;
+        emit historyChanged();
       });
 }
 
@@ -146,17 +193,21 @@ void ConversationModel::LoadAll() {
 
 bool ConversationModel::MergeNewest(sc::HistoryPage page) {
   // Positions are the vault's order; the rows must be exactly positions
-  // 0 .. rowCount()-1 for the page to line up.
-  if (page.total < items_.size() || page.first_position > items_.size()) return false;
+  // first_position_ .. first_position_ + rowCount() - 1 for the page to line up.
+  const uint64_t end = first_position_ + items_.size();
+  if (page.total < end || page.first_position > end || page.first_position < first_position_) {
+    return false;
+  }
   std::vector<sc::HistoryItem> added;
   for (size_t i = 0; i < page.items.size(); ++i) {
     const uint64_t position = page.first_position + i;
     sc::HistoryItem& item = page.items[i];
-    if (position < items_.size()) {
-      if (items_[position].message_id != item.message_id) return false;
-      if (items_[position].state != item.state) {
-        items_[position].state = item.state;
-        const QModelIndex changed = index(static_cast<int>(position));
+    if (position < end) {
+      const size_t row = static_cast<size_t>(position - first_position_);
+      if (items_[row].message_id != item.message_id) return false;
+      if (items_[row].state != item.state) {
+        items_[row].state = item.state;
+        const QModelIndex changed = index(static_cast<int>(row));
         emit dataChanged(changed, changed, {kState});
       }
     } else {
@@ -190,6 +241,8 @@ void ConversationModel::ApplyDelivery(const sc::DeliveryUpdate& update) {
 }
 
 void ConversationModel::SetHistory(std::vector<sc::HistoryItem> items) {
+  first_position_ = 0;
+  complete_ = true;
   // History only grows at the end; a differing prefix (another contact, or a
   // vault restored underneath) resets.
   bool same_prefix = items.size() >= items_.size();

@@ -2,9 +2,11 @@
 // with delivery states; sending every content type; live arrivals appended;
 // receipts (Watch's delivery updates) move states on in place.
 //
-// History is loaded once on the library thread; afterwards refresh() reads
-// only the newest page (Client::History with a range) and merges it, so the
-// view keeps its scroll position and a long conversation is not read again.
+// Opening reads the newest kFirstPage items first (Client::History with a
+// range), so even a long conversation shows at once, then the older ones in
+// a second call (prepended; `complete` turns true). Afterwards refresh()
+// reads only the newest page and merges it, so the view keeps its scroll
+// position and a long conversation is not read again.
 //
 // The crisis prompt: before a message, check-in or reflection is sent to a
 // therapist, the library's risk detection (securebase/client/risk.h) looks at it. With a
@@ -40,6 +42,8 @@ class ConversationModel : public QAbstractListModel {
   Q_PROPERTY(QString availabilityText READ availabilityText NOTIFY peerChanged)
   Q_PROPERTY(QString emergencyGuidance READ emergencyGuidance NOTIFY peerChanged)
   Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
+  // Every item is loaded (false while the older ones are still being read).
+  Q_PROPERTY(bool complete READ complete NOTIFY historyChanged)
   Q_PROPERTY(bool sending READ sending NOTIFY sendingChanged)
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
   // {} when none; else title, message, emergencyGuidance (the therapist's,
@@ -50,6 +54,8 @@ class ConversationModel : public QAbstractListModel {
   Q_PROPERTY(QString generalEmergencyGuidance READ generalEmergencyGuidance CONSTANT)
 
  public:
+  // How many of the newest items opening shows first.
+  static constexpr uint64_t kFirstPage = 200;
   // How many of the newest items refresh() reads.
   static constexpr uint64_t kRefreshPage = 64;
 
@@ -105,6 +111,7 @@ class ConversationModel : public QAbstractListModel {
   QString availabilityText() const;
   QString emergencyGuidance() const;
   bool loading() const { return loading_; }
+  bool complete() const { return complete_; }
   bool sending() const { return sending_; }
   QVariantMap crisisPrompt() const { return crisis_prompt_; }
   QString generalEmergencyGuidance() const;
@@ -132,6 +139,8 @@ class ConversationModel : public QAbstractListModel {
   void SendNow(const QString& type, const sc::ContentBody& content);
   void SetLoading(bool loading);
   void LoadAll();
+  void LoadNewest();
+  void LoadOlder();
   // Merges the newest page read by refresh(); false when it does not line up
   // with the rows (then everything is read again).
   bool MergeNewest(sc::HistoryPage page);
@@ -141,7 +150,9 @@ class ConversationModel : public QAbstractListModel {
   std::vector<sc::HistoryItem> items_;
   bool loading_ = false;
   bool sending_ = false;
-  quint64 generation_ = 0;  // Bumped on Open/Close: stale loads are dropped.
+  quint64 generation_ = 0;       // Bumped on Open/Close: stale loads are dropped.
+  uint64_t first_position_ = 0;  // The history position of items_[0].
+  bool complete_ = true;
   QVariantMap crisis_prompt_;
   std::optional<std::pair<QString, sc::ContentBody>> held_send_;  // Waiting for the prompt.
 };

@@ -23,19 +23,14 @@ struct ContactRows {
 };
 
 sc::Result<ContactRows> ReadContactRows(sc::Client& client) {
-  auto contacts = client.Contacts();
-  if (!contacts.ok()) return contacts.status();
   auto summaries = client.ConversationSummaries();
   if (!summaries.ok()) return summaries.status();
   ContactRows out;
   out.own_availability = client.OwnAvailability();
-  out.rows.reserve(contacts->size());
-  for (sc::Contact& contact : *contacts) {
-    ContactSummary summary;
-    for (const sc::ConversationSummary& s : *summaries) {
-      if (s.peer_user_id == contact.user_id) summary = FromConversationSummary(s);
-    }
-    out.rows.push_back({std::move(contact), std::move(summary)});
+  out.rows.reserve(summaries->size());
+  for (sc::ConversationSummary& summary : *summaries) {
+    ContactSummary row_summary = FromConversationSummary(summary);
+    out.rows.push_back({std::move(summary.contact), std::move(row_summary)});
   }
   return out;
 }
@@ -67,8 +62,11 @@ Session::Session(Options options, QObject* parent)
   care_ = new CareController(library, options_.clock, this);
 
   connect(library_.get(), &LibraryThread::pendingChanged, this, &Session::pendingCallsChanged);
-  connect(conversation_, &ConversationModel::historyChanged, this,
-          [this] { exercises_->SetHistory(conversation_->items()); });
+  // Exercises and their answers can be anywhere in the history: only a
+  // complete one says where each stands.
+  connect(conversation_, &ConversationModel::historyChanged, this, [this] {
+    if (conversation_->complete()) exercises_->SetHistory(conversation_->items());
+  });
   connect(conversation_, &ConversationModel::incomingShown, this, [this] {
     if (QGuiApplication::applicationState() == Qt::ApplicationActive) mark_read_timer_.start();
   });

@@ -89,11 +89,12 @@ bool HasDelivery(const std::vector<DeliveryUpdate>& updates, const std::string& 
 
 class AppApiTest : public FakeServerTest {
  protected:
-  // Both per-call, as an app with a worker and a live thread on one home.
-  void SetUpPair() {
-    auto per_call = [](ClientOptions& o) { o.vault_access = VaultAccess::kPerCall; };
-    therapist_ = Create(Role::kTherapist, "T", per_call);
-    client_ = Create(Role::kClient, "C", per_call);
+  // Per-call by default, as an app with a worker and a live thread on one
+  // home; exclusive where only speed matters.
+  void SetUpPair(VaultAccess access = VaultAccess::kPerCall) {
+    auto with_access = [access](ClientOptions& o) { o.vault_access = access; };
+    therapist_ = Create(Role::kTherapist, "T", with_access);
+    client_ = Create(Role::kClient, "C", with_access);
     ASSERT_TRUE(therapist_ && client_);
     ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
   }
@@ -224,8 +225,10 @@ TEST_F(AppApiTest, SummariesCountUnreadBackToTheLastReadItem) {
   ASSERT_TRUE(summaries.ok()) << Describe(summaries);
   ASSERT_EQ(summaries->size(), 1u);
   const ConversationSummary& first = summaries->front();
-  EXPECT_EQ(first.peer_user_id, client_->user_id());
+  EXPECT_EQ(first.contact.user_id, client_->user_id());
+  EXPECT_EQ(first.contact.display_name, "C");
   EXPECT_EQ(first.unread, 3u);
+  EXPECT_FALSE(first.unread_capped);
   EXPECT_EQ(first.items, 3u);
   ASSERT_TRUE(first.last_item.has_value());
   EXPECT_EQ(std::get<TextMessage>(first.last_item->content).body, "m2");
@@ -257,6 +260,27 @@ TEST_F(AppApiTest, SummariesCountUnreadBackToTheLastReadItem) {
   client_side = client_->ConversationSummaries();
   ASSERT_TRUE(client_side.ok());
   EXPECT_EQ(client_side->front().unread, 1u);
+}
+
+TEST_F(AppApiTest, SummariesCountUnreadOnlyUpToTheLimit) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair(VaultAccess::kExclusive));
+  const uint64_t limit = ConversationSummary::kUnreadCountLimit;
+  for (uint64_t i = 0; i < limit + 5; ++i) {
+    ASSERT_TRUE(client_->SendText("T", "m" + std::to_string(i)).ok());
+  }
+  ASSERT_TRUE(therapist_->Sync().ok());
+  auto summaries = therapist_->ConversationSummaries();
+  ASSERT_TRUE(summaries.ok()) << Describe(summaries);
+  EXPECT_EQ(summaries->front().items, limit + 5);
+  EXPECT_EQ(summaries->front().unread, limit);
+  EXPECT_TRUE(summaries->front().unread_capped);
+  ASSERT_TRUE(therapist_->MarkRead("C").ok());
+  ASSERT_TRUE(client_->SendText("T", "one more").ok());
+  ASSERT_TRUE(therapist_->Sync().ok());
+  summaries = therapist_->ConversationSummaries();
+  ASSERT_TRUE(summaries.ok());
+  EXPECT_EQ(summaries->front().unread, 1u);
+  EXPECT_FALSE(summaries->front().unread_capped);
 }
 
 TEST_F(AppApiTest, HistoryRangeReadsTheNewestPageAndThePagesBefore) {

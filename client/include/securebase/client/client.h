@@ -117,14 +117,20 @@ struct WatchCallbacks {
   std::function<void()> on_live;
 };
 
-// One conversation as a contact list shows it, read without decoding the
-// whole history.
+// What a contact list shows of one contact, read without decoding its whole
+// history: the contact and its conversation's unread items and last item.
 struct ConversationSummary {
-  std::string peer_user_id;  // Hex.
-  uint64_t items = 0;        // Items in the conversation.
+  // Unread items are counted back from the newest item, at most this many
+  // items deep, so a summary costs at most this many vault reads.
+  static constexpr uint64_t kUnreadCountLimit = 1000;
+
+  Contact contact;
+  uint64_t items = 0;  // Items in the conversation.
   // Incoming items MarkRead() has not marked read yet (unreadable items,
   // which it never marks, are not counted).
   uint64_t unread = 0;
+  // Counting stopped at kUnreadCountLimit items: there are at least `unread`.
+  bool unread_capped = false;
   std::optional<HistoryItem> last_item;  // The newest item (the last activity).
 };
 
@@ -237,8 +243,9 @@ class SECUREBASE_EXPORT Client {
   // The items of `range` (the newest page: {.limit = n}); decodes only those.
   // kNotFound / kInvalidArgument for `peer` as FindContact.
   virtual Result<HistoryPage> History(std::string_view peer, const HistoryRange& range) = 0;
-  // Every contact's conversation summary, in Contacts() order. Costs one
-  // vault read per item after the last one marked read, per contact.
+  // Every contact with its conversation's summary, in Contacts() order, in
+  // one vault transaction. Costs one vault read per item after the last one
+  // marked read (at most ConversationSummary::kUnreadCountLimit) per contact.
   virtual Result<std::vector<ConversationSummary>> ConversationSummaries() = 0;
   // Marks the contact's incoming items as read and sends read receipts.
   virtual Status MarkRead(std::string_view peer) = 0;
