@@ -9,7 +9,8 @@
 #                the tests' raw HTTP/2 attacker), zlib, nginx-light (the
 #                production front door, started by the nginx tests),
 #                Spin (the delivery protocol's model, model/delivery/),
-#                PyNaCl (the crypto vectors' independent Python reference check)
+#                PyNaCl (the crypto vectors' independent Python reference check),
+#                Qt 6 and libqrencode (desktop app), Xvfb
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
@@ -27,6 +28,12 @@ base_packages=(
   nginx-light
   spin
   python3-nacl
+  # The desktop app (client/desktop): Qt 6.4 Quick, Controls, Charts, QR codes;
+  # Xvfb for real-window checks.
+  qt6-base-dev qt6-declarative-dev qt6-charts-dev qml6-module-qtcharts
+  qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qttest
+  libqrencode-dev xvfb xauth
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
 

@@ -27,6 +27,7 @@ class ClientImpl final : public Client {
  public:
   explicit ClientImpl(std::unique_ptr<ClientCore> core);
 
+  Result<std::unique_ptr<Client>> OpenAnother() override;
   Role role() const override { return core_->role(); }
   std::string user_id() const override;
   std::string display_name() const override { return core_->account().display_name(); }
@@ -37,11 +38,15 @@ class ClientImpl final : public Client {
   Result<Contact> FindContact(std::string_view peer) override;
   Result<std::string> Send(std::string_view peer, const ContentBody& content) override;
   Status SetAvailability(const Availability& availability) override;
+  std::optional<Availability> OwnAvailability() const override;
   Result<SyncResult> Sync() override;
   Status Watch(const std::function<void(const HistoryItem&)>& on_item,
                const std::atomic<bool>& stop,
                const std::function<void(const std::string&)>& on_warning) override;
+  Status Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) override;
   Result<std::vector<HistoryItem>> History(std::string_view peer) override;
+  Result<HistoryPage> History(std::string_view peer, const HistoryRange& range) override;
+  Result<std::vector<ConversationSummary>> ConversationSummaries() override;
   Status MarkRead(std::string_view peer) override;
   Result<std::string> ExportJson() override;
   Result<std::string> SafetyNumber(std::string_view peer) override;

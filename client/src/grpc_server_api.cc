@@ -129,6 +129,12 @@ class GrpcEnvelopeStream final : public EnvelopeStream {
     cancelled_ = true;
     context_->TryCancel();
   }
+  // The server sends its initial metadata as soon as the stream is
+  // registered (subscribe_reactor.cc), even with nothing stored.
+  bool WaitUntilRegistered() override {
+    reader_->WaitForInitialMetadata();
+    return !cancelled_;
+  }
   Status Finish() override {
     finished_ = true;
     const grpc::Status status = reader_->Finish();

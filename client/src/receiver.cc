@@ -154,6 +154,8 @@ class Receiver::Page {
           stores_.history().AdvanceState(*raw, state, &envelope.sender.user_id);
         }
       }
+      outcome_.delivery_updates.push_back(
+          {crypto::ToHex(envelope.sender.user_id), receipt->message_ids, state});
       return Status::Ok();
     }
     if (const auto* profile = std::get_if<Profile>(&body)) {
@@ -161,10 +163,12 @@ class Receiver::Page {
       if (profile->availability) {
         *peer.mutable_availability() = EncodeAvailability(*profile->availability);
       }
+      outcome_.changed_contacts.push_back(crypto::ToHex(envelope.sender.user_id));
       return Status::Ok();
     }
     if (const auto* availability = std::get_if<Availability>(&body)) {
       *peer.mutable_availability() = EncodeAvailability(*availability);
+      outcome_.changed_contacts.push_back(crypto::ToHex(envelope.sender.user_id));
     }
     if (WantsDeliveredReceipt(body)) {
       receipts_due_[envelope.sender.user_id].push_back(crypto::ToHex(content.message_id()));

@@ -31,6 +31,8 @@ struct PageOutcome {
   std::vector<std::pair<uint64_t, records::OutboxEntry>> receipts_queued;
   bool receipts_pending = false;  // Some were committed as pending receipts instead.
   std::vector<std::string> warnings;
+  std::vector<DeliveryUpdate> delivery_updates;  // The receipts applied.
+  std::vector<std::string> changed_contacts;     // Hex ids: a profile or notice arrived.
   uint64_t last_seq = 0;  // The highest seq of the page: acknowledge up to it.
 };
 

@@ -18,6 +18,25 @@ namespace {
 // fewer vault transactions, log syncs and acknowledgements per message.
 constexpr uint32_t kFetchPageSize = 1000;
 
+// Hands what arrived to Watch's callbacks (any may be unset).
+void Report(const WatchCallbacks& callbacks, const std::vector<HistoryItem>& items,
+            const std::vector<std::string>& warnings,
+            const std::vector<DeliveryUpdate>& delivery_updates,
+            const std::vector<std::string>& changed_contacts) {
+  if (callbacks.on_item) {
+    for (const HistoryItem& item : items) callbacks.on_item(item);
+  }
+  if (callbacks.on_warning) {
+    for (const std::string& warning : warnings) callbacks.on_warning(warning);
+  }
+  if (callbacks.on_delivery) {
+    for (const DeliveryUpdate& update : delivery_updates) callbacks.on_delivery(update);
+  }
+  if (callbacks.on_contact_changed) {
+    for (const std::string& user_id : changed_contacts) callbacks.on_contact_changed(user_id);
+  }
+}
+
 // How often a waiting Watch looks at its stop flag.
 constexpr auto kStopPoll = std::chrono::milliseconds(50);
 
@@ -305,6 +324,8 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
     receipts_pending = receipts_pending || page->receipts_pending;
     for (auto& item : page->new_items) result.new_items.push_back(std::move(item));
     for (auto& warning : page->warnings) result.warnings.push_back(std::move(warning));
+    for (auto& update : page->delivery_updates) result.delivery_updates.push_back(std::move(update));
+    for (auto& user : page->changed_contacts) result.changed_contacts.push_back(std::move(user));
     if (finisher.failed()) break;
   }
   if (next.valid()) next.wait();  // A fetch ahead of a failure: not used.
@@ -322,14 +343,10 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
   return Status::Ok();
 }
 
-Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
-                     const std::atomic<bool>& stop,
-                     const std::function<void(const std::string&)>& on_warning) {
+Status Syncer::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) {
   SB_ASSIGN_OR_RETURN(SyncResult initial, Sync());
-  for (const HistoryItem& item : initial.new_items) on_item(item);
-  if (on_warning) {
-    for (const std::string& warning : initial.warnings) on_warning(warning);
-  }
+  Report(callbacks, initial.new_items, initial.warnings, initial.delivery_updates,
+         initial.changed_contacts);
   // Receipts sent but still in the outbox: removed with the next commit.
   std::vector<uint64_t> sent_receipts;
   Status result = Status::Ok();
@@ -340,6 +357,7 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
       break;
     }
     std::unique_ptr<EnvelopeStream> stream = std::move(subscribed).value();
+    if (stream->WaitUntilRegistered() && callbacks.on_live && !stop.load()) callbacks.on_live();
     EnvelopeQueue queue;
     std::thread reader([&] {
       Envelope envelope;
@@ -383,10 +401,8 @@ Status Syncer::Watch(const std::function<void(const HistoryItem&)>& on_item,
         }
       }
       batch.clear();
-      for (const HistoryItem& item : page->new_items) on_item(item);
-      if (on_warning) {
-        for (const std::string& warning : page->warnings) on_warning(warning);
-      }
+      Report(callbacks, page->new_items, page->warnings, page->delivery_updates,
+             page->changed_contacts);
     }
     // Cancelled only when this side ends the stream: after a cancel,
     // Finish() reports OK, not why the server ended it.

@@ -44,9 +44,7 @@ class Syncer {
   // Client::Sync.
   Result<SyncResult> Sync();
   // Client::Watch.
-  Status Watch(const std::function<void(const HistoryItem&)>& on_item,
-               const std::atomic<bool>& stop,
-               const std::function<void(const std::string&)>& on_warning);
+  Status Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop);
 
  private:
   // Sync() within its vault hold; indexes of receipts sent but still in the

@@ -246,6 +246,16 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& home, std::string_
   return std::unique_ptr<Vault>(new Vault(home, std::move(key).value(), lock_timeout, rng));
 }
 
+std::unique_ptr<Vault> Vault::Another(std::chrono::milliseconds lock_timeout,
+                                      crypto::RandomSource& rng) const {
+  return std::unique_ptr<Vault>(new Vault(home_, key_.Clone(), lock_timeout, rng));
+}
+
+bool Vault::Exists(const std::string& home) {
+  std::error_code ec;
+  return fs::is_regular_file(KeyFile(home), ec);
+}
+
 void Vault::RemoveIncomplete(const std::string& home) {
   std::error_code ec;
   fs::remove(KeyFile(home), ec);

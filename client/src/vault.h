@@ -81,6 +81,12 @@ class Vault {
   static Result<std::unique_ptr<Vault>> Open(const std::string& home, std::string_view passphrase,
                                              std::chrono::milliseconds lock_timeout,
                                              crypto::RandomSource& rng = crypto::SystemRandom());
+  // A second Vault on the same home and key (for a second Client on another
+  // thread): no Argon2id, nothing read from disk until its first call.
+  std::unique_ptr<Vault> Another(std::chrono::milliseconds lock_timeout,
+                                 crypto::RandomSource& rng) const;
+  // True when `home` holds a vault's key file.
+  static bool Exists(const std::string& home);
   // Removes a vault that Create made but that never became usable (e.g. the
   // server refused the registration). Only for that purpose.
   static void RemoveIncomplete(const std::string& home);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "securebase/client/client.h"
+#include "securebase/crypto/keys.h"
 #include "securebase/client/content.h"
 #include "securebase/client/status.h"
 #include "tests/server/integration/harness/server_process.h"
@@ -220,6 +221,22 @@ bool EditServerStore(
 // concatenated per record as "cf\0key\0value\0" (for marker searches through
 // compressed SST blocks).
 bool DumpServerStore(const std::string& db_dir, std::string* out, std::string* error);
+
+// A malicious server's key substitution (the server must be stopped).
+
+using Cfs = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
+std::string Be32(uint32_t v);
+std::string ToString(crypto::ByteSpan bytes);
+// Rewrites `user_id`'s identity key to `new_key` everywhere the server keeps
+// it, and replaces the signed prekey of `device_id` with `spk` (signed by the
+// new key). With `add_device`, also adds a device `*added` with that prekey.
+bool RewriteIdentity(rocksdb::DB* db, Cfs& cfs, const std::string& user_id,
+                     const std::string& new_key, const crypto::SignedPreKey& spk,
+                     uint32_t device_id, bool add_device, uint32_t* added, std::string* why);
+// RewriteIdentity with a fresh key the user never had, on a new device.
+// `user_id` is raw (16 bytes).
+bool SubstituteIdentityOnServer(const std::string& db_dir, const std::string& user_id,
+                                std::string* error);
 
 // ---------------------------------------------------------------------------
 // Fault points (ClientOptions::faults) of every library client a test makes:

@@ -134,6 +134,12 @@ class SECUREBASE_EXPORT EnvelopeStream {
   virtual bool Read(Envelope& out) = 0;
   // Makes a blocked Read return false soon. Safe from any thread.
   virtual void Cancel() = 0;
+  // Blocks until the server has registered the subscription (so anything
+  // stored from now on will be pushed), or the stream ended or was
+  // cancelled. True when it was registered, as far as the transport tells
+  // (a refusal may still end the stream at the next Read). The default
+  // suits a stream that is registered once Subscribe returns.
+  virtual bool WaitUntilRegistered() { return true; }
   // Why the stream ended: OK after Cancel (or when the server closed it
   // cleanly), kUnauthenticated when the login expired (subscribe again),
   // kUnavailable when the connection was lost.
