@@ -5,8 +5,7 @@
 //
 // The run starts each attack in a process of its own (AttackProcess), as an
 // attacker's client runs on a machine of its own: in the measuring process,
-// its calls would share gRPC's client threads with the honest clients and
-// delay their answers (measured: the honest p99 rose tenfold that way).
+// its calls would share gRPC's client threads with the honest clients.
 //
 // Source addresses: the server under attack trusts 127.0.0.1 as its proxy
 // (--trusted-proxies=127.0.0.1), as production trusts nginx, so the source

@@ -54,8 +54,8 @@ void OnGrpcLog(gpr_log_func_args* args) {
     }
     if (handler) handler();
   }
-  std::string source = std::string(args->file != nullptr ? args->file : "?") + ":" +
-                       std::to_string(args->line);
+  std::string source =
+      std::string(args->file != nullptr ? args->file : "?") + ":" + std::to_string(args->line);
   uint64_t suppressed = 0;
   if (!Limiter().Admit(source, std::chrono::steady_clock::now(), &suppressed)) return;
   LogLevel level = LogLevel::kInfo;

@@ -67,11 +67,13 @@ void ApplyConnectionLimits(const Limits& limits, grpc::ServerBuilder& builder) {
   // keepalive + timeout instead of the kernel's two hours. Pings continue
   // on a connection that only has a quiet stream (no data sent).
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(limits.keepalive_seconds));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(limits.keepalive_timeout_seconds));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             Millis(limits.keepalive_timeout_seconds));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   // Idle connections, never-finished handshakes and half-sent requests.
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, Millis(limits.connection_idle_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             Millis(limits.connection_idle_seconds));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, Millis(limits.connection_age_seconds));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              Millis(limits.connection_age_grace_seconds));
@@ -79,7 +81,8 @@ void ApplyConnectionLimits(const Limits& limits, grpc::ServerBuilder& builder) {
                              Millis(limits.handshake_timeout_seconds));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              static_cast<int>(limits.max_streams_per_connection));
-  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, static_cast<int>(limits.max_metadata_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
+                             static_cast<int>(limits.max_metadata_bytes));
   // No request compression: a 31 KiB gzip frame inflated to 31 MiB. Only
   // identity is enabled (a compressed call is refused with UNIMPLEMENTED
   // before its message is read), and the decompressing filter is not even

@@ -45,7 +45,7 @@ struct Limits {
   uint32_t max_prekeys_per_device = 1000;      // One-time prekey pool size.
   uint32_t max_outstanding_invites = 20;       // Unexpired, unredeemed, per therapist.
   uint32_t max_invite_seconds = 7 * 86400;     // Upper bound for CreateInvite.
-  uint32_t max_streams_per_device = 4;         // Concurrent Subscribe streams; the oldest gives way.
+  uint32_t max_streams_per_device = 4;         // Concurrent Subscribe streams; oldest gives way.
   uint32_t max_streams_per_account = 16;       // Across an account's devices; then refused.
   uint32_t max_streams = 20000;                // The whole server; then refused.
   uint32_t stream_write_timeout_seconds = 60;  // A write pending longer cancels the stream.
@@ -70,24 +70,24 @@ struct Limits {
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
   // Storage (undelivered envelopes count until acknowledged or expired).
-  uint32_t max_mailbox_envelopes = 20000;      // Per device mailbox; then sends to it are refused.
-  uint32_t max_mailbox_mb = 256;               // Per device mailbox (stored bytes).
-  uint32_t max_account_mb_per_day = 512;       // What one account's sends may store per UTC day.
-  uint32_t min_free_disk_mb = 1024;            // Below this, calls that store more are refused.
-  uint32_t disk_reserve_mb = 64;               // Held back (DATA_DIR/reserve) for acks and logins.
-  uint32_t audit_retention_days = 90;          // Audit records (security events).
+  uint32_t max_mailbox_envelopes = 20000;  // Per device mailbox; then sends to it are refused.
+  uint32_t max_mailbox_mb = 256;           // Per device mailbox (stored bytes).
+  uint32_t max_account_mb_per_day = 512;   // What one account's sends may store per UTC day.
+  uint32_t min_free_disk_mb = 1024;        // Below this, calls that store more are refused.
+  uint32_t disk_reserve_mb = 64;           // Held back (DATA_DIR/reserve) for acks and logins.
+  uint32_t audit_retention_days = 90;      // Audit records (security events).
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.
-  uint32_t keepalive_seconds = 30;             // Server pings an idle transport this often;
-  uint32_t keepalive_timeout_seconds = 10;     //   no answer within this closes it.
-  uint32_t connection_idle_seconds = 300;      // A connection without calls is closed.
-  uint32_t connection_age_seconds = 86400;     // Every connection is closed after this
-  uint32_t connection_age_grace_seconds = 300; //   plus this for calls in flight.
-  uint32_t handshake_timeout_seconds = 10;     // TLS + HTTP/2 preface must complete in this.
-  uint32_t max_streams_per_connection = 128;   // Concurrent calls on one connection.
-  uint32_t max_metadata_bytes = 8192;          // Request headers of one call.
-  uint32_t memory_quota_mb = 1024;             // gRPC's memory for all connections.
+  uint32_t keepalive_seconds = 30;              // Server pings an idle transport this often;
+  uint32_t keepalive_timeout_seconds = 10;      //   no answer within this closes it.
+  uint32_t connection_idle_seconds = 300;       // A connection without calls is closed.
+  uint32_t connection_age_seconds = 86400;      // Every connection is closed after this
+  uint32_t connection_age_grace_seconds = 300;  //   plus this for calls in flight.
+  uint32_t handshake_timeout_seconds = 10;      // TLS + HTTP/2 preface must complete in this.
+  uint32_t max_streams_per_connection = 128;    // Concurrent calls on one connection.
+  uint32_t max_metadata_bytes = 8192;           // Request headers of one call.
+  uint32_t memory_quota_mb = 1024;              // gRPC's memory for all connections.
 };
 
 }  // namespace securebase::server

@@ -29,7 +29,8 @@ DeliveryRegistry::~DeliveryRegistry() {
     std::lock_guard<std::mutex> lock(shard.mu);
     for (auto& [key, device] : shard.devices) {
       for (auto& waiter : device.waiters) {
-        ready.emplace_back(std::move(waiter.decide), Status::Unavailable("server is shutting down"));
+        ready.emplace_back(std::move(waiter.decide),
+                           Status::Unavailable("server is shutting down"));
       }
       device.waiters.clear();
     }
@@ -69,10 +70,10 @@ Status DeliveryRegistry::Register(const MailboxAddress& mailbox,
         if (device.streams.empty() && !device.given && device.writing.empty()) {
           shard.devices.erase(key);
         }
-        return Status::ResourceExhausted(
-            account_full ? "too many open streams for this account (maximum " +
-                               std::to_string(limits_.per_account) + ")"
-                         : "the server has too many open streams; retry later");
+        return Status::ResourceExhausted(account_full
+                                             ? "too many open streams for this account (maximum " +
+                                                   std::to_string(limits_.per_account) + ")"
+                                             : "the server has too many open streams; retry later");
       }
       ++account;
       ++total_;

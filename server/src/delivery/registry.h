@@ -45,9 +45,9 @@
 namespace securebase::server {
 
 struct StreamLimits {
-  uint32_t per_device = 4;      // The oldest gives way to a new one.
-  uint32_t per_account = 16;    // Across the account's devices; then refused.
-  uint32_t total = 20000;       // The whole server; then refused.
+  uint32_t per_device = 4;    // The oldest gives way to a new one.
+  uint32_t per_account = 16;  // Across the account's devices; then refused.
+  uint32_t total = 20000;     // The whole server; then refused.
 };
 
 // The part of a mailbox an Acknowledge deletes: seqs in (after, up_to].
@@ -166,7 +166,7 @@ class DeliveryRegistry {
   // Taken after a shard's mutex.
   std::mutex counts_mu_;
   std::unordered_map<std::string, uint32_t> per_account_;  // Guarded by counts_mu_.
-  uint32_t total_ = 0;                                      // Guarded by counts_mu_.
+  uint32_t total_ = 0;                                     // Guarded by counts_mu_.
 };
 
 }  // namespace securebase::server

@@ -11,8 +11,7 @@ grpc::ServerUnaryReactor* KeysService::UploadPreKeys(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
   return ServeUnary<v1::UploadPreKeysRequest, v1::UploadPreKeysResponse>(
-      context, request, response,
-      {"Keys.UploadPreKeys", MaxDeviceRequestBytes(services_.limits)},
+      context, request, response, {"Keys.UploadPreKeys", MaxDeviceRequestBytes(services_.limits)},
       [=, this](const auto& req, auto& resp, UnaryFinish finish) {
         PostUnary(services_.work, context, std::move(finish),
                   [this, context, &req, &resp] { return DoUpload(*context, req, resp); });

@@ -8,8 +8,8 @@
 namespace securebase::server {
 
 // Every method raw (unary.h): size-checked before parsing.
-using KeysRawService = v1::Keys::WithRawCallbackMethod_UploadPreKeys<
-    v1::Keys::WithRawCallbackMethod_GetPreKeyCount<
+using KeysRawService =
+    v1::Keys::WithRawCallbackMethod_UploadPreKeys<v1::Keys::WithRawCallbackMethod_GetPreKeyCount<
         v1::Keys::WithRawCallbackMethod_GetPreKeyBundles<v1::Keys::Service>>>;
 
 class KeysService final : public KeysRawService {

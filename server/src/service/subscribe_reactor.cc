@@ -37,9 +37,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedSubscribe(const grpc::Status& 
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext& services,
-                                                       grpc::CallbackServerContext* context,
-                                                       const MailboxAddress& mailbox,
-                                                       uint64_t after_seq) {
+                                                           grpc::CallbackServerContext* context,
+                                                           const MailboxAddress& mailbox,
+                                                           uint64_t after_seq) {
   auto reactor = std::make_shared<SubscribeReactor>(services, context, mailbox, after_seq);
   SubscribeReactor* raw = reactor.get();
   raw->self_ = reactor;

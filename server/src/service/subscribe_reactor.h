@@ -37,14 +37,15 @@ namespace securebase::server {
 // Starts a stream for an authenticated caller (or an immediately finished one
 // when a stream limit refuses it). The returned reactor belongs to gRPC.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext& services,
-                                                       grpc::CallbackServerContext* context,
-                                                       const MailboxAddress& mailbox,
-                                                       uint64_t after_seq);
+                                                           grpc::CallbackServerContext* context,
+                                                           const MailboxAddress& mailbox,
+                                                           uint64_t after_seq);
 
 // A stream that finishes at once with `status` (e.g. UNAUTHENTICATED).
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FailedSubscribe(const grpc::Status& status);
 
-class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public Subscriber {
+class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+                               public Subscriber {
  public:
   SubscribeReactor(ServiceContext& services, grpc::CallbackServerContext* context,
                    MailboxAddress mailbox, uint64_t after_seq);
@@ -62,8 +63,9 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
 
  private:
   friend grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribe(ServiceContext&,
-                                                                grpc::CallbackServerContext*,
-                                                                const MailboxAddress&, uint64_t);
+                                                                    grpc::CallbackServerContext*,
+                                                                    const MailboxAddress&,
+                                                                    uint64_t);
   enum class Action { kNone, kWrite, kFinish };
   // Decides the next step under mu_; the caller performs it after unlocking.
   Action NextLocked();
@@ -76,18 +78,18 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
   std::shared_ptr<SubscribeReactor> self_;  // Dropped in OnDone.
 
   std::mutex mu_;
-  uint64_t cursor_;                   // Highest seq read or taken for writing. Guarded by mu_.
-  uint64_t written_;                  // Highest seq whose write completed. Guarded by mu_.
-  std::deque<v1::Envelope> buffer_;   // Read, not yet written. Guarded by mu_.
-  bool dirty_ = true;                 // The store may hold more after cursor_.
+  uint64_t cursor_;                  // Highest seq read or taken for writing. Guarded by mu_.
+  uint64_t written_;                 // Highest seq whose write completed. Guarded by mu_.
+  std::deque<v1::Envelope> buffer_;  // Read, not yet written. Guarded by mu_.
+  bool dirty_ = true;                // The store may hold more after cursor_.
   bool write_in_flight_ = false;
   std::chrono::steady_clock::time_point write_started_;
   bool finish_requested_ = false;
-  bool finished_ = false;             // Finish() called.
-  bool done_ = false;                 // OnDone ran.
+  bool finished_ = false;  // Finish() called.
+  bool done_ = false;      // OnDone ran.
   grpc::Status finish_status_;
-  uint64_t current_seq_ = 0;          // The envelope being written,
-  grpc::ByteBuffer current_;          //   serialized.
+  uint64_t current_seq_ = 0;  // The envelope being written,
+  grpc::ByteBuffer current_;  //   serialized.
 };
 
 }  // namespace securebase::server

@@ -64,7 +64,8 @@ void PostToWorkQueue(WorkQueue& work, grpc::CallbackServerContext* context, Unar
     body(std::move(finish));
   };
   switch (work.TryPost(std::move(task))) {
-    case WorkQueue::PostResult::kQueued: return;
+    case WorkQueue::PostResult::kQueued:
+      return;
     case WorkQueue::PostResult::kFull:
       return finish(Status::ResourceExhausted("the server is busy; retry later"));
     case WorkQueue::PostResult::kStopped:

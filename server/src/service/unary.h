@@ -10,8 +10,8 @@
 #define SECUREBASE_SERVER_SERVICE_UNARY_H_
 
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include <chrono>

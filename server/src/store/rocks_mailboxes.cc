@@ -59,7 +59,8 @@ Result<std::optional<int64_t>> RocksStore::FindIdempotent(
       Cf::kIdempotency, keys::Idempotency(sender.user_id, sender.device_id, client_message_id),
       "idempotency");
   if (record.ok()) {
-    if (!SameMessage(record->request_digest(), EnvelopesDigest(envelopes))) return ReusedMessageId();
+    if (!SameMessage(record->request_digest(), EnvelopesDigest(envelopes)))
+      return ReusedMessageId();
     return std::optional<int64_t>(record->server_timestamp_unix_ms());
   }
   if (record.status().IsNotFound()) return std::optional<int64_t>();
@@ -376,10 +377,10 @@ Result<uint32_t> RocksStore::DeleteEnvelopes(const MailboxAddress& mailbox, uint
   const bool from_floor = after_seq + 1 <= floor;
   const uint64_t first = std::max(after_seq + 1, floor);
   if (first > up_to_seq) return 0;
-  RangeScan scan(*db_, cf(Cf::kMailboxes), keys::Envelope(mailbox.user_id, mailbox.device_id, first),
-                 up_to_seq == UINT64_MAX
-                     ? PrefixSuccessor(prefix)
-                     : keys::Envelope(mailbox.user_id, mailbox.device_id, up_to_seq + 1));
+  RangeScan scan(
+      *db_, cf(Cf::kMailboxes), keys::Envelope(mailbox.user_id, mailbox.device_id, first),
+      up_to_seq == UINT64_MAX ? PrefixSuccessor(prefix)
+                              : keys::Envelope(mailbox.user_id, mailbox.device_id, up_to_seq + 1));
   rocksdb::Iterator* it = scan.get();
   std::vector<GroupCommitter::Put> deletes;
   MailboxUsage removed;

@@ -47,8 +47,8 @@ TEST_F(DataDirModeTest, AWorldReadableDataDirIsRefusedWithAFix) {
   EXPECT_FALSE(std::filesystem::exists(data + "/db")) << "nothing may be created inside";
 
   // The admin commands open the same database: the same rule.
-  ASSERT_TRUE(RunCommand({ServerBinary(), "stats", "--data-dir", data}, std::chrono::seconds(20),
-                         &r));
+  ASSERT_TRUE(
+      RunCommand({ServerBinary(), "stats", "--data-dir", data}, std::chrono::seconds(20), &r));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.stderr_text.find("chmod 700"), std::string::npos) << r.stderr_text;
   EXPECT_FALSE(std::filesystem::exists(data + "/db"));

@@ -140,7 +140,8 @@ TEST_F(RequestAttackTest, UnknownAndUnlinkedUsersGetTheSameAnswer) {
   EXPECT_EQ(a.error_message(), b.error_message());
   // GetChallenge: a device that exists and one that does not both get one.
   for (auto [user, device] : {std::pair<std::string, uint32_t>{stranger->user_id(), 1},
-                              {stranger->user_id(), 7}, {unknown, 1}}) {
+                              {stranger->user_id(), 7},
+                              {unknown, 1}}) {
     v1::GetChallengeRequest request;
     request.set_user_id(user);
     request.set_device_id(device);

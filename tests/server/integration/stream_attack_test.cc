@@ -72,7 +72,8 @@ TEST_F(StreamMemoryTest, NeverReadStreamsOfOneAccountDoNotPinMemory) {
   // Devices 1..7 open streams that never read: 16, the account's limit.
   std::vector<UnreadStream> streams;
   for (size_t device = 1; device <= 7 && streams.size() < 16; ++device) {
-    for (int s = 0; s < 4 && streams.size() < 16; ++s) streams.push_back(OpenUnread(*stub, *a, device));
+    for (int s = 0; s < 4 && streams.size() < 16; ++s)
+      streams.push_back(OpenUnread(*stub, *a, device));
   }
   const int64_t before = ProcessMemoryKib(server_->pid(), MemoryFigure::kResident);
   // Device 0 sends to the account's own devices: 7 x 256 KiB per send.
@@ -173,7 +174,8 @@ TEST_F(StreamLivenessTest, ASilentlyDroppedConnectionIsClosedByKeepalive) {
   ASSERT_TRUE(t);
   TcpProxy proxy(server_->port());
   grpc::ChannelArguments args = TestChannelArguments();
-  auto channel = grpc::CreateCustomChannel(proxy.address(), grpc::InsecureChannelCredentials(), args);
+  auto channel =
+      grpc::CreateCustomChannel(proxy.address(), grpc::InsecureChannelCredentials(), args);
   auto stub = v1::Messages::NewStub(channel);
   UnreadStream stream = OpenUnread(*stub, *t, 0);
   proxy.Blackhole();  // The network drops silently; nobody closes anything.

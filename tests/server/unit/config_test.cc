@@ -33,9 +33,9 @@ TEST(ConfigTest, DefaultsAndBothFlagForms) {
 }
 
 TEST(ConfigTest, SourceLimitsAndTrustedProxies) {
-  auto parsed = Parse({"--data-dir", "/d", "--insecure-loopback", "--register-rps-per-source=0.5",
-                       "--login-burst=7", "--max-tokens-per-device=3",
-                       "--trusted-proxies=127.0.0.1,::1"});
+  auto parsed =
+      Parse({"--data-dir", "/d", "--insecure-loopback", "--register-rps-per-source=0.5",
+             "--login-burst=7", "--max-tokens-per-device=3", "--trusted-proxies=127.0.0.1,::1"});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const Limits& l = parsed->serve.limits;
   EXPECT_DOUBLE_EQ(l.register_rps_per_source, 0.5);

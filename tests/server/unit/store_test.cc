@@ -399,7 +399,8 @@ TEST_F(StoreTest, IdempotentRetryIsStoredOnce) {
   EXPECT_TRUE(retry->assigned.empty());
   EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
   EXPECT_EQ(*store_->FindIdempotent(sender, id, To({a})).value(), 1000);
-  EXPECT_FALSE(store_->FindIdempotent({Id('s'), 2}, id, To({a})).value().has_value());  // Per device.
+  EXPECT_FALSE(
+      store_->FindIdempotent({Id('s'), 2}, id, To({a})).value().has_value());  // Per device.
   // Another device of the sender with the same id is a different message.
   EXPECT_FALSE(store_->AppendEnvelopes({Id('s'), 2}, id, To({a}), 3000)->duplicate);
 }
