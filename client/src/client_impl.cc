@@ -47,7 +47,8 @@ ClientImpl::ClientImpl(std::unique_ptr<ClientCore> core)
       sender_(*core_),
       contacts_(*core_, sender_),
       receiver_(*core_, sender_, contacts_),
-      syncer_(*core_, sender_, contacts_, receiver_) {}
+      syncer_(*core_, sender_, contacts_, receiver_),
+      watcher_(*core_, sender_, receiver_, syncer_) {}
 
 std::string ClientImpl::user_id() const { return crypto::ToHex(core_->own_user_id()); }
 
@@ -102,7 +103,7 @@ Result<SyncResult> ClientImpl::Sync() { return syncer_.Sync(); }
 Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
                          const std::atomic<bool>& stop,
                          const std::function<void(const std::string&)>& on_warning) {
-  return syncer_.Watch(on_item, stop, on_warning);
+  return watcher_.Watch(on_item, stop, on_warning);
 }
 
 Result<std::vector<HistoryItem>> ClientImpl::History(std::string_view peer) {
