@@ -3,12 +3,13 @@
 # missing. Quiet and fast (one dpkg-query call) when everything is present;
 # otherwise one `apt-get update` and one `apt-get install`.
 #
-# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
+# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--format] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
 #                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates)
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
+#   --format     also clang-format-14 (the checked-in .clang-format)
 #   --all        everything above (what .ci/run needs)
 # Runs as root, or through sudo when available.
 set -euo pipefail
@@ -22,13 +23,16 @@ base_packages=(
   openssl
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
+format_packages=(clang-format-14)
 
 wanted=("${base_packages[@]}")
 for arg in "$@"; do
   case "$arg" in
-    --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
+    --fuzz | --sanitize | --clang) wanted+=("${clang_packages[@]}") ;;
+    --format) wanted+=("${format_packages[@]}") ;;
+    --all) wanted+=("${clang_packages[@]}" "${format_packages[@]}") ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
