@@ -3,7 +3,7 @@
 # missing. Quiet and fast (one dpkg-query call) when everything is present;
 # otherwise one `apt-get update` and one `apt-get install`.
 #
-# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
+# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--format] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
 #                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates;
 #                the tests' raw HTTP/2 attacker), zlib, nginx-light (the
@@ -14,6 +14,7 @@
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
+#   --format     also clang-format-14 (the checked-in .clang-format)
 #   --all        everything above (what .ci/run needs)
 # Runs as root, or through sudo when available.
 set -euo pipefail
@@ -36,11 +37,14 @@ base_packages=(
   libqrencode-dev xvfb xauth
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
+format_packages=(clang-format-14)
 
 wanted=("${base_packages[@]}")
 for arg in "$@"; do
   case "$arg" in
-    --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
+    --fuzz | --sanitize | --clang) wanted+=("${clang_packages[@]}") ;;
+    --format) wanted+=("${format_packages[@]}") ;;
+    --all) wanted+=("${clang_packages[@]}" "${format_packages[@]}") ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0

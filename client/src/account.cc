@@ -76,6 +76,11 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
   for (const auto& key : one_time) request.one_time_prekeys.push_back(ToWire(key));
   request.registration_token = std::string(registration_token);
   Result<Registration> registered = server.Register(request);
+  if (registered.ok() &&
+      (registered->user_id.size() != kUserIdSize || registered->device_id == 0)) {
+    registered = Status(ErrorCode::kInvalidServerResponse,
+                        "register: the server answered with a malformed account id");
+  }
   if (!registered.ok()) {
     vault.reset();
     Vault::RemoveIncomplete(options.home);

@@ -50,7 +50,8 @@ ClientImpl::ClientImpl(std::unique_ptr<ClientCore> core)
       sender_(*core_),
       contacts_(*core_, sender_),
       receiver_(*core_, sender_, contacts_),
-      syncer_(*core_, sender_, contacts_, receiver_) {}
+      syncer_(*core_, sender_, contacts_, receiver_),
+      watcher_(*core_, sender_, receiver_, syncer_) {}
 
 Result<std::unique_ptr<Client>> ClientImpl::OpenAnother() {
   SB_ASSIGN_OR_RETURN(std::unique_ptr<ClientCore> core, OpenAnotherAccount(*core_));
@@ -118,11 +119,11 @@ Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
   WatchCallbacks callbacks;
   callbacks.on_item = on_item;
   callbacks.on_warning = on_warning;
-  return syncer_.Watch(callbacks, stop);
+  return watcher_.Watch(callbacks, stop);
 }
 
 Status ClientImpl::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) {
-  return syncer_.Watch(callbacks, stop);
+  return watcher_.Watch(callbacks, stop);
 }
 
 Result<HistoryPage> ClientImpl::History(std::string_view peer, const HistoryRange& range) {

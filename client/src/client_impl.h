@@ -4,7 +4,8 @@
 //   contact_book.h  invites, links, contacts, verification and trust
 //   sender.h        encrypting, the outbox, delivery and device repair
 //   receiver.h      one page: decrypt -> decode -> apply -> commit
-//   syncer.h        Sync and Watch
+//   syncer.h        Sync
+//   watcher.h       Watch
 // all over client_core.h (options, seams, vault, server API, keys).
 // Private to client/.
 #ifndef SECUREBASE_CLIENT_SRC_CLIENT_IMPL_H_
@@ -20,6 +21,7 @@
 #include "securebase/client/client.h"
 #include "sender.h"
 #include "syncer.h"
+#include "watcher.h"
 
 namespace securebase::client {
 
@@ -60,6 +62,7 @@ class ClientImpl final : public Client {
   ContactBook contacts_;
   Receiver receiver_;
   Syncer syncer_;
+  Watcher watcher_;
 };
 
 }  // namespace securebase::client

@@ -108,6 +108,13 @@ Result<Sender::Bundles> Sender::FetchBundles(const std::string& user_id) {
   return fetched;
 }
 
+Result<bool> Sender::SendsHeldNow(const records::Contact& peer, std::optional<Bundles>& bundles) {
+  if (SendsHeld(peer)) return true;
+  if (!peer.device_ids().empty()) return false;
+  SB_ASSIGN_OR_RETURN(bundles, FetchBundles(peer.user_id()));
+  return bundles->held;
+}
+
 Result<std::vector<crypto::DeviceAddress>> Sender::Targets(const records::Contact& peer,
                                                            const records::Contact& self,
                                                            const Bundles* bundles) const {
@@ -209,12 +216,8 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
     return Status(ErrorCode::kFailedPrecondition,
                   "the care link with this contact has ended; messages can no longer be sent");
   }
-  bool held = SendsHeld(peer);
   std::optional<Bundles> bundles;
-  if (!held && peer.device_ids().empty()) {
-    SB_ASSIGN_OR_RETURN(bundles, FetchBundles(peer_user_id));
-    held = bundles->held;
-  }
+  SB_ASSIGN_OR_RETURN(const bool held, SendsHeldNow(peer, bundles));
 
   records::OutboxEntry entry;
   entry.set_client_message_id(core_.RandomId());
@@ -383,12 +386,9 @@ Status Sender::FlushOutbox(uint32_t* sent) {
         peer = *found;
         return Status::Ok();
       }));
-      if (SendsHeld(peer)) continue;
       std::optional<Bundles> bundles;
-      if (peer.device_ids().empty()) {
-        SB_ASSIGN_OR_RETURN(bundles, FetchBundles(entry.recipient_user_id()));
-        if (bundles->held) continue;
-      }
+      SB_ASSIGN_OR_RETURN(const bool held, SendsHeldNow(peer, bundles));
+      if (held) continue;
       SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
         SB_ASSIGN_OR_RETURN(records::Contact * current,
                             stores.contacts().Get(entry.recipient_user_id()));

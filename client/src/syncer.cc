@@ -14,32 +14,6 @@
 namespace securebase::client {
 namespace {
 
-// The server's cap (it also stops a page at 3 MiB): fewer, larger pages mean
-// fewer vault transactions, log syncs and acknowledgements per message.
-constexpr uint32_t kFetchPageSize = 1000;
-
-// Hands what arrived to Watch's callbacks (any may be unset).
-void Report(const WatchCallbacks& callbacks, const std::vector<HistoryItem>& items,
-            const std::vector<std::string>& warnings,
-            const std::vector<DeliveryUpdate>& delivery_updates,
-            const std::vector<std::string>& changed_contacts) {
-  if (callbacks.on_item) {
-    for (const HistoryItem& item : items) callbacks.on_item(item);
-  }
-  if (callbacks.on_warning) {
-    for (const std::string& warning : warnings) callbacks.on_warning(warning);
-  }
-  if (callbacks.on_delivery) {
-    for (const DeliveryUpdate& update : delivery_updates) callbacks.on_delivery(update);
-  }
-  if (callbacks.on_contact_changed) {
-    for (const std::string& user_id : changed_contacts) callbacks.on_contact_changed(user_id);
-  }
-}
-
-// How often a waiting Watch looks at its stop flag.
-constexpr auto kStopPoll = std::chrono::milliseconds(50);
-
 using QueuedReceipts = std::vector<std::pair<uint64_t, records::OutboxEntry>>;
 
 // The finisher of the Sync pipeline (syncer.h), on its own thread: for the
@@ -162,58 +136,6 @@ class PageFinisher {
   std::thread thread_;  // Last: started once the rest exists.
 };
 
-// Envelopes from a live stream, queued by a reader thread for Watch. At most
-// kMaxQueued wait: beyond that the reader stops reading, and the stream's
-// flow control holds the rest at the server.
-class EnvelopeQueue {
- public:
-  static constexpr size_t kMaxQueued = 2 * kFetchPageSize;
-
-  // Waits while the queue is full; false once Close() was called (the
-  // envelope is dropped: it was not acknowledged, so it comes back).
-  bool Push(Envelope envelope) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return envelopes_.size() < kMaxQueued || closed_; });
-    if (closed_) return false;
-    envelopes_.push_back(std::move(envelope));
-    changed_.notify_all();
-    return true;
-  }
-  // The stream ended: Take returns what is left, then false.
-  void End() {
-    std::lock_guard<std::mutex> lock(mu_);
-    ended_ = true;
-    changed_.notify_all();
-  }
-  // The consumer is done: a waiting Push returns false.
-  void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-    changed_.notify_all();
-  }
-  // Waits until an envelope is queued, the stream ended or `stop` is set;
-  // moves up to `limit` queued envelopes to `out`. False once the stream
-  // ended and nothing is left, or when `stop` is set.
-  bool Take(std::vector<Envelope>& out, size_t limit, const std::atomic<bool>& stop) {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (envelopes_.empty() && !ended_ && !stop.load()) changed_.wait_for(lock, kStopPoll);
-    if (stop.load()) return false;
-    while (!envelopes_.empty() && out.size() < limit) {
-      out.push_back(std::move(envelopes_.front()));
-      envelopes_.pop_front();
-    }
-    changed_.notify_all();
-    return !out.empty();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<Envelope> envelopes_;  // Guarded by mu_.
-  bool ended_ = false;              // Guarded by mu_.
-  bool closed_ = false;             // Guarded by mu_.
-};
-
 uint64_t HighestSeq(const std::vector<Envelope>& envelopes) {
   uint64_t highest = 0;
   for (const Envelope& envelope : envelopes) highest = std::max(highest, envelope.seq);
@@ -331,7 +253,7 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
   if (next.valid()) next.wait();  // A fetch ahead of a failure: not used.
   QueuedReceipts unsent;
   Status finished = finisher.Finish(unsent);
-  acked_through_ = std::max(acked_through_, finisher.acked_through());
+  NoteAcknowledged(finisher.acked_through());
   std::vector<uint64_t> sent = finisher.TakeSent();
   sent_receipts.insert(sent_receipts.end(), sent.begin(), sent.end());
   // Whatever was committed is made durable, even when a step failed.
@@ -341,87 +263,6 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
   SB_RETURN_IF_ERROR(failure);
   DeliverReceipts(unsent, &sent_receipts);
   return Status::Ok();
-}
-
-Status Syncer::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) {
-  SB_ASSIGN_OR_RETURN(SyncResult initial, Sync());
-  Report(callbacks, initial.new_items, initial.warnings, initial.delivery_updates,
-         initial.changed_contacts);
-  // Receipts sent but still in the outbox: removed with the next commit.
-  std::vector<uint64_t> sent_receipts;
-  Status result = Status::Ok();
-  while (!stop.load()) {
-    auto subscribed = core_.server().Subscribe(acked_through_);
-    if (!subscribed.ok()) {
-      result = subscribed.status();
-      break;
-    }
-    std::unique_ptr<EnvelopeStream> stream = std::move(subscribed).value();
-    if (stream->WaitUntilRegistered() && callbacks.on_live && !stop.load()) callbacks.on_live();
-    EnvelopeQueue queue;
-    std::thread reader([&] {
-      Envelope envelope;
-      while (stream->Read(envelope)) {
-        if (!queue.Push(std::move(envelope))) break;
-      }
-      queue.End();
-    });
-    Status failure = Status::Ok();
-    std::vector<Envelope> batch;
-    while (failure.ok() && queue.Take(batch, kFetchPageSize, stop)) {
-      std::optional<PageOutcome> page;
-      {
-        // The vault is held while a batch is handled: not while waiting for
-        // the next one, nor while the callbacks run.
-        auto hold = core_.Hold();
-        if (!hold.ok()) {
-          failure = hold.status();
-          break;
-        }
-        auto processed = receiver_.ProcessPage(batch, sent_receipts);
-        if (!processed.ok()) {
-          failure = processed.status();
-          break;
-        }
-        sent_receipts.clear();
-        page = std::move(processed).value();
-        failure = core_.Fault(FaultPoint::kAfterCommitBeforeAcknowledge)
-                      ? Status(ErrorCode::kUnavailable, "interrupted before acknowledging")
-                      : core_.server().Acknowledge(page->last_seq);
-        if (failure.ok()) {
-          acked_through_ = std::max(acked_through_, page->last_seq);
-          if (core_.Fault(FaultPoint::kAfterAcknowledgeBeforeReceipts)) {
-            failure =
-                Status(ErrorCode::kUnavailable, "interrupted before sending delivered receipts");
-          } else {
-            DeliverReceipts(page->receipts_queued,
-                            &sent_receipts);  // Kept in the vault until sent.
-            if (page->receipts_pending) sender_.SendPendingReceipts().IgnoreError();
-          }
-        }
-      }
-      batch.clear();
-      Report(callbacks, page->new_items, page->warnings, page->delivery_updates,
-             page->changed_contacts);
-    }
-    // Cancelled only when this side ends the stream: after a cancel,
-    // Finish() reports OK, not why the server ended it.
-    if (stop.load() || !failure.ok()) stream->Cancel();
-    queue.Close();
-    reader.join();
-    Status ended = stream->Finish();
-    if (stop.load()) break;
-    if (!failure.ok()) {
-      result = failure;
-      break;
-    }
-    // Token expired while subscribed: the next Subscribe logs in again.
-    if (ended.code() == ErrorCode::kUnauthenticated) continue;
-    result = ended;
-    break;
-  }
-  RemoveSentReceipts(sent_receipts, Durability::kSynced);
-  return result;
 }
 
 }  // namespace securebase::client

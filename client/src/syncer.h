@@ -1,12 +1,12 @@
-// Sync and Watch: the outbox flush, fetching pages and processing them
-// (receiver.h), acknowledging, sending the receipts pages owe, and the live
-// subscription. Private to client/.
+// Sync: the outbox flush, fetching pages and processing them (receiver.h),
+// acknowledging, and sending the receipts pages owe. Private to client/.
 //
-// Sync is a pipeline of three threads, so that the page being decrypted is
+// Sync is a pipeline of four threads, so that the page being decrypted is
 // never waiting on the network or the disk:
 //   - a fetch runs ahead: page N+1 is requested as soon as page N arrived;
-//   - this thread decrypts and commits page N (Durability::kDeferred: the
-//     write is in the vault's log, not yet synced);
+//   - this thread decrypts and applies page N and commits it with
+//     Durability::kDeferred;
+//   - the vault's writer thread seals and writes that commit (vault.h);
 //   - a finisher thread makes committed pages durable (one log sync for all
 //     that are waiting), then acknowledges the highest of them, then sends
 //     the delivered receipts they queued.
@@ -15,17 +15,12 @@
 // the next page's decryption overlaps them. A failure anywhere stops the
 // pipeline: what was committed is made durable, nothing after a failed step
 // is acknowledged, and what is unacknowledged comes back with the next sync.
-//
-// Watch handles what arrived together as one page: a reader thread queues
-// envelopes from the live stream, and each turn takes all queued (up to a
-// page) into one commit, one acknowledgement and one receipt per sender.
 #ifndef SECUREBASE_CLIENT_SRC_SYNCER_H_
 #define SECUREBASE_CLIENT_SRC_SYNCER_H_
 
-#include <atomic>
-#include <functional>
+#include <algorithm>
+#include <cstdint>
 #include <future>
-#include <string>
 #include <utility>
 #include <vector>
 
@@ -36,6 +31,11 @@
 
 namespace securebase::client {
 
+// Envelopes asked for per fetch: the server's cap (it also stops a page at
+// 3 MiB). Fewer, larger pages mean fewer vault transactions, log syncs and
+// acknowledgements per message.
+inline constexpr uint32_t kFetchPageSize = 1000;
+
 class Syncer {
  public:
   Syncer(ClientCore& core, Sender& sender, ContactBook& contacts, Receiver& receiver)
@@ -43,8 +43,23 @@ class Syncer {
 
   // Client::Sync.
   Result<SyncResult> Sync();
-  // Client::Watch.
-  Status Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop);
+
+  // Every envelope up to this seq was acknowledged by this Client, so the
+  // server no longer has it: fetches and subscriptions start after it rather
+  // than at 0 (the server would step over the deleted envelopes again). 0
+  // at first: then whatever is still there comes back once, and the
+  // receiver skips what it processed before (its cursor).
+  uint64_t acked_through() const { return acked_through_; }
+  void NoteAcknowledged(uint64_t seq) { acked_through_ = std::max(acked_through_, seq); }
+
+  // Delivers queued receipts through Sender::Deliver, until the server is
+  // unreachable (the rest stay in the outbox); the indexes of those sent are
+  // appended to `sent_receipts`.
+  void DeliverReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
+                       std::vector<uint64_t>* sent_receipts);
+  // Removes sent receipts' outbox entries (at worst they are sent again,
+  // under the same client message id, which the server stores once).
+  void RemoveSentReceipts(std::vector<uint64_t>& sent_receipts, Durability durability);
 
  private:
   // Sync() within its vault hold; indexes of receipts sent but still in the
@@ -56,24 +71,12 @@ class Syncer {
   // with the page `first` brings.
   Status ReceivePages(std::future<Result<EnvelopePage>> first, SyncResult& result,
                       std::vector<uint64_t>& sent_receipts, bool& receipts_pending);
-  // Delivers queued receipts through Sender::Deliver, until the server is
-  // unreachable (the rest stay in the outbox).
-  void DeliverReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
-                       std::vector<uint64_t>* sent_receipts);
-  // Removes sent receipts' outbox entries (at worst they are sent again,
-  // under the same client message id, which the server stores once).
-  void RemoveSentReceipts(std::vector<uint64_t>& sent_receipts, Durability durability);
 
   ClientCore& core_;
   Sender& sender_;
   ContactBook& contacts_;
   Receiver& receiver_;
-  // Every envelope up to this seq was acknowledged by this Client, so the
-  // server no longer has it: fetches and subscriptions start after it rather
-  // than at 0 (the server would step over the deleted envelopes again). 0
-  // at first: then whatever is still there comes back once, and the
-  // receiver skips what it processed before (its cursor).
-  uint64_t acked_through_ = 0;
+  uint64_t acked_through_ = 0;  // See acked_through().
 };
 
 }  // namespace securebase::client

@@ -238,6 +238,26 @@ TEST_F(SyncLogicTest, ForgedAndReplayedEnvelopes) {
   EXPECT_EQ(CountTexts(later->new_items), 1u);
 }
 
+// A lying or broken server lists a link whose identity key does not parse:
+// the sync refuses the answer as the server's fault (not a library bug),
+// and changes nothing.
+TEST_F(SyncLogicTest, AMalformedLinkIsAnInvalidServerResponseAndChangesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  auto before = therapist_->Contacts();
+  ASSERT_TRUE(before.ok());
+  server_.SetIdentityKey(Raw(client_->user_id()), "not a key");
+  auto synced = therapist_->Sync();
+  ASSERT_FALSE(synced.ok());
+  EXPECT_EQ(synced.status().code(), ErrorCode::kInvalidServerResponse) << Describe(synced);
+  auto after = therapist_->Contacts();
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].user_id, (*before)[i].user_id);
+    EXPECT_EQ((*after)[i].linked, (*before)[i].linked);
+  }
+}
+
 // Envelopes "from" someone who is no contact, even after the link list was
 // refreshed, are discarded with a warning.
 TEST_F(SyncLogicTest, EnvelopeFromAStrangerIsDiscardedWithAWarning) {

@@ -38,7 +38,11 @@ class WatchThread {
                 std::lock_guard<std::mutex> lock(mu_);
                 items_.push_back(item);
               },
-              stop_);
+              stop_,
+              [this](const std::string& warning) {
+                std::lock_guard<std::mutex> lock(mu_);
+                warnings_.push_back(warning);
+              });
           std::lock_guard<std::mutex> lock(mu_);
           ended_ = ended;
           done_ = true;
@@ -64,14 +68,24 @@ class WatchThread {
     std::lock_guard<std::mutex> lock(mu_);
     return items_;
   }
+  std::vector<std::string> Warnings() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return warnings_;
+  }
+  // How the watch ended (once done()).
+  Status ended() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ended_;
+  }
 
  private:
   std::function<void(const HistoryItem&)> on_item_;
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
-  std::vector<HistoryItem> items_;  // Guarded by mu_.
-  Status ended_;                    // Guarded by mu_.
-  bool done_ = false;               // Guarded by mu_.
+  std::vector<HistoryItem> items_;     // Guarded by mu_.
+  std::vector<std::string> warnings_;  // Guarded by mu_.
+  Status ended_;                       // Guarded by mu_.
+  bool done_ = false;                  // Guarded by mu_.
   std::thread thread_;
 };
 
@@ -153,6 +167,62 @@ TEST_F(WatchLogicTest, StopEndsTheWatchWithOk) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(watch.Stop().ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// The server goes away while the watch is subscribed: the watch does not
+// end, it warns and tries again after growing pauses (a handful of attempts
+// in a second, not a hot loop), and once the server is back it catches up
+// and receives what is sent.
+TEST_F(WatchLogicTest, TriesAgainWithGrowingPausesWhileTheServerIsAway) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  WatchThread watch(*therapist_);
+  ASSERT_TRUE(WaitFor([&] { return server_.calls(FakeCall::kSubscribe) >= 1; }));
+  const int links_before = server_.calls(FakeCall::kListLinks);
+  server_.SetReachable(false);
+  // Time must pass here: the test counts the attempts made in it.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(watch.done()) << Describe(watch.ended());
+  // Pauses of 125-250, 250-500, 500-1000 ms: at most four attempts (each
+  // starts with a sync, which lists the links).
+  const int attempts = server_.calls(FakeCall::kListLinks) - links_before;
+  EXPECT_GE(attempts, 1);
+  EXPECT_LE(attempts, 4);
+  const std::vector<std::string> warnings = watch.Warnings();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings.back().find("trying again in"), std::string::npos) << warnings.back();
+
+  server_.SetReachable(true);
+  ASSERT_TRUE(client_->SendText("T", "after the outage").ok());
+  ASSERT_TRUE(WaitFor([&] { return watch.items() >= 1; })) << "the watch did not come back";
+  EXPECT_TRUE(watch.Stop().ok());
+  const std::vector<HistoryItem> items = watch.Items();
+  const auto* text = std::get_if<TextMessage>(&items.back().content);
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->body, "after the outage");
+}
+
+// The server ends the subscription because another one of this device
+// replaced it: the watch reports that to its caller at once instead of
+// subscribing again (which would only fight the other subscriber).
+TEST_F(WatchLogicTest, AReplacedSubscriptionIsReportedNotFoughtOver) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  WatchThread watch(*therapist_);
+  ASSERT_TRUE(WaitFor([&] { return server_.calls(FakeCall::kSubscribe) >= 1; }));
+  server_.EndStreams(Status(ErrorCode::kFailedPrecondition, "replaced by a newer subscription"));
+  ASSERT_TRUE(WaitFor([&] { return watch.done(); })) << "the watch kept going";
+  EXPECT_EQ(watch.ended().code(), ErrorCode::kFailedPrecondition) << Describe(watch.ended());
+  EXPECT_EQ(server_.calls(FakeCall::kSubscribe), 1);
+}
+
+// Too many subscriptions for this device: reported, not retried.
+TEST_F(WatchLogicTest, TooManySubscriptionsIsReportedNotRetried) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  server_.FailNext(FakeCall::kSubscribe,
+                   Status(ErrorCode::kResourceExhausted, "too many streams for this device"));
+  WatchThread watch(*therapist_);
+  ASSERT_TRUE(WaitFor([&] { return watch.done(); })) << "the watch kept going";
+  EXPECT_EQ(watch.ended().code(), ErrorCode::kResourceExhausted) << Describe(watch.ended());
+  EXPECT_EQ(server_.calls(FakeCall::kSubscribe), 1);
 }
 
 }  // namespace

@@ -227,9 +227,14 @@ class SECUREBASE_EXPORT Client {
   virtual Result<SyncResult> Sync() = 0;
   // Like Sync, then stays subscribed and calls `on_item` for every new item
   // (and `on_warning`, if given, for every warning such as a changed safety
-  // number) until `stop` becomes true (then OK, within ~50 ms) or the
-  // connection fails (then kUnavailable). What arrives together is stored in
-  // one commit and acknowledged at once.
+  // number) until `stop` becomes true (then OK, within ~50 ms). What arrives
+  // together is stored in one commit and acknowledged at once. When the
+  // server cannot be reached it warns ("...; trying again in 1.2 s") and
+  // tries again, syncing first, after pauses that grow to 30 s with jitter.
+  // It returns an error only for what trying again cannot fix, e.g.
+  // kResourceExhausted (too many live subscriptions for this device),
+  // kFailedPrecondition (another subscription of this device replaced this
+  // one), kUnauthenticated (this device's login is refused), vault errors.
   virtual Status Watch(const std::function<void(const HistoryItem&)>& on_item,
                        const std::atomic<bool>& stop,
                        const std::function<void(const std::string&)>& on_warning = nullptr) = 0;

@@ -261,8 +261,12 @@ SB_API sb_error sb_reflection_kinds_json(char** out_json);
 SB_API sb_error sb_sync(sb_client* client, char** out_json);
 
 /* Like sb_sync, then stays subscribed, calling `on_item` (on this thread) for
- * every new item, until sb_stop_watch() is called or the connection fails
- * (SB_ERR_UNAVAILABLE). Returns SB_OK when stopped. */
+ * every new item, until sb_stop_watch() is called: then SB_OK. While the
+ * server cannot be reached it keeps trying (pauses growing to 30 s, with a
+ * warning each time, see sb_watch_with_warnings); it returns an error only
+ * for what trying again cannot fix (e.g. SB_ERR_RESOURCE_EXHAUSTED: too many
+ * live subscriptions; SB_ERR_FAILED_PRECONDITION: another subscription of
+ * this device replaced this one). */
 SB_API sb_error sb_watch(sb_client* client, sb_item_callback on_item, void* user_data);
 
 /* Called by sb_watch_with_warnings for every warning (such as a changed

@@ -19,6 +19,7 @@
 #ifndef SECUREBASE_CLIENT_SERVER_API_H_
 #define SECUREBASE_CLIENT_SERVER_API_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +35,9 @@ class DeviceAuthKeyPair;
 }
 
 namespace securebase::client {
+
+// The size of every user id on the wire (raw bytes).
+inline constexpr size_t kUserIdSize = 16;
 
 struct ServerDevice {
   std::string user_id;  // 16 bytes.
