@@ -6,6 +6,7 @@
 //   CrisisPromptBeforeSendingPhq9Item9  the crisis prompt (risk.h) before
 //                           sending, never blocking it
 //   EveryReflectionKindArrives  a form per library reflection kind, end to end
+//   LongConversationShowsNewestFirst  the newest page first, then all, in order
 //   KeyChangeIsWarned       a malicious server substitutes the therapist's
 //                           key: the client's contact list and conversation
 //                           carry the warning, and the message is held
@@ -150,6 +151,8 @@ class ViewModelTest : public QObject {
     for (int attempt = 0; attempt < 3; ++attempt) {
       it::ServerOptions options;
       options.listen = "127.0.0.1:" + std::to_string(e2e::FreeLoopbackPort());
+      // A long conversation is seeded quickly; no test here is about the limit.
+      options.flags = {"--rate-limit-rps=2000", "--rate-limit-burst=2000"};
       server_ = std::make_unique<it::ServerProcess>(options);
       const auto started = server_->Start();
       if (started) return;
@@ -376,6 +379,59 @@ class ViewModelTest : public QObject {
     DashboardModel* dash = pair.therapist->dashboardModel();
     pair.therapist->openDashboard(pair.client_id);
     QTRY_COMPARE_WITH_TIMEOUT(dash->reflections().size(), kinds.size(), kWaitMs);
+  }
+
+  // A conversation longer than the first page: its newest kFirstPage items
+  // show first, then every item, in the vault's order.
+  void LongConversationShowsNewestFirst() {
+    Pair pair;
+    QVERIFY(LinkPair(pair));
+    pair.client->conversationModel()->sendText("the first message");
+    QVERIFY(TherapistSeesClient(pair));
+    // More messages, sent from the client's vault directly while its app is locked.
+    pair.client->lock();
+    QTest::qWait(300);  // The live thread ends.
+    const int more = static_cast<int>(ConversationModel::kFirstPage) + 30;
+    {
+      sc::ClientOptions options;
+      options.home = homes_->filePath("client").toStdString();
+      options.server_address = server_->address();
+      options.insecure_loopback = true;
+      options.vault_access = sc::VaultAccess::kExclusive;
+      auto sender = sc::Client::Open(options, kPassphrase);
+      QVERIFY(sender.ok());
+      for (int i = 0; i < more; ++i) {
+        QVERIFY((*sender)->SendText(pair.therapist_id.toStdString(), "m" + std::to_string(i)).ok());
+      }
+    }
+    // The therapist's app opens the conversation afresh.
+    pair.therapist->lock();
+    pair.therapist->unlock(kPassphrase);
+    QTRY_COMPARE_WITH_TIMEOUT(pair.therapist->state(), Session::Ready, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(pair.therapist->liveState(), QString("live"), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(pair.therapist->pendingCalls() == 0, kWaitMs);
+    ConversationModel* t_conv = pair.therapist->conversationModel();
+    QList<int> counts;
+    connect(t_conv, &ConversationModel::countChanged, this, [&] { counts << t_conv->rowCount(); });
+    pair.therapist->openConversation(pair.client_id);
+    QTRY_VERIFY_WITH_TIMEOUT(t_conv->complete() && t_conv->rowCount() > more, kWaitMs);
+    QVERIFY(!counts.isEmpty());
+    QCOMPARE(counts.first(), static_cast<int>(ConversationModel::kFirstPage));
+    // Every item, in the order the library keeps them.
+    std::vector<std::string> ids;
+    pair.therapist->library().RunOpen(
+        this, [peer = pair.client_id.toStdString()](sc::Client& c) { return c.History(peer); },
+        [&](sc::Result<std::vector<sc::HistoryItem>> history) {
+          QVERIFY(history.ok());
+          for (const sc::HistoryItem& item : *history) ids.push_back(item.message_id);
+        });
+    QTRY_VERIFY_WITH_TIMEOUT(!ids.empty(), kWaitMs);
+    QCOMPARE(static_cast<size_t>(t_conv->rowCount()), ids.size());
+    for (int i = 0; i < t_conv->rowCount(); ++i) {
+      QCOMPARE(
+          t_conv->data(t_conv->index(i), ConversationModel::kMessageId).toString().toStdString(),
+          ids[static_cast<size_t>(i)]);
+    }
   }
 
   void KeyChangeIsWarned() {

@@ -104,6 +104,10 @@ Item {
                 Layout.fillWidth: true
                 spacing: Theme.gap
                 Section {
+                    // Equal halves, equal heights, whatever the legends wrap to.
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.fillHeight: true
                     title: "PHQ-9 total (depression)"
                     ChartView {
                         id: phqChart
@@ -122,6 +126,10 @@ Item {
                     BandLegend { bands: root.dash.phq9Bands }
                 }
                 Section {
+                    // Equal halves, equal heights, whatever the legends wrap to.
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.fillHeight: true
                     title: "GAD-7 total (anxiety)"
                     ChartView {
                         id: gadChart

@@ -8,6 +8,13 @@ import SecureBase
 Item {
     id: root
     objectName: "clientOverview"
+    // Column widths shared by the header and the rows; the name takes what is left.
+    readonly property int checkInWidth: 120
+    readonly property int trendWidth: 124
+    readonly property int exercisesWidth: 170
+    readonly property int actionsWidth: 200
+    readonly property int nameWidth: Math.max(110, list.width - 2 * Theme.pad - checkInWidth
+                                              - trendWidth - exercisesWidth - actionsWidth)
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.pad
@@ -22,9 +29,10 @@ Item {
             Layout.fillWidth: true
             Layout.leftMargin: Theme.pad
             Layout.rightMargin: Theme.pad
-            Label { text: "Client"; Layout.preferredWidth: 200; Layout.minimumWidth: 200; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
-            Label { text: "Last check-in"; Layout.preferredWidth: 150; Layout.minimumWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
-            Label { text: "Mood trend"; Layout.preferredWidth: 150; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            spacing: 0
+            Label { text: "Client"; Layout.preferredWidth: root.nameWidth; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            Label { text: "Last check-in"; Layout.preferredWidth: root.checkInWidth; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
+            Label { text: "Mood trend"; Layout.preferredWidth: root.trendWidth; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
             Label { text: "Exercises"; Layout.fillWidth: true; font.pixelSize: Theme.small; font.bold: true; color: Theme.muted }
         }
         ListView {
@@ -62,13 +70,13 @@ Item {
                     anchors.leftMargin: Theme.pad
                     spacing: 0
                     ColumnLayout {
-                        Layout.preferredWidth: 200
-                        Layout.maximumWidth: 200
-                        Layout.minimumWidth: 200
+                        Layout.preferredWidth: root.nameWidth
+                        Layout.maximumWidth: root.nameWidth
+                        Layout.minimumWidth: root.nameWidth
                         spacing: 2
                         RowLayout {
                             spacing: 6
-                            Label { text: model.name; textFormat: Text.PlainText; font.bold: true; font.pixelSize: Theme.heading; elide: Text.ElideRight; Layout.maximumWidth: 140 }
+                            Label { text: model.name; textFormat: Text.PlainText; font.bold: true; font.pixelSize: Theme.heading; elide: Text.ElideRight; Layout.maximumWidth: root.nameWidth - 60 }
                             Badge { visible: model.unread > 0; text: model.unreadText + " new"; tint: Theme.primaryText; fill: Theme.primary }
                         }
                         Label {
@@ -76,12 +84,14 @@ Item {
                             text: model.identityChanged ? "\u26a0 safety number changed" : "link ended"
                             color: model.identityChanged ? Theme.warning : Theme.muted
                             font.pixelSize: Theme.small
+                            wrapMode: Text.WordWrap
+                            Layout.maximumWidth: root.nameWidth - 8
                         }
                     }
                     ColumnLayout {
-                        Layout.preferredWidth: 150
-                        Layout.minimumWidth: 150
-                        Layout.maximumWidth: 150
+                        Layout.preferredWidth: root.checkInWidth
+                        Layout.minimumWidth: root.checkInWidth
+                        Layout.maximumWidth: root.checkInWidth
                         spacing: 0
                         Label {
                             text: !model.detailsLoaded ? "\u2026" : model.lastCheckIn > 0 ? session.relativeTime(model.lastCheckIn) : "none yet"
@@ -95,15 +105,16 @@ Item {
                         }
                     }
                     Sparkline {
-                        Layout.preferredWidth: 130
-                        Layout.minimumWidth: 130
+                        Layout.preferredWidth: root.trendWidth - 16
+                        Layout.minimumWidth: root.trendWidth - 16
                         Layout.preferredHeight: 36
-                        Layout.rightMargin: 20
+                        Layout.rightMargin: 16
                         values: model.moodTrend
                         color: Theme.primary
                     }
                     RowLayout {
                         Layout.fillWidth: true
+                        Layout.minimumWidth: root.exercisesWidth
                         spacing: 6
                         Badge { visible: model.detailsLoaded; text: model.openExercises + " open" }
                         Badge {
@@ -114,7 +125,7 @@ Item {
                         }
                     }
                     AppButton {
-                        text: "Conversation"
+                        text: "Messages"
                         Accessible.name: "Open conversation with " + model.name
                         onClicked: home.show("conversation", { peerId: model.userId })
                     }

@@ -112,7 +112,12 @@ Item {
                 reuseItems: true
                 cacheBuffer: 600
                 delegate: MessageDelegate { width: ListView.view.width }
-                onCountChanged: Qt.callLater(positionViewAtEnd)
+                // Stays at the newest item while the reader is there (as rows
+                // arrive or settle their heights); stays put once they scroll up.
+                property bool stickToEnd: true
+                onMovementEnded: stickToEnd = atYEnd
+                onCountChanged: if (stickToEnd) Qt.callLater(positionViewAtEnd)
+                onContentHeightChanged: if (stickToEnd) Qt.callLater(positionViewAtEnd)
                 Component.onCompleted: positionViewAtEnd()
                 ScrollBar.vertical: ScrollBar {}
                 BusyIndicator {

@@ -21,7 +21,8 @@ Item {
             session.openDashboard(params.peerId)
         if (params.peerId && name === "safety")
             session.trust.load(params.peerId)
-        pageLoader.forceActiveFocus()
+        if (name === "dashboard") dashboardLoader.forceActiveFocus()
+        else pageLoader.forceActiveFocus()
     }
 
     Connections {
@@ -44,17 +45,20 @@ Item {
             onNavigate: (name, p) => home.show(name, p)
         }
         Rectangle { Layout.fillHeight: true; width: 1; color: Theme.border }
+        Item {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
         Loader {
             id: pageLoader
             objectName: "pageLoader"
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-            focus: true
+            anchors.fill: parent
+            visible: home.page !== "dashboard"
+            focus: visible
             source: {
                 switch (home.page) {
                 case "overview": return "ClientOverview.qml"
                 case "conversation": return "ConversationView.qml"
-                case "dashboard": return "ClientDashboard.qml"
+                case "dashboard": return ""
                 case "invite": return "InviteScreen.qml"
                 case "availability": return "AvailabilityEditor.qml"
                 case "accept": return "AcceptInviteScreen.qml"
@@ -67,6 +71,19 @@ Item {
                 default: return "StartPage.qml"
                 }
             }
+        }
+        // The dashboard's charts are the costliest page to make: a therapist's
+        // is made in the background (while the vault unlocks) and kept.
+        Loader {
+            id: dashboardLoader
+            objectName: "dashboardLoader"
+            anchors.fill: parent
+            active: session.isTherapist
+            asynchronous: home.page !== "dashboard"
+            visible: home.page === "dashboard" && status === Loader.Ready
+            focus: visible
+            source: "ClientDashboard.qml"
+        }
         }
     }
 

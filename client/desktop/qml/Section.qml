@@ -27,5 +27,7 @@ Rectangle {
             Accessible.name: text
         }
         ColumnLayout { id: body; Layout.fillWidth: true; spacing: 10 }
+        // When a row stretches the card, the room goes below the content.
+        Item { Layout.fillHeight: true }
     }
 }

@@ -140,10 +140,13 @@ void ConversationModel::LoadNewest() {
           emit sendProblem(QString::fromStdString(page.status().message()));
           return;
         }
-        const uint64_t first = page->first_position;
-        SetHistory(std::move(page->items));
-        first_position_ = first;
-        complete_ = first == 0;
+        // The rows were empty (refresh() loads the newest page only then).
+        beginResetModel();
+        items_ = std::move(page->items);
+        first_position_ = page->first_position;
+        complete_ = first_position_ == 0;
+        endResetModel();
+        emit countChanged();
         if (!complete_) LoadOlder();
         emit historyChanged();
       });

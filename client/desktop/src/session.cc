@@ -245,25 +245,27 @@ void Session::refreshContacts() {
 // One contact per job, so a conversation the user opens waits for at most
 // one history read.
 void Session::LoadDetails(std::vector<std::string> peers) {
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(peers));
   const quint64 generation = ++details_generation_;
-  auto next = std::make_shared<std::function<void(size_t)>>();
-  *next = [this, peers = std::move(peers), generation, next](size_t i) {
-    if (i >= peers.size() || generation != details_generation_ || state_ != Ready) return;
-    const std::string peer = peers[i];
-    const QDate today = options_.clock().date();
-    library_->RunOpen(
-        this, [peer](sc::Client& client) { return client.History(peer); },
-        [this, peer, today, i, next](sc::Result<std::vector<sc::HistoryItem>> history) {
-          if (history.ok()) {
-            ContactSummary details;
-            AddDetails(*history, today, details);
-            contacts_->SetDetails(peer, details);
-          }
-          (*next)(i + 1);
-        });
-  };
   // Starts once the list is on screen (state_ turns Ready right after).
-  QTimer::singleShot(0, this, [next] { (*next)(0); });
+  QTimer::singleShot(0, this, [this, shared, generation] { LoadDetailsOf(shared, 0, generation); });
+}
+
+void Session::LoadDetailsOf(std::shared_ptr<const std::vector<std::string>> peers, size_t i,
+                            quint64 generation) {
+  if (i >= peers->size() || generation != details_generation_ || state_ != Ready) return;
+  const std::string peer = (*peers)[i];
+  const QDate today = options_.clock().date();
+  library_->RunOpen(
+      this, [peer](sc::Client& client) { return client.History(peer); },
+      [this, peer, today, peers, i, generation](sc::Result<std::vector<sc::HistoryItem>> history) {
+        if (history.ok()) {
+          ContactSummary details;
+          AddDetails(*history, today, details);
+          contacts_->SetDetails(peer, details);
+        }
+        LoadDetailsOf(peers, i + 1, generation);
+      });
 }
 
 void Session::StartLive() {

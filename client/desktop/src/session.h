@@ -166,6 +166,8 @@ class Session : public QObject {
   void StopLive();
   // The therapist overview's details, one contact after another.
   void LoadDetails(std::vector<std::string> peers);
+  void LoadDetailsOf(std::shared_ptr<const std::vector<std::string>> peers, size_t i,
+                     quint64 generation);
   void RouteItem(const sc::HistoryItem& item);
   void SetLive(const QString& state, const QString& detail);
   void RestartIdleTimer();
