@@ -134,7 +134,6 @@ struct ArchiveReader::State {
     internal::InitStream(key, header, stream);
     chunk_size = size;
     wire_size = size_t{size} + kArchiveChunkOverhead;
-    plain = SecretBytes(size);
     phase = Phase::kChunks;
     unit_offset += kArchiveHeaderSize;
     return Status::Ok();
@@ -142,6 +141,9 @@ struct ArchiveReader::State {
 
   Status ReadChunk(ByteSpan chunk, ArchiveRecordHandler& handler) {
     const std::string which = "archive chunk " + std::to_string(chunks);
+    // Allocated once a whole chunk has arrived: a header alone (unauthenticated
+    // until chunk 0) costs no chunk-sized buffer.
+    if (plain.size() != chunk_size) plain = SecretBytes(chunk_size);
     internal::StreamState trial = stream;  // State not committed yet.
     unsigned long long length = 0;
     unsigned char tag = 0;

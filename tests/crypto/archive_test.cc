@@ -10,7 +10,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,27 @@
 #include "tests/testing/archive_doubles.h"
 #include "tests/testing/deterministic_random.h"
 #include "tests/testing/must.h"
+
+// Heap bytes requested through operator new in this test binary, so a test
+// can check what a hostile header makes a reader allocate. (The standard way
+// to replace them: malloc and free. GCC 12 flags the pair when it inlines
+// them, wrongly: both sides are replaced together.)
+std::atomic<size_t> g_heap_requested{0};
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(size_t size) {
+  g_heap_requested += size;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace securebase::crypto {
 namespace {
@@ -358,6 +382,23 @@ TEST_F(ArchiveTest, BytesAfterTheFinalChunkAreRefusedAndChangeNothing) {
   EXPECT_TRUE(reader.Finish().ok());
   EXPECT_EQ(handler.records, records);
   EXPECT_EQ(reader.next_offset(), w.bytes.size());
+}
+
+TEST_F(ArchiveTest, AHeaderAloneCostsNoChunkBuffer) {
+  // A header naming the largest chunk size, and nothing after it: what an
+  // anonymous sender can make a receiver read for the price of 30 bytes.
+  Bytes header = {kArchiveVersion, static_cast<uint8_t>(ArchiveKind::kHistoryTransfer)};
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    header.push_back(static_cast<uint8_t>(kMaxArchiveChunkSize >> shift));
+  }
+  header.resize(kArchiveHeaderSize, 0x5a);
+  ArchiveReader reader(key_, ArchiveKind::kHistoryTransfer);
+  RecordCollector handler;
+  const size_t before = g_heap_requested;
+  ASSERT_TRUE(reader.Feed(header, handler).ok());
+  ASSERT_TRUE(reader.Feed(Bytes(100, 0), handler).ok());  // Part of a chunk.
+  EXPECT_LT(g_heap_requested - before, size_t{16} * 1024);
+  EXPECT_EQ(reader.next_offset(), kArchiveHeaderSize + 100);
 }
 
 // --- Resuming --------------------------------------------------------------
