@@ -7,8 +7,9 @@
 # every field is documented in BENCHMARKS.md).
 #
 # Usage: scripts/bench.sh [--soak] [--quick] [--no-build]
-#   --soak      also: fairness, the 20-cycle crash loop, and a 10-minute soak
-#               at half the measured WAL-synced send rate (not run in CI)
+#   --soak      also: fairness, the 20-cycle crash loop, a 10-minute soak at
+#               half the measured WAL-synced send rate, and honest load under
+#               attack (not run in CI)
 #   --quick     shorter windows and fewer idle streams (a smoke test of the
 #               harness; the figures are not the recorded ones)
 #   --no-build  use the binaries already in build-release/
@@ -26,7 +27,7 @@ while (($#)); do
     --soak) soak=1 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -68,9 +69,10 @@ field() { grep -o "\"$2\": *[^,}]*" "$out_dir/$1.json" | head -1 | sed 's/.*: */
 faults_json=null
 if ((soak)); then
   rate=$(awk -v r="$(field load send_sync_c64_per_s)" 'BEGIN { printf "%d", r / 2 }')
-  echo "==> faults: fairness, crash loop x20, 10-minute soak at $rate sends/s" >&2
+  echo "==> faults: fairness, crash loop x20, 10-minute soak at $rate sends/s, attack under load" >&2
   "$build_dir/bench/faults/securebase_faults" --fairness --crash-cycles 20 \
-    --soak-seconds 600 --soak-rate "$rate" --json "$out_dir/faults.json" >/dev/null
+    --soak-seconds 600 --soak-rate "$rate" --attack-load --attack-rounds 3 \
+    --json "$out_dir/faults.json" >/dev/null
   faults_json="$(cat "$out_dir/faults.json")"
 fi
 

@@ -3,14 +3,18 @@
 # missing. Quiet and fast (one dpkg-query call) when everything is present;
 # otherwise one `apt-get update` and one `apt-get install`.
 #
-# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--all]
+# Usage: scripts/install-deps.sh [--fuzz|--sanitize|--clang] [--format] [--all]
 #   (no option)  compiler, CMake/Ninja, gRPC, protobuf, libsodium, RocksDB,
-#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates),
+#                GoogleTest, Google Benchmark, OpenSSL (dev TLS certificates;
+#                the tests' raw HTTP/2 attacker), zlib, nginx-light (the
+#                production front door, started by the nginx tests),
 #                Spin (the delivery protocol's model, model/delivery/),
-#                PyNaCl (the crypto vectors' independent Python reference check)
+#                PyNaCl (the crypto vectors' independent Python reference check),
+#                Qt 6 and libqrencode (desktop app), Xvfb
 #   --fuzz       also clang-14 and its runtime libraries (libFuzzer,
 #   --sanitize   AddressSanitizer, UBSan, ThreadSanitizer); the three
 #   --clang      options are synonyms
+#   --format     also clang-format-14 (the checked-in .clang-format)
 #   --all        everything above (what .ci/run needs)
 # Runs as root, or through sudo when available.
 set -euo pipefail
@@ -21,16 +25,26 @@ base_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev
   libgtest-dev libbenchmark-dev
-  openssl
+  openssl libssl-dev zlib1g-dev
+  nginx-light
   spin
   python3-nacl
+  # The desktop app (client/desktop): Qt 6.4 Quick, Controls, Charts, QR codes;
+  # Xvfb for real-window checks.
+  qt6-base-dev qt6-declarative-dev qt6-charts-dev qml6-module-qtcharts
+  qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qttest
+  libqrencode-dev xvfb xauth
 )
 clang_packages=(clang-14 libclang-rt-14-dev)
+format_packages=(clang-format-14)
 
 wanted=("${base_packages[@]}")
 for arg in "$@"; do
   case "$arg" in
-    --fuzz | --sanitize | --clang | --all) wanted+=("${clang_packages[@]}") ;;
+    --fuzz | --sanitize | --clang) wanted+=("${clang_packages[@]}") ;;
+    --format) wanted+=("${format_packages[@]}") ;;
+    --all) wanted+=("${clang_packages[@]}" "${format_packages[@]}") ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0
@@ -51,6 +65,8 @@ for pkg in "${wanted[@]}"; do
   if grep -qxF -- "$pkg" <<<"$installed"; then continue; fi
   # pkgconf provides pkg-config; installing pkg-config over it would replace it.
   if [[ "$pkg" == pkg-config ]] && command -v pkg-config >/dev/null 2>&1; then continue; fi
+  # Any nginx build will do for the tests; nginx-light would replace another.
+  if [[ "$pkg" == nginx-light && -x /usr/sbin/nginx ]]; then continue; fi
   missing+=("$pkg")
 done
 
@@ -70,3 +86,11 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+
+# Debian starts the nginx it installs, serving its default site on port 80.
+# The tests run nginx themselves; leave no system service running that was
+# not there before.
+if [[ " ${missing[*]} " == *" nginx-light "* && -d /run/systemd/system ]]; then
+  "${sudo[@]}" systemctl disable --now nginx.service >/dev/null 2>&1 || true
+  echo "install-deps.sh: nginx-light installed for the tests; its system service is disabled" >&2
+fi

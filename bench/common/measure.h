@@ -1,6 +1,7 @@
-// What every benchmark measures the same way: a process's CPU time (the
-// stable cost figure on a shared, noisy machine) and resident memory from
-// /proc, and nearest-rank percentiles of latency samples.
+// What every benchmark measures the same way: nearest-rank percentiles of
+// latency samples. (A process's CPU time, the stable cost figure on a
+// shared, noisy machine, and its memory come from the test harness:
+// tests/server/integration/harness/process_stats.h.)
 #ifndef SECUREBASE_BENCH_COMMON_MEASURE_H_
 #define SECUREBASE_BENCH_COMMON_MEASURE_H_
 
@@ -10,13 +11,6 @@
 #include <vector>
 
 namespace securebase::bench {
-
-// User + system CPU time of `pid` in microseconds (all threads), from
-// /proc/<pid>/stat; -1 if it cannot be read.
-int64_t ProcessCpuMicros(pid_t pid);
-
-// VmRSS of `pid` in KiB from /proc/<pid>/status; -1 if it cannot be read.
-int64_t ProcessRssKib(pid_t pid);
 
 // The p-th percentile (0..100, nearest rank) of `nanos` in milliseconds; 0
 // when empty. Sorts `nanos`.

@@ -15,6 +15,26 @@
 //   --soak-seconds S        open-loop sends for S seconds, server RSS sampled.
 //     --soak-rate R         sends/s; without it, half of a 10 s closed-loop
 //                           probe of the maximum.
+//   --attack-load           honest clients at a steady rate while four attacks
+//                           run in turn (attack_load.h); each attack phase's
+//                           honest p99 within 3x quiet, no honest failure.
+//     --attack-rounds N     rounds of (quiet, attack) for every attack (2).
+//     --attack-seconds S    measured time of each phase (default 10).
+//     --idle-connections N  held by the idle-connection flood (default 8000).
+//     --attacks LIST        which, in order (default register,login,streams,idle;
+//                           also storm: the idle connections opened at once).
+//     --attacker-nice N     nice value of the attackers' processes (default 19:
+//                           an attacker on a machine of its own).
+//   --attack-load           honest clients at a steady rate while four attacks
+//                           run in turn (attack_load.h); each attack phase's
+//                           honest p99 within 3x quiet, no honest failure.
+//     --attack-rounds N     rounds of (quiet, attack) for every attack (2).
+//     --attack-seconds S    measured time of each phase (default 10).
+//     --idle-connections N  held by the idle-connection flood (default 8000).
+//     --attacks LIST        which, in order (default register,login,streams,idle;
+//                           also storm: the idle connections opened at once).
+//     --attacker-nice N     nice value of the attackers' processes (default 19:
+//                           an attacker on a machine of its own).
 //   --json FILE             every figure as one flat JSON object.
 //
 // Modes run in the order above, each on a fresh server. Exit status: 0 when
@@ -32,6 +52,8 @@
 #include <utility>
 #include <vector>
 
+#include "bench/faults/attack_load.h"
+#include "bench/faults/attacks.h"
 #include "bench/faults/fairness.h"
 #include "bench/faults/soak.h"
 #include "tests/server/integration/harness/crash_loop.h"
@@ -49,6 +71,12 @@ struct Flags {
   uint64_t seed = 0;
   int soak_seconds = 0;
   double soak_rate = 0;
+  bool attack_load = false;
+  int attack_rounds = 2;
+  int attack_seconds = 10;
+  int idle_connections = 8000;
+  std::vector<std::string> attacks;
+  int attacker_nice = 19;
   std::string json;
 };
 
@@ -57,7 +85,9 @@ int Usage(const std::string& why) {
       << "securebase_faults: " << why
       << "\nusage: securebase_faults [--fairness [--fairness-rounds N] [--fairness-seconds S] "
          "[--flooder-threads N] [--flooder-nice N]] [--crash-cycles N [--seed N]] "
-         "[--soak-seconds S [--soak-rate R]] [--json FILE]\n";
+         "[--soak-seconds S [--soak-rate R]] [--attack-load [--attack-rounds N] "
+         "[--attack-seconds S] [--idle-connections N] [--attacks LIST] [--attacker-nice N]] "
+         "[--json FILE]\n";
   return 2;
 }
 
@@ -79,10 +109,17 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
       flags->fairness = true;
       continue;
     }
-    static const char* const kValued[] = {
-        "--fairness-rounds", "--fairness-seconds", "--flooder-threads",
-        "--flooder-nice",    "--crash-cycles",     "--seed",
-        "--soak-seconds",    "--soak-rate",        "--json"};
+    if (arg == "--attack-load") {
+      flags->attack_load = true;
+      continue;
+    }
+    static const char* const kValued[] = {"--fairness-rounds",  "--fairness-seconds",
+                                          "--flooder-threads",  "--flooder-nice",
+                                          "--crash-cycles",     "--seed",
+                                          "--soak-seconds",     "--soak-rate",
+                                          "--attack-rounds",    "--attack-seconds",
+                                          "--idle-connections", "--attacks",
+                                          "--attacker-nice",    "--json"};
     if (std::find(std::begin(kValued), std::end(kValued), arg) == std::end(kValued)) {
       *error = "unknown flag " + arg;
       return false;
@@ -108,6 +145,19 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
       flags->soak_seconds = static_cast<int>(std::strtol(value.c_str(), &end, 10));
     } else if (arg == "--soak-rate") {
       flags->soak_rate = std::strtod(value.c_str(), &end);
+    } else if (arg == "--attack-rounds") {
+      flags->attack_rounds = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+    } else if (arg == "--attack-seconds") {
+      flags->attack_seconds = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+    } else if (arg == "--idle-connections") {
+      flags->idle_connections = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+    } else if (arg == "--attacker-nice") {
+      flags->attacker_nice = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+    } else if (arg == "--attacks") {
+      flags->attacks.clear();
+      std::istringstream list(value);
+      for (std::string key; std::getline(list, key, ',');) flags->attacks.push_back(key);
+      continue;
     } else if (arg == "--json") {
       flags->json = value;
       continue;
@@ -121,11 +171,13 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
     }
   }
   if (flags->fairness_rounds <= 0 || flags->fairness_seconds <= 0 || flags->flooder_threads <= 0 ||
-      flags->crash_cycles < 0 || flags->soak_seconds < 0 || flags->soak_rate < 0) {
+      flags->crash_cycles < 0 || flags->soak_seconds < 0 || flags->soak_rate < 0 ||
+      flags->attack_rounds <= 0 || flags->attack_seconds <= 0 || flags->idle_connections < 0) {
     *error = "values must be positive";
     return false;
   }
-  if (!flags->fairness && flags->crash_cycles == 0 && flags->soak_seconds == 0) {
+  if (!flags->fairness && flags->crash_cycles == 0 && flags->soak_seconds == 0 &&
+      !flags->attack_load) {
     *error = "nothing to run";
     return false;
   }
@@ -324,11 +376,96 @@ int RunSoakMode(const Flags& flags, JsonFields* json) {
   return r.errors == 0 ? 0 : 1;
 }
 
+int RunAttackLoadMode(const Flags& flags, JsonFields* json) {
+  AttackLoadOptions options;
+  options.rounds = flags.attack_rounds;
+  options.phase = std::chrono::seconds(flags.attack_seconds);
+  options.idle_connections = flags.idle_connections;
+  if (!flags.attacks.empty()) options.attacks = flags.attacks;
+  options.attacker_nice = flags.attacker_nice;
+  AttackLoadResult r;
+  if (!RunAttackLoad(options, &r)) return 2;
+  std::printf(
+      "attack load: %d honest clients at %.0f sends/s each, a login every %.1f s; %d rounds, "
+      "%lld s phases; attackers at nice %d\n"
+      "attack load: phase | sends p50/p99 ms (x quiet) | logins p50/p99 ms (x quiet) | acks p99 "
+      "ms (x quiet) | delivery p50/p99 ms | failures | server RSS max MiB, cores | bench cores\n",
+      options.honest_clients, options.send_rate,
+      static_cast<double>(options.login_every.count()) / 1000, options.rounds,
+      static_cast<long long>(options.phase.count()), options.attacker_nice);
+  auto line = [](const AttackPhase& p) {
+    std::printf(
+        "attack load: %-22s%s | %lld: %.2f/%.2f (%.2f) | %lld: %.2f/%.2f (%.2f) | %lld: %.2f "
+        "(%.2f) "
+        "| %.2f/%.2f | %lld | %.1f, %.2f | %.2f\n",
+        p.name.c_str(), p.judged ? "" : " (not judged)", static_cast<long long>(p.sends),
+        p.send_p50_ms, p.send_p99_ms, p.send_p99_ratio, static_cast<long long>(p.logins),
+        p.login_p50_ms, p.login_p99_ms, p.login_p99_ratio, static_cast<long long>(p.acks),
+        p.ack_p99_ms, p.ack_p99_ratio, p.delivery_p50_ms, p.delivery_p99_ms,
+        static_cast<long long>(p.failures), static_cast<double>(p.server_rss_max_kib) / 1024,
+        p.server_cores, p.bench_cores);
+  };
+  line(r.quiet);
+  for (const AttackPhase& p : r.attacks) line(p);
+  for (const AttackPhase& p : r.attacks) {
+    std::printf("attack load: %s: the attack got %s\n", p.name.c_str(), p.attack.c_str());
+  }
+  for (const AttackPhase* p : {&r.quiet}) {
+    if (p->failures > 0)
+      std::printf("attack load: %s: honest %s\n", p->name.c_str(), p->failure_codes.c_str());
+  }
+  for (const AttackPhase& p : r.attacks) {
+    if (p.failures > 0)
+      std::printf("attack load: %s: honest %s\n", p.name.c_str(), p.failure_codes.c_str());
+  }
+  std::printf("attack load: honest calls over the whole run: %s (%lld failed)\nattack load: %s\n",
+              r.honest_failure_codes.c_str(), static_cast<long long>(r.honest_failures),
+              r.Passed() ? "PASS" : "FAIL");
+  json->Add("attack_rounds", static_cast<int64_t>(options.rounds));
+  json->Add("attack_phase_seconds", static_cast<int64_t>(options.phase.count()));
+  json->Add("attack_honest_clients", static_cast<int64_t>(options.honest_clients));
+  json->Add("attack_honest_send_rate", options.send_rate);
+  json->Add("attack_idle_connections", static_cast<int64_t>(options.idle_connections));
+  json->Add("attack_idle_connects_per_second",
+            static_cast<int64_t>(options.idle_connects_per_second));
+  json->Add("attack_attacker_nice", static_cast<int64_t>(options.attacker_nice));
+  auto fields = [&](const std::string& key, const AttackPhase& p, bool ratios) {
+    const std::string k = "attack_" + key + "_";
+    json->Add(k + "sends", p.sends);
+    json->Add(k + "send_p50_ms", p.send_p50_ms);
+    json->Add(k + "send_p99_ms", p.send_p99_ms);
+    json->Add(k + "logins", p.logins);
+    json->Add(k + "login_p50_ms", p.login_p50_ms);
+    json->Add(k + "login_p99_ms", p.login_p99_ms);
+    json->Add(k + "acks", p.acks);
+    json->Add(k + "ack_p99_ms", p.ack_p99_ms);
+    json->Add(k + "delivery_p50_ms", p.delivery_p50_ms);
+    json->Add(k + "delivery_p99_ms", p.delivery_p99_ms);
+    json->Add(k + "failures", p.failures);
+    json->Add(k + "server_rss_max_kib", p.server_rss_max_kib);
+    json->Add(k + "server_cores", p.server_cores);
+    json->Add(k + "bench_cores", p.bench_cores);
+    if (ratios) {
+      json->Add(k + "send_p99_ratio", p.send_p99_ratio);
+      json->Add(k + "login_p99_ratio", p.login_p99_ratio);
+      json->Add(k + "ack_p99_ratio", p.ack_p99_ratio);
+    }
+  };
+  fields("quiet", r.quiet, false);
+  for (const AttackPhase& p : r.attacks) fields(p.key, p, true);
+  json->Add("attack_honest_failures", r.honest_failures);
+  json->Add("attack_passed", r.Passed());
+  return r.Passed() ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace securebase::bench
 
 int main(int argc, char** argv) {
   using namespace securebase::bench;
+  // An attack's own process, started by --attack-load (attacks.h).
+  if (argc == 4 && std::string(argv[1]) == "--attacker")
+    return RunAttackerProcess(argv[2], argv[3]);
   Flags flags;
   std::string error;
   if (!ParseFlags(argc, argv, &flags, &error)) return Usage(error);
@@ -340,6 +477,7 @@ int main(int argc, char** argv) {
   if (flags.fairness) merge(RunFairnessMode(flags, &json));
   if (flags.crash_cycles > 0) merge(RunCrashMode(flags, &json));
   if (flags.soak_seconds > 0) merge(RunSoakMode(flags, &json));
+  if (flags.attack_load) merge(RunAttackLoadMode(flags, &json));
   json.Add("machine_loadavg_end", LoadAverage());
   if (!flags.json.empty()) {
     std::ofstream out(flags.json);

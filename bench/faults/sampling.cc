@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "tests/server/integration/harness/grpc_status.h"
+#include "tests/server/integration/harness/process_stats.h"
 
 namespace securebase::bench {
 
@@ -58,7 +59,7 @@ std::string Tally::CodesString() const {
 }
 
 double CpuSeconds(pid_t pid) {
-  int64_t micros = ProcessCpuMicros(pid);
+  int64_t micros = integration::ProcessCpuMicros(pid);
   return micros < 0 ? -1 : static_cast<double>(micros) / 1e6;
 }
 

@@ -11,6 +11,7 @@
 
 #include "bench/faults/sampling.h"
 #include "tests/server/integration/harness/grpc_status.h"
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_process.h"
 
 namespace securebase::bench {
@@ -108,7 +109,8 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
   }
   const pid_t pid = server.pid();
   const std::string db_dir = server.db_dir();
-  result->rss_before_load_kib = ProcessRssKib(pid);
+  result->rss_before_load_kib =
+      integration::ProcessMemoryKib(pid, integration::MemoryFigure::kResident);
   std::cerr << "soak: " << rate << " sends/s for " << options.duration.count() << " s over "
             << clients << " clients, " << therapists << " therapists; RSS before load "
             << result->rss_before_load_kib << " KiB\n";
@@ -145,13 +147,14 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
     for (;;) {
       auto now = Clock::now();
       if (!have_start && now >= start + warmup) {
-        result->rss_start_kib = ProcessRssKib(pid);
+        result->rss_start_kib =
+            integration::ProcessMemoryKib(pid, integration::MemoryFigure::kResident);
         have_start = true;
       }
       if (now >= next_sample) {
         SoakResult::Sample sample;
         sample.second = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
-        sample.rss_kib = ProcessRssKib(pid);
+        sample.rss_kib = integration::ProcessMemoryKib(pid, integration::MemoryFigure::kResident);
         sample.wal_kib = FilesKib(db_dir, ".log");
         sample.sst_kib = FilesKib(db_dir, ".sst");
         result->samples.push_back(sample);
@@ -188,7 +191,7 @@ bool RunSoak(const SoakOptions& options, SoakResult* result) {
     });
   }
   for (auto& thread : workers) thread.join();
-  result->rss_end_kib = ProcessRssKib(pid);
+  result->rss_end_kib = integration::ProcessMemoryKib(pid, integration::MemoryFigure::kResident);
   result->seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count();
   {
     std::lock_guard<std::mutex> lock(mu);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "bench/common/measure.h"
+#include "tests/server/integration/harness/process_stats.h"
 
 namespace securebase::bench {
 namespace {
@@ -78,14 +79,15 @@ LoopResult RunClosedLoop(size_t concurrency, std::chrono::milliseconds warmup,
 
   std::this_thread::sleep_for(warmup);
   LoopResult result;
-  int64_t cpu_start = ProcessCpuMicros(server_pid);
+  int64_t cpu_start = integration::ProcessCpuMicros(server_pid);
   result.window_start_ns = NowNanos();
   if (on_window) on_window(true);
   state->phase.store(kMeasure, std::memory_order_release);
   std::this_thread::sleep_for(measure);
   result.window_end_ns = NowNanos();
-  int64_t cpu_end = ProcessCpuMicros(server_pid);
-  result.server_rss_kib = ProcessRssKib(server_pid);
+  int64_t cpu_end = integration::ProcessCpuMicros(server_pid);
+  result.server_rss_kib =
+      integration::ProcessMemoryKib(server_pid, integration::MemoryFigure::kResident);
   if (on_window) on_window(false);
   state->phase.store(kStop, std::memory_order_release);
   {

@@ -44,6 +44,7 @@
 #include "securebase/bench/echo.grpc.pb.h"
 #include "securebase/crypto/random.h"
 #include "tests/server/integration/harness/grpc_status.h"
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_process.h"
 #include "tests/server/integration/harness/subprocess.h"
 
@@ -348,7 +349,8 @@ void Throughput(const Options& options, Report& report) {
   std::string c_high = "_c" + std::to_string(high), c_low = "_c" + std::to_string(low);
   Log("echo at concurrency " + std::to_string(high));
   LoopResult echo_high = RunEcho(echo, payload, high, options);
-  int64_t echo_rss = ProcessRssKib(echo.pid());
+  int64_t echo_rss =
+      integration::ProcessMemoryKib(echo.pid(), integration::MemoryFigure::kResident);
   Log("sends (WAL sync on) at concurrency " + std::to_string(high) + ", server pid " +
       std::to_string(server->pid()));
   SendRun sync_high = RunSends(*server, practice, pool, high, options, acked);
@@ -413,7 +415,8 @@ void IdleStreams(const Options& options, Report& report) {
     stubs.push_back(v1::Messages::NewStub(channel));
   }
   std::this_thread::sleep_for(milliseconds(1000));
-  int64_t rss_before = ProcessRssKib(server.pid());
+  int64_t rss_before =
+      integration::ProcessMemoryKib(server.pid(), integration::MemoryFigure::kResident);
   Log("opening " + std::to_string(options.idle_streams) + " streams");
   std::vector<std::unique_ptr<Listener>> listeners;
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -422,7 +425,8 @@ void IdleStreams(const Options& options, Report& report) {
   size_t ready = 0;
   for (auto& listener : listeners) ready += listener->WaitReady(milliseconds(60000)) ? 1 : 0;
   std::this_thread::sleep_for(milliseconds(1000));
-  int64_t rss_after = ProcessRssKib(server.pid());
+  int64_t rss_after =
+      integration::ProcessMemoryKib(server.pid(), integration::MemoryFigure::kResident);
   listeners.clear();
   Check(server.Stop(), "stop securebase-server");
   if (ready != tokens.size()) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "args.h"
+#include "format.h"
 #include "securebase/client/client.h"
 
 namespace securebase::cli {
@@ -75,10 +76,14 @@ class Context {
   // returns kExitUsage.
   int UsageError(std::string_view message) const;
 
+  // The availability and crisis notices this command showed (format.h).
+  Notices& notices() { return notices_; }
+
  private:
   const Command& command_;
   ParsedArgs args_;
   client::ClientOptions options_;
+  Notices notices_;
 };
 
 // "securebase: <message>" on stderr.

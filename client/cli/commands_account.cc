@@ -109,7 +109,7 @@ int RunAccept(Context& ctx) {
             << client::RoleName(contact->role)
             << ". Their key matched the one pinned in the invite, and your app proved yours to "
                "them.\n";
-  if (contact->role == Role::kTherapist) PrintNotice(AvailabilityNotice(*contact));
+  if (contact->role == Role::kTherapist) PrintNotice(ctx.notices().Availability(*contact));
   return kExitOk;
 }
 
@@ -145,7 +145,7 @@ int RunContacts(Context& ctx) {
   WarnAboutChangedKeys(*contacts);
   if (client->role() == Role::kClient) {
     for (const client::Contact& c : *contacts) {
-      if (c.role == Role::kTherapist && c.linked) PrintNotice(AvailabilityNotice(c));
+      if (c.role == Role::kTherapist && c.linked) PrintNotice(ctx.notices().Availability(c));
     }
   }
   return kExitOk;

@@ -24,11 +24,9 @@ int SendTo(Context& ctx, client::Client& client, const client::ContentBody& cont
     PrintNotice("securebase: " + w + "\n");
   const bool to_therapist =
       client.role() == Role::kClient && contact->role == Role::kTherapist && contact->linked;
-  if (!client::DetectRiskSignals(content).empty()) {
-    PrintNotice(std::string(client::CrisisResources().message) + "\n");
-  }
+  if (!client::DetectRiskSignals(content).empty()) PrintNotice(ctx.notices().Crisis());
   client::Result<std::string> id = client.Send(peer, content);
-  if (to_therapist) PrintNotice(AvailabilityNotice(*contact));
+  if (to_therapist) PrintNotice(ctx.notices().Availability(*contact));
   if (!id.ok()) {
     switch (id.status().code()) {
       case client::ErrorCode::kUnavailable:

@@ -60,11 +60,7 @@ int Watch(Context& ctx, client::Client& client, bool json) {
       },
       g_stop, [](const std::string& warning) { PrintNotice("Warning: " + warning + "\n"); });
   if (g_stop.load()) return kExitOk;  // Stopped by a signal: a normal end.
-  if (!status.ok()) {
-    return ctx.Fail(status, status.code() == client::ErrorCode::kUnavailable
-                                ? "(the connection was lost; nothing was lost, run it again)"
-                                : "");
-  }
+  if (!status.ok()) return ctx.Fail(status, "(nothing was lost)");
   return kExitOk;
 }
 

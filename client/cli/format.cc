@@ -311,6 +311,28 @@ std::string AvailabilityNotice(const client::Contact& therapist) {
   return out;
 }
 
+std::string Notices::Once(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    std::string line = text.substr(start, end - start);
+    if (shown_.insert(line).second) out += line;
+    start = end;
+  }
+  return out;
+}
+
+std::string Notices::Availability(const client::Contact& therapist) {
+  return Once(AvailabilityNotice(therapist));
+}
+
+std::string Notices::Crisis() {
+  shown_.insert(std::string(client::CrisisResources().emergency_guidance) + "\n");
+  return Once(std::string(client::CrisisResources().message) + "\n");
+}
+
 std::string IdentityChangeWarning(const client::Contact& contact) {
   if (!contact.identity_changed) return "";
   const std::string name =

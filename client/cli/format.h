@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,23 @@ std::string ContactLine(const client::Contact& contact);
 // The therapist's availability notice and the "not for emergencies" guidance
 // (the library's default when the therapist gave none), as lines for stderr.
 std::string AvailabilityNotice(const client::Contact& therapist);
+// The notices of one command (the therapist's availability notice, the
+// emergency guidance, the crisis prompt): each line is shown at most once per
+// command, where it first matters, however many therapists or sends there are.
+class Notices {
+ public:
+  // AvailabilityNotice(therapist) without the lines this command showed.
+  std::string Availability(const client::Contact& therapist);
+  // The crisis prompt (risk.h), once; it stands in for the library's generic
+  // emergency guidance, which is then not repeated (a therapist's own
+  // guidance still is: it may name a local number).
+  std::string Crisis();
+
+ private:
+  std::string Once(const std::string& text);
+  std::set<std::string> shown_;
+};
+
 // The safety-number-changed warning for a contact, or "" if unchanged.
 std::string IdentityChangeWarning(const client::Contact& contact);
 

@@ -80,6 +80,11 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
   for (const auto& key : one_time) request.one_time_prekeys.push_back(ToWire(key));
   request.registration_token = std::string(registration_token);
   Result<Registration> registered = server.Register(request);
+  if (registered.ok() &&
+      (registered->user_id.size() != kUserIdSize || registered->device_id == 0)) {
+    registered = Status(ErrorCode::kInvalidServerResponse,
+                        "register: the server answered with a malformed account id");
+  }
   if (!registered.ok()) {
     vault.reset();
     Vault::RemoveIncomplete(options.home);
@@ -117,11 +122,11 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
   return core;
 }
 
-Result<std::unique_ptr<ClientCore>> OpenAccount(const ClientOptions& options,
-                                                std::string_view passphrase) {
-  crypto::RandomSource& rng = RandomOf(options);
-  SB_ASSIGN_OR_RETURN(std::unique_ptr<Vault> vault,
-                      Vault::Open(options.home, passphrase, options.lock_timeout, rng));
+namespace {
+
+// Open's work once the vault key is unwrapped: the account and its keys.
+Result<std::unique_ptr<ClientCore>> OpenWithVault(const ClientOptions& options,
+                                                  std::unique_ptr<Vault> vault) {
   std::optional<records::Account> account;
   std::string token;
   const int64_t now = (options.clock != nullptr ? *options.clock : SystemClock()).NowUnixMs();
@@ -149,6 +154,26 @@ Result<std::unique_ptr<ClientCore>> OpenAccount(const ClientOptions& options,
                                            std::move(device_key).value(), std::move(token));
   SB_RETURN_IF_ERROR(core->HoldIfExclusive());
   return core;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ClientCore>> OpenAccount(const ClientOptions& options,
+                                                std::string_view passphrase) {
+  SB_ASSIGN_OR_RETURN(
+      std::unique_ptr<Vault> vault,
+      Vault::Open(options.home, passphrase, options.lock_timeout, RandomOf(options)));
+  return OpenWithVault(options, std::move(vault));
+}
+
+Result<std::unique_ptr<ClientCore>> OpenAnotherAccount(ClientCore& open) {
+  const ClientOptions& options = open.options();
+  if (options.vault_access != VaultAccess::kPerCall) {
+    return Status(ErrorCode::kFailedPrecondition,
+                  "a second client on one home needs VaultAccess::kPerCall (an exclusive "
+                  "client keeps the vault locked)");
+  }
+  return OpenWithVault(options, open.vault().Another(options.lock_timeout, RandomOf(options)));
 }
 
 Status ReplenishPreKeys(ClientCore& core) {

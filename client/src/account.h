@@ -24,6 +24,10 @@ Result<std::unique_ptr<ClientCore>> CreateAccount(const ClientOptions& options,
 Result<std::unique_ptr<ClientCore>> OpenAccount(const ClientOptions& options,
                                                 std::string_view passphrase);
 
+// Client::OpenAnother's work: the same home and options as `open`, its vault
+// key shared (no Argon2id). kFailedPrecondition unless VaultAccess::kPerCall.
+Result<std::unique_ptr<ClientCore>> OpenAnotherAccount(ClientCore& open);
+
 // When the server holds fewer one-time prekeys than the low watermark, makes
 // a batch: the private halves are committed before the public halves are
 // published, so a crash in between leaves only unused private keys.

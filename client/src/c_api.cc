@@ -9,11 +9,13 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "content/availability.h"
 #include "json_writer.h"
 #include "securebase/client/client.h"
 #include "securebase/client/risk.h"
@@ -576,6 +578,133 @@ sb_error sb_trust(sb_client* client, const char* peer) {
 sb_error sb_rotate_signed_prekey(sb_client* client) {
   SB_REQUIRE(client);
   return FinishStatus(client->impl->RotateSignedPreKey());
+}
+
+int sb_vault_exists(const char* home) {
+  return home != nullptr && client::VaultExists(home) ? 1 : 0;
+}
+
+sb_error sb_client_open_another(sb_client* client, sb_client** out_client) {
+  SB_REQUIRE(out_client);
+  *out_client = nullptr;
+  SB_REQUIRE(client);
+  auto another = client->impl->OpenAnother();
+  if (!another.ok()) return Fail(another.status());
+  auto handle = std::make_unique<sb_client>();
+  handle->impl = std::move(another).value();
+  *out_client = handle.release();
+  return Succeed();
+}
+
+sb_error sb_own_availability_json(sb_client* client, char** out_json) {
+  SB_REQUIRE(out_json);
+  *out_json = nullptr;
+  SB_REQUIRE(client);
+  const std::optional<client::Availability> own = client->impl->OwnAvailability();
+  client::JsonWriter w;
+  if (own) {
+    w.BeginObject();
+    client::WriteAvailabilityMembers(w, *own);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  return CopyOut(w.str(), out_json);
+}
+
+sb_error sb_conversation_summaries_json(sb_client* client, char** out_json) {
+  SB_REQUIRE(out_json);
+  *out_json = nullptr;
+  SB_REQUIRE(client);
+  auto result = client->impl->ConversationSummaries();
+  if (!result.ok()) return Fail(result.status());
+  client::JsonWriter w;
+  w.BeginArray();
+  for (const client::ConversationSummary& summary : *result) {
+    w.BeginObject();
+    w.Key("contact");
+    w.BeginObject();
+    client::WriteContactMembers(w, summary.contact);
+    w.EndObject();
+    w.Key("items");
+    w.Uint(summary.items);
+    w.Key("unread");
+    w.Uint(summary.unread);
+    w.Member("unread_capped", summary.unread_capped);
+    w.Key("last_item");
+    if (summary.last_item) {
+      w.BeginObject();
+      client::WriteHistoryItemMembers(w, *summary.last_item);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  return CopyOut(w.str(), out_json);
+}
+
+sb_error sb_history_range_json(sb_client* client, const char* peer, uint64_t before, uint64_t limit,
+                               char** out_json) {
+  SB_REQUIRE(out_json);
+  *out_json = nullptr;
+  SB_REQUIRE(client);
+  SB_REQUIRE(peer);
+  auto result = client->impl->History(peer, client::HistoryRange{before, limit});
+  if (!result.ok()) return Fail(result.status());
+  client::JsonWriter w;
+  w.BeginObject();
+  w.Key("items");
+  w.BeginArray();
+  for (const client::HistoryItem& item : result->items) {
+    w.BeginObject();
+    client::WriteHistoryItemMembers(w, item);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("first_position");
+  w.Uint(result->first_position);
+  w.Key("total");
+  w.Uint(result->total);
+  w.EndObject();
+  return CopyOut(w.str(), out_json);
+}
+
+sb_error sb_watch_events(sb_client* client, sb_event_callback on_event, void* user_data) {
+  SB_REQUIRE(client);
+  SB_REQUIRE(on_event);
+  auto json_string = [](std::string_view text) {
+    client::JsonWriter w;
+    w.String(text);
+    return w.str();
+  };
+  client::WatchCallbacks callbacks;
+  callbacks.on_item = [&](const client::HistoryItem& item) {
+    on_event(user_data, "item", client::HistoryItemToJson(item).c_str());
+  };
+  callbacks.on_warning = [&](const std::string& warning) {
+    on_event(user_data, "warning", json_string(warning).c_str());
+  };
+  callbacks.on_delivery = [&](const client::DeliveryUpdate& update) {
+    client::JsonWriter w;
+    w.BeginObject();
+    w.Member("peer_user_id", update.peer_user_id);
+    w.Key("message_ids");
+    w.BeginArray();
+    for (const std::string& id : update.message_ids) w.String(id);
+    w.EndArray();
+    w.Member("state", update.state == client::DeliveryState::kRead ? "read" : "delivered");
+    w.EndObject();
+    on_event(user_data, "delivery", w.str().c_str());
+  };
+  callbacks.on_contact_changed = [&](const std::string& user_id) {
+    on_event(user_data, "contact", json_string(user_id).c_str());
+  };
+  callbacks.on_live = [&] { on_event(user_data, "live", "null"); };
+  const client::Status status = client->impl->Watch(callbacks, client->stop);
+  client->stop.store(false);  // Consumed, as in sb_watch_with_warnings.
+  return FinishStatus(status);
 }
 
 }  // extern "C"

@@ -47,15 +47,17 @@ Role ClientCore::role() const {
                                                                     : Role::kClient;
 }
 
-Status ClientCore::Transact(const std::function<Status(Stores&)>& body) {
+Status ClientCore::Transact(const std::function<Status(Stores&)>& body, Durability durability) {
   SB_ASSIGN_OR_RETURN(const crypto::DeviceAddress local_device,
                       AddressOf(own_user_id(), own_device_id()));
-  return vault_->Transact([&](VaultTransaction& txn) -> Status {
-    Stores stores(txn, own_user_id(), local_device, identity_, rng_);
-    SB_RETURN_IF_ERROR(body(stores));
-    stores.Flush();
-    return Status::Ok();
-  });
+  return vault_->Transact(
+      [&](VaultTransaction& txn) -> Status {
+        Stores stores(txn, own_user_id(), local_device, identity_, rng_);
+        SB_RETURN_IF_ERROR(body(stores));
+        stores.Flush();
+        return Status::Ok();
+      },
+      durability);
 }
 
 Status ClientCore::HoldIfExclusive() {

@@ -54,7 +54,10 @@ class ClientCore {
 
   // Runs `body` over the vault's stores in one transaction: committed (the
   // caching stores flushed first) only if it returns OK.
-  Status Transact(const std::function<Status(Stores&)>& body);
+  Status Transact(const std::function<Status(Stores&)>& body,
+                  Durability durability = Durability::kSynced);
+  // Vault::SyncDeferred: any thread, within the hold that deferred.
+  Status SyncDeferred() { return vault_->SyncDeferred(); }
   // Keeps the vault locked and open across several transactions (one sync,
   // one send); a no-op cost with VaultAccess::kExclusive.
   Result<VaultHold> Hold() { return vault_->Hold(); }

@@ -5,6 +5,7 @@
 #include "account.h"
 #include "content/availability.h"
 #include "content/content_type.h"
+#include "conversations.h"
 #include "json_writer.h"
 #include "prekey_rotation.h"
 #include "securebase/crypto/encoding.h"
@@ -25,6 +26,8 @@ Result<std::unique_ptr<Client>> Client::Open(const ClientOptions& options,
   SB_ASSIGN_OR_RETURN(std::unique_ptr<ClientCore> core, OpenAccount(options, passphrase));
   return std::unique_ptr<Client>(new ClientImpl(std::move(core)));
 }
+
+bool VaultExists(std::string_view home) { return Vault::Exists(std::string(home)); }
 
 Result<std::string> Client::SendText(std::string_view peer, std::string_view text,
                                      std::string_view reply_to) {
@@ -48,7 +51,13 @@ ClientImpl::ClientImpl(std::unique_ptr<ClientCore> core)
       sender_(*core_),
       contacts_(*core_, sender_),
       receiver_(*core_, sender_),
-      syncer_(*core_, sender_, contacts_, receiver_) {}
+      syncer_(*core_, sender_, contacts_, receiver_),
+      watcher_(*core_, sender_, receiver_, syncer_) {}
+
+Result<std::unique_ptr<Client>> ClientImpl::OpenAnother() {
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<ClientCore> core, OpenAnotherAccount(*core_));
+  return std::unique_ptr<Client>(new ClientImpl(std::move(core)));
+}
 
 std::string ClientImpl::user_id() const { return crypto::ToHex(core_->own_user_id()); }
 
@@ -98,12 +107,33 @@ Status ClientImpl::SetAvailability(const Availability& availability) {
   return result;
 }
 
+std::optional<Availability> ClientImpl::OwnAvailability() const {
+  if (!core_->account().has_availability()) return std::nullopt;
+  return DecodeAvailability(core_->account().availability());
+}
+
 Result<SyncResult> ClientImpl::Sync() { return syncer_.Sync(); }
 
 Status ClientImpl::Watch(const std::function<void(const HistoryItem&)>& on_item,
                          const std::atomic<bool>& stop,
                          const std::function<void(const std::string&)>& on_warning) {
-  return syncer_.Watch(on_item, stop, on_warning);
+  WatchCallbacks callbacks;
+  callbacks.on_item = on_item;
+  callbacks.on_warning = on_warning;
+  return watcher_.Watch(callbacks, stop);
+}
+
+Status ClientImpl::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) {
+  return watcher_.Watch(callbacks, stop);
+}
+
+Result<HistoryPage> ClientImpl::History(std::string_view peer, const HistoryRange& range) {
+  SB_ASSIGN_OR_RETURN(std::string user_id, contacts_.Resolve(peer));
+  return ReadHistoryRange(*core_, user_id, range);
+}
+
+Result<std::vector<ConversationSummary>> ClientImpl::ConversationSummaries() {
+  return ReadConversationSummaries(*core_);
 }
 
 Result<std::vector<HistoryItem>> ClientImpl::History(std::string_view peer) {

@@ -19,6 +19,13 @@ namespace {
 
 constexpr std::string_view kInviteProfileContext = "invite-profile";
 
+// A link as any server of this protocol states it: a user id of the right
+// size and an identity key that parses.
+bool WellFormed(const Link& link) {
+  return link.peer_user_id.size() == kUserIdSize &&
+         crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(link.peer_identity_key)).ok();
+}
+
 }  // namespace
 
 Result<std::string> ContactBook::Resolve(std::string_view peer) {
@@ -55,6 +62,10 @@ Status ContactBook::Update(const std::string& user_id,
 
 Status ContactBook::RefreshLinks() {
   SB_ASSIGN_OR_RETURN(std::vector<Link> links, core_.server().ListLinks());
+  if (!std::all_of(links.begin(), links.end(), WellFormed)) {
+    return Status(ErrorCode::kInvalidServerResponse,
+                  "list links: the server sent a malformed link; nothing was changed");
+  }
   return core_.Transact([&](Stores& stores) -> Status {
     SB_ASSIGN_OR_RETURN(const records::Contacts* known, stores.contacts().View());
     bool changed = false;
@@ -145,6 +156,10 @@ Result<Contact> ContactBook::AcceptInvite(std::string_view text) {
   MaintainSignedPreKeys(core_, Rotation::kIfDue).IgnoreError();  // The next sync retries.
   SB_ASSIGN_OR_RETURN(RedeemedInvite redeemed, core_.server().RedeemInvite(code->invite_secret));
   const Link& link = redeemed.link;
+  if (link.peer_user_id.size() != kUserIdSize) {
+    return Status(ErrorCode::kInvalidServerResponse,
+                  "accept invite: the server named the therapist with a malformed id");
+  }
   auto therapist_key =
       crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(link.peer_identity_key));
   if (!therapist_key.ok() || !KeyPinMatches(code->key_pin, *therapist_key)) {

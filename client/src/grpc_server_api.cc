@@ -42,6 +42,9 @@ Status FromGrpc(const grpc::Status& status, std::string_view what) {
       return Status::Ok();
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+    // This side never cancels a call whose status it reads (a stream it
+    // cancels reports OK): CANCELLED is the server going away mid-call.
+    case grpc::StatusCode::CANCELLED:
       return Status(ErrorCode::kUnavailable, prefix + "the server could not be reached (" +
                                                  status.error_message() +
                                                  "); nothing was lost, try again later");
@@ -59,6 +62,12 @@ Status FromGrpc(const grpc::Status& status, std::string_view what) {
       return Status(ErrorCode::kFailedPrecondition, prefix + status.error_message());
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return Status(ErrorCode::kResourceExhausted, prefix + status.error_message());
+    case grpc::StatusCode::ABORTED:
+      // The server ended the call for another one (e.g. a newer subscription
+      // of this device replaced this one): valid, but not now.
+      return Status(
+          ErrorCode::kFailedPrecondition,
+          prefix + "ended by the server for another call (" + status.error_message() + ")");
     default:
       return Status(ErrorCode::kInvalidServerResponse, prefix + "unexpected server answer (" +
                                                            std::to_string(status.error_code()) +
@@ -128,6 +137,12 @@ class GrpcEnvelopeStream final : public EnvelopeStream {
   void Cancel() override {
     cancelled_ = true;
     context_->TryCancel();
+  }
+  // The server sends its initial metadata as soon as the stream is
+  // registered (subscribe_reactor.cc), even with nothing stored.
+  bool WaitUntilRegistered() override {
+    reader_->WaitForInitialMetadata();
+    return !cancelled_;
   }
   Status Finish() override {
     finished_ = true;

@@ -76,6 +76,11 @@ Result<std::vector<std::pair<uint64_t, records::HistoryEntry>>> HistoryStore::Re
   return entries;
 }
 
+Result<std::optional<records::HistoryEntry>> HistoryStore::ReadAt(const std::string& peer_user_id,
+                                                                  uint64_t index) {
+  return LoadItem<records::HistoryEntry>(txn_, ListName(peer_user_id), index);
+}
+
 void HistoryStore::Update(const std::string& peer_user_id, uint64_t index,
                           const records::HistoryEntry& entry) {
   StoreItem(txn_, ListName(peer_user_id), index, entry);

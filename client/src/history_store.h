@@ -10,6 +10,7 @@
 #define SECUREBASE_CLIENT_SRC_HISTORY_STORE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,9 @@ class HistoryStore {
   // The whole conversation, oldest first.
   Result<std::vector<std::pair<uint64_t, records::HistoryEntry>>> Read(
       const std::string& peer_user_id);
+  // The entry at `index`, or nullopt.
+  Result<std::optional<records::HistoryEntry>> ReadAt(const std::string& peer_user_id,
+                                                      uint64_t index);
   void Update(const std::string& peer_user_id, uint64_t index, const records::HistoryEntry& entry);
   // Moves an outgoing item's delivery state forward (never back; kFailed
   // replaces only kQueued). With `expected_peer`, only if the item belongs to

@@ -10,11 +10,10 @@
 #include "content/content_type.h"
 #include "json_writer.h"
 #include "securebase/client/utf8.h"
+#include "securebase/crypto/encoding.h"
 
 namespace securebase::client {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -206,8 +205,7 @@ void AppendJsonString(std::string& out, std::string_view value) {
         default:
           if (c < 0x20 || c == 0x7F) {
             out.append("\\u00");
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
+            out.append(crypto::ToHex(std::string_view(&value[i], 1)));
           } else {
             out.push_back(static_cast<char>(c));
           }

@@ -26,8 +26,12 @@ const char* FaultPointName(FaultPoint point) {
   switch (point) {
     case FaultPoint::kAfterDecryptBeforeCommit:
       return "after-decrypt-before-commit";
+    case FaultPoint::kAfterCommitBeforeSync:
+      return "after-commit-before-sync";
     case FaultPoint::kAfterCommitBeforeAcknowledge:
       return "after-commit-before-ack";
+    case FaultPoint::kAfterAcknowledgeBeforeReceipts:
+      return "after-ack-before-receipts";
     case FaultPoint::kAfterCommitBeforeSend:
       return "after-commit-before-send";
   }

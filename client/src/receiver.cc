@@ -202,6 +202,8 @@ class Receiver::Page {
           stores_.history().AdvanceState(*raw, state, &envelope.sender.user_id);
         }
       }
+      outcome_.delivery_updates.push_back(
+          {crypto::ToHex(envelope.sender.user_id), receipt->message_ids, state});
       return Status::Ok();
     }
     if (const auto* profile = std::get_if<Profile>(&body)) {
@@ -209,10 +211,12 @@ class Receiver::Page {
       if (profile->availability) {
         *peer.mutable_availability() = EncodeAvailability(*profile->availability);
       }
+      outcome_.changed_contacts.push_back(crypto::ToHex(envelope.sender.user_id));
       return Status::Ok();
     }
     if (const auto* availability = std::get_if<Availability>(&body)) {
       *peer.mutable_availability() = EncodeAvailability(*availability);
+      outcome_.changed_contacts.push_back(crypto::ToHex(envelope.sender.user_id));
     }
     if (WantsDeliveredReceipt(body)) {
       receipts_due_[envelope.sender.user_id].push_back(crypto::ToHex(content.message_id()));
@@ -258,9 +262,10 @@ class Receiver::Page {
 };
 
 Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes,
-                                          const std::vector<uint64_t>& remove_from_outbox) {
+                                         const std::vector<uint64_t>& remove_from_outbox,
+                                         Durability durability) {
   PageOutcome outcome;
-  SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
+  auto commit = [&](Stores& stores) -> Status {
     outcome = PageOutcome();
     SB_ASSIGN_OR_RETURN(uint64_t cursor, stores.history().Cursor());
     Page page(core_, sender_, stores, outcome);
@@ -277,7 +282,8 @@ Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes
     SB_RETURN_IF_ERROR(page.QueueReceipts());
     for (uint64_t sent : remove_from_outbox) stores.outbox().Remove(sent);
     return Status::Ok();
-  }));
+  };
+  SB_RETURN_IF_ERROR(core_.Transact(commit, durability));
   return outcome;
 }
 

@@ -34,6 +34,8 @@ struct PageOutcome {
   std::vector<std::pair<uint64_t, records::OutboxEntry>> receipts_queued;
   bool receipts_pending = false;  // Some were committed as pending receipts instead.
   std::vector<std::string> warnings;
+  std::vector<DeliveryUpdate> delivery_updates;  // The receipts applied.
+  std::vector<std::string> changed_contacts;     // Hex ids: a profile or notice arrived.
   uint64_t last_seq = 0;  // The highest seq of the page: acknowledge up to it.
 };
 
@@ -45,9 +47,12 @@ class Receiver {
   // `remove_from_outbox` (receipts already sent) are removed in the same
   // commit. A sender the vault does not know becomes a contact only as a
   // therapist's new client with its invite proof (introduction.h); the
-  // server's link list never makes one.
+  // server's link list never makes one. With Durability::kDeferred the caller
+  // makes the commit durable (ClientCore::SyncDeferred) before it acknowledges
+  // the page or sends the receipts it queued.
   Result<PageOutcome> ProcessPage(const std::vector<Envelope>& envelopes,
-                                  const std::vector<uint64_t>& remove_from_outbox);
+                                  const std::vector<uint64_t>& remove_from_outbox,
+                                  Durability durability = Durability::kSynced);
 
  private:
   class Page;

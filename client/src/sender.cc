@@ -88,6 +88,13 @@ Result<Sender::Bundles> Sender::FetchBundles(const std::string& user_id) {
   return fetched;
 }
 
+Result<bool> Sender::SendsHeldNow(const records::Contact& peer, std::optional<Bundles>& bundles) {
+  if (SendsHeld(peer)) return true;
+  if (!peer.device_ids().empty()) return false;
+  SB_ASSIGN_OR_RETURN(bundles, FetchBundles(peer.user_id()));
+  return bundles->held;
+}
+
 Result<std::vector<crypto::DeviceAddress>> Sender::Targets(const records::Contact& peer,
                                                            const records::Contact& self,
                                                            const Bundles* bundles) const {
@@ -211,16 +218,12 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
     return Status(ErrorCode::kFailedPrecondition,
                   "the care link with this contact has ended; messages can no longer be sent");
   }
-  bool held = SendsHeld(peer);
   std::optional<Bundles> bundles;
-  if (!held && peer.device_ids().empty()) {
-    SB_ASSIGN_OR_RETURN(bundles, FetchBundles(peer_user_id));
-    held = bundles->held;
-    if (!held && bundles->devices.empty()) {
-      return Status(ErrorCode::kInvalidServerResponse,
-                    "the server lists no device of this contact that their identity key vouches "
-                    "for (no valid device binding and device-bound prekey); nothing was sent");
-    }
+  SB_ASSIGN_OR_RETURN(const bool held, SendsHeldNow(peer, bundles));
+  if (!held && bundles && bundles->devices.empty()) {
+    return Status(ErrorCode::kInvalidServerResponse,
+                  "the server lists no device of this contact that their identity key vouches "
+                  "for (no valid device binding and device-bound prekey); nothing was sent");
   }
 
   records::OutboxEntry entry;
@@ -354,17 +357,22 @@ Status Sender::RepairDevices(uint64_t index, records::OutboxEntry& entry,
   });
 }
 
+SendRequest RequestFor(const records::OutboxEntry& entry) {
+  SendRequest request;
+  request.recipient_user_id = entry.recipient_user_id();
+  request.client_message_id = entry.client_message_id();
+  request.ciphertexts.reserve(entry.ciphertexts_size());
+  for (const auto& c : entry.ciphertexts()) {
+    request.ciphertexts.push_back({ServerDevice{c.user_id(), c.device_id()}, c.ciphertext()});
+  }
+  return request;
+}
+
 Status Sender::Deliver(uint64_t index, records::OutboxEntry entry,
                        std::vector<uint64_t>* sent_receipts) {
   const std::string message_id = entry.record_history() ? MessageIdOf(entry.content()) : "";
   for (int attempt = 0; attempt < kMaxDeliveryAttempts; ++attempt) {
-    SendRequest request;
-    request.recipient_user_id = entry.recipient_user_id();
-    request.client_message_id = entry.client_message_id();
-    for (const auto& c : entry.ciphertexts()) {
-      request.ciphertexts.push_back({ServerDevice{c.user_id(), c.device_id()}, c.ciphertext()});
-    }
-    Result<SendOutcome> sent = core_.server().Send(request);
+    Result<SendOutcome> sent = core_.server().Send(RequestFor(entry));
     if (sent.ok() && !sent->mismatch) {
       if (sent_receipts != nullptr && !entry.record_history()) {
         sent_receipts->push_back(index);  // Removed with the caller's next commit.
@@ -431,12 +439,9 @@ Status Sender::FlushOutbox(uint32_t* sent) {
         peer = *found;
         return Status::Ok();
       }));
-      if (SendsHeld(peer)) continue;
       std::optional<Bundles> bundles;
-      if (peer.device_ids().empty()) {
-        SB_ASSIGN_OR_RETURN(bundles, FetchBundles(entry.recipient_user_id()));
-        if (bundles->held) continue;
-      }
+      SB_ASSIGN_OR_RETURN(const bool held, SendsHeldNow(peer, bundles));
+      if (held) continue;
       SB_RETURN_IF_ERROR(core_.Transact([&](Stores& stores) -> Status {
         SB_ASSIGN_OR_RETURN(records::Contact * current,
                             stores.contacts().Get(entry.recipient_user_id()));

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@
 #include "securebase/v1/content.pb.h"
 
 namespace securebase::client {
+
+// What the server is sent for an outbox entry.
+SendRequest RequestFor(const records::OutboxEntry& entry);
 
 class Sender {
  public:
@@ -70,6 +74,10 @@ class Sender {
   // Fetches `user_id`'s bundles and records the identity key the server
   // states (a change drops the old sessions and may hold sends).
   Result<Bundles> FetchBundles(const std::string& user_id);
+  // Whether sends to `peer` are held (SendsHeld): the contact's record says
+  // so, or, when no device of theirs is known yet, the bundles fetched into
+  // `bundles` reveal a key change that holds them.
+  Result<bool> SendsHeldNow(const records::Contact& peer, std::optional<Bundles>& bundles);
   // Encrypts the entry's content to `targets` (the peer's devices, then ours)
   // inside `stores`' transaction, adding the ciphertexts to `entry` and the
   // devices to the contacts; all or nothing.

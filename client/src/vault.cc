@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -115,6 +116,13 @@ rocksdb::Options DbOptions() {
   // Values are sealed records and keys are keyed hashes: nothing compresses,
   // so trying only costs time on every flush and compaction.
   options.compression = rocksdb::kNoCompression;
+  // The log is written out only when a write is synced (Durability): a
+  // deferred write stays in this process's buffer until SyncDeferred, so the
+  // disk work of a pipelined sync happens on the thread that syncs, and a
+  // crash loses a deferred write exactly as a power cut would. The buffer
+  // holds a whole page (the server sends at most 3 MiB of envelopes).
+  options.manual_wal_flush = true;
+  options.writable_file_max_buffer_size = 4 << 20;
   return options;
 }
 
@@ -157,7 +165,23 @@ struct Vault::Held {
   std::unique_ptr<rocksdb::DB> db;
   bool wrote = false;
   int depth = 0;
-  ~Held() { CloseDb(std::move(db), wrote); }
+  // kDeferred writes not yet synced: set by the writer, cleared by
+  // SyncDeferred (any thread).
+  std::atomic<bool> unsynced{false};
+  // Reused by every synced commit of the hold: its buffer keeps its
+  // capacity, so a batch does not grow (and fault in) fresh memory each time.
+  rocksdb::WriteBatch batch;
+  // Started by the first kDeferred commit.
+  std::unique_ptr<VaultWriter> writer;
+  std::vector<PendingBatch> InFlight() const {
+    return writer != nullptr ? writer->InFlight() : std::vector<PendingBatch>();
+  }
+  Status Drain() { return writer != nullptr ? writer->Drain() : Status::Ok(); }
+  ~Held() {
+    writer.reset();  // Writes what is posted.
+    if (unsynced.load() && db != nullptr) db->FlushWAL(/*sync=*/true).PermitUncheckedError();
+    CloseDb(std::move(db), wrote);
+  }
 };
 
 Vault::Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
@@ -222,6 +246,16 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& home, std::string_
   return std::unique_ptr<Vault>(new Vault(home, std::move(key).value(), lock_timeout, rng));
 }
 
+std::unique_ptr<Vault> Vault::Another(std::chrono::milliseconds lock_timeout,
+                                      crypto::RandomSource& rng) const {
+  return std::unique_ptr<Vault>(new Vault(home_, key_.Clone(), lock_timeout, rng));
+}
+
+bool Vault::Exists(const std::string& home) {
+  std::error_code ec;
+  return fs::is_regular_file(KeyFile(home), ec);
+}
+
 void Vault::RemoveIncomplete(const std::string& home) {
   std::error_code ec;
   fs::remove(KeyFile(home), ec);
@@ -229,37 +263,76 @@ void Vault::RemoveIncomplete(const std::string& home) {
   fs::remove(LockFile(home), ec);
 }
 
-Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body) {
-  if (held_ != nullptr) return Commit(held_->db.get(), body, &held_->wrote);
+Status Vault::Transact(const std::function<Status(VaultTransaction&)>& body,
+                       Durability durability) {
+  if (held_ != nullptr) {
+    if (durability == Durability::kDeferred) return CommitDeferred(body);
+    // In order: the deferred transactions before this one are written first,
+    // and this synced write syncs the log up to it, theirs included.
+    SB_RETURN_IF_ERROR(held_->Drain());
+    bool wrote = false;
+    Status committed = Commit(held_->db.get(), {}, held_->batch, body, &wrote);
+    if (wrote) {
+      held_->wrote = true;
+      held_->unsynced.store(false);
+    }
+    return committed;
+  }
   SB_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
                       FileLock::Acquire(LockFile(home_), lock_timeout_));
   SB_ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db, OpenDb(DbDir(home_)));
   bool wrote = false;
-  Status committed = Commit(db.get(), body, &wrote);
+  rocksdb::WriteBatch batch;
+  Status committed = Commit(db.get(), {}, batch, body, &wrote);
   CloseDb(std::move(db), wrote);  // Before the lock is released.
   return committed;
 }
 
-Status Vault::Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body,
-                     bool* wrote) {
-  VaultTransaction txn(db, key_, rng_);
+Status Vault::CommitDeferred(const std::function<Status(VaultTransaction&)>& body) {
+  if (held_->writer != nullptr) SB_RETURN_IF_ERROR(held_->writer->failure());
+  VaultTransaction txn(held_->db.get(), held_->InFlight(), key_, rng_);
   SB_RETURN_IF_ERROR(body(txn));
   if (txn.pending_.empty()) return Status::Ok();
-  *wrote = true;
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : txn.pending_) {
-    if (value) {
-      batch.Put(key, rocksdb::Slice(reinterpret_cast<const char*>(value->data()), value->size()));
-    } else {
-      batch.Delete(key);
-    }
+  if (held_->writer == nullptr) {
+    // The sealer's nonce is drawn here, on the transacting thread.
+    held_->writer = std::make_unique<VaultWriter>(
+        *held_->db, std::make_unique<crypto::RecordSealer>(key_, rng_), held_->unsynced);
   }
+  held_->writer->Post(std::make_shared<const PendingWrites>(std::move(txn.pending_)));
+  held_->wrote = true;
+  return Status::Ok();
+}
+
+Status Vault::WaitForDeferredWritesForTesting() {
+  return held_ != nullptr ? held_->Drain() : Status::Ok();
+}
+
+Status Vault::SyncDeferred() {
+  if (held_ == nullptr) return Status::Ok();
+  SB_RETURN_IF_ERROR(held_->Drain());
+  if (!held_->unsynced.exchange(false)) return Status::Ok();
+  rocksdb::Status synced = held_->db->FlushWAL(/*sync=*/true);
+  if (!synced.ok()) {
+    held_->unsynced.store(true);
+    return Status(ErrorCode::kInternal, "cannot write the vault: " + synced.ToString());
+  }
+  return Status::Ok();
+}
+
+Status Vault::Commit(rocksdb::DB* db, std::vector<PendingBatch> in_flight,
+                     rocksdb::WriteBatch& batch,
+                     const std::function<Status(VaultTransaction&)>& body, bool* wrote) {
+  VaultTransaction txn(db, std::move(in_flight), key_, rng_);
+  SB_RETURN_IF_ERROR(body(txn));
+  if (txn.pending_.empty()) return Status::Ok();
+  SealInto(txn.pending_, txn.sealer_, batch);
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   rocksdb::Status written = db->Write(write_options, &batch);
   if (!written.ok()) {
     return Status(ErrorCode::kInternal, "cannot write the vault: " + written.ToString());
   }
+  *wrote = true;
   return Status::Ok();
 }
 
@@ -297,31 +370,31 @@ uint64_t FromBigEndian(std::string_view s) {
 
 Result<std::optional<crypto::SecretBytes>> VaultTransaction::ReadKey(const std::string& key,
                                                                      std::string_view name) {
-  crypto::Bytes sealed;
-  if (auto it = pending_.find(key); it != pending_.end()) {
-    if (!it->second) return std::optional<crypto::SecretBytes>();
-    sealed = *it->second;
-  } else {
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
-    if (s.IsNotFound()) return std::optional<crypto::SecretBytes>();
-    if (!s.ok())
-      return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + s.ToString());
-    sealed.assign(value.begin(), value.end());
+  using Found = std::optional<crypto::SecretBytes>;
+  auto copy_of = [](const std::optional<PendingRecord>& record) -> Found {
+    if (!record) return Found();
+    return Found(crypto::SecretBytes::CopyOf(record->plaintext.span()));
+  };
+  if (auto it = pending_.find(key); it != pending_.end()) return copy_of(it->second);
+  for (auto batch = in_flight_.rbegin(); batch != in_flight_.rend(); ++batch) {
+    if (auto it = (*batch)->find(key); it != (*batch)->end()) return copy_of(it->second);
   }
-  auto opened = sealer_.Open(name, sealed);
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
+  if (s.IsNotFound()) return Found();
+  if (!s.ok()) return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + s.ToString());
+  auto opened = sealer_.Open(name, AsBytes(value));
   if (!opened.ok()) {
     return Status(
         ErrorCode::kVaultCorrupted,
         "a vault record is damaged or was tampered with; restore the vault from a backup");
   }
-  return std::optional<crypto::SecretBytes>(std::move(opened).value());
+  return Found(std::move(opened).value());
 }
 
 void VaultTransaction::Write(std::string key, std::string_view name, crypto::ByteSpan plaintext) {
-  auto sealed = sealer_.Seal(name, plaintext);
-  if (!sealed.ok()) std::abort();  // Only fails above kMaxSealedRecordSize: a bug here.
-  pending_[std::move(key)] = std::move(sealed).value();
+  pending_[std::move(key)] =
+      PendingRecord{std::string(name), crypto::SecretBytes::CopyOf(plaintext)};
 }
 
 Result<std::optional<crypto::SecretBytes>> VaultTransaction::Get(std::string_view name) {
@@ -360,11 +433,15 @@ Result<std::vector<std::pair<uint64_t, crypto::SecretBytes>>> VaultTransaction::
   if (!it->status().ok()) {
     return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + it->status().ToString());
   }
-  for (const auto& [key, value] : pending_) {
-    if (key.size() == prefix.size() + 8 && key.compare(0, prefix.size(), prefix) == 0) {
-      keys[FromBigEndian(std::string_view(key).substr(prefix.size()))] = key;
+  auto add_keys = [&](const PendingWrites& writes) {
+    for (auto write = writes.lower_bound(prefix);
+         write != writes.end() && write->first.compare(0, prefix.size(), prefix) == 0; ++write) {
+      if (write->first.size() != prefix.size() + 8) continue;
+      keys[FromBigEndian(std::string_view(write->first).substr(prefix.size()))] = write->first;
     }
-  }
+  };
+  for (const PendingBatch& batch : in_flight_) add_keys(*batch);
+  add_keys(pending_);
   std::vector<std::pair<uint64_t, crypto::SecretBytes>> out;
   for (const auto& [index, key] : keys) {
     SB_ASSIGN_OR_RETURN(std::optional<crypto::SecretBytes> item,
@@ -389,13 +466,16 @@ Result<std::optional<uint64_t>> VaultTransaction::LastItemIndex(std::string_view
   if (!it->status().ok()) {
     return Status(ErrorCode::kVaultCorrupted, "cannot read the vault: " + it->status().ToString());
   }
-  for (auto pending = pending_.lower_bound(prefix);
-       pending != pending_.end() && pending->first.compare(0, prefix.size(), prefix) == 0;
-       ++pending) {
-    if (pending->first.size() != prefix.size() + 8) continue;
-    const uint64_t index = FromBigEndian(std::string_view(pending->first).substr(prefix.size()));
-    if (!last || index > *last) last = index;
-  }
+  auto consider = [&](const PendingWrites& writes) {
+    for (auto write = writes.lower_bound(prefix);
+         write != writes.end() && write->first.compare(0, prefix.size(), prefix) == 0; ++write) {
+      if (write->first.size() != prefix.size() + 8) continue;
+      const uint64_t index = FromBigEndian(std::string_view(write->first).substr(prefix.size()));
+      if (!last || index > *last) last = index;
+    }
+  };
+  for (const PendingBatch& batch : in_flight_) consider(*batch);
+  consider(pending_);
   return last;
 }
 

@@ -16,6 +16,12 @@
 // share one lock and one open database, each still committing its own synced
 // WriteBatch. Another process (e.g. `sync --watch` beside `send`) waits for
 // the lock up to a timeout.
+//
+// Within a process, transactions run on one thread at a time; the one thing
+// another thread may do meanwhile is SyncDeferred() (a sync pipeline makes
+// one page durable while the next is decrypted). Inside a hold, kDeferred
+// commits are sealed and written by the hold's writer thread
+// (vault_writer.h), in order.
 #ifndef SECUREBASE_CLIENT_SRC_VAULT_H_
 #define SECUREBASE_CLIENT_SRC_VAULT_H_
 
@@ -36,15 +42,32 @@
 #include "securebase/crypto/record_sealer.h"
 #include "securebase/crypto/sealed_storage.h"
 #include "securebase/crypto/secret.h"
+#include "vault_writer.h"
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace securebase::client {
 
 class VaultTransaction;
 class VaultHold;
+
+// When a transaction's write reaches the disk.
+enum class Durability {
+  // Synced (fsync of the write-ahead log) before Transact returns.
+  kSynced,
+  // Inside a Hold(): Transact returns once `body` ran; the records are
+  // sealed and written on a thread of their own (vault_writer.h), and are
+  // visible to later transactions at once. Durable only at the next
+  // SyncDeferred() (or synced transaction, or the end of the hold): nothing
+  // outside the vault (an acknowledgement, a send of what it encrypted) may
+  // depend on it before then. Writes reach the log in order, so a crash
+  // keeps a prefix of them: never a later transaction without an earlier
+  // one. Outside a hold it is kSynced.
+  kDeferred,
+};
 
 class Vault {
  public:
@@ -58,6 +81,12 @@ class Vault {
   static Result<std::unique_ptr<Vault>> Open(const std::string& home, std::string_view passphrase,
                                              std::chrono::milliseconds lock_timeout,
                                              crypto::RandomSource& rng = crypto::SystemRandom());
+  // A second Vault on the same home and key (for a second Client on another
+  // thread): no Argon2id, nothing read from disk until its first call.
+  std::unique_ptr<Vault> Another(std::chrono::milliseconds lock_timeout,
+                                 crypto::RandomSource& rng) const;
+  // True when `home` holds a vault's key file.
+  static bool Exists(const std::string& home);
   // Removes a vault that Create made but that never became usable (e.g. the
   // server refused the registration). Only for that purpose.
   static void RemoveIncomplete(const std::string& home);
@@ -68,7 +97,18 @@ class Vault {
   // committed atomically and durably (fsync) only if `body` returns OK;
   // otherwise nothing is written. kVaultBusy if the lock could not be taken.
   // Inside a Hold() it uses the held lock and database.
-  Status Transact(const std::function<Status(VaultTransaction&)>& body);
+  Status Transact(const std::function<Status(VaultTransaction&)>& body,
+                  Durability durability = Durability::kSynced);
+  // Makes every kDeferred write of the current hold durable (OK at once when
+  // there is none): waits until they are written, then syncs the log. May
+  // run on another thread than the transactions, but not beyond the hold.
+  // kInternal if the disk refused (then every later transaction of the hold
+  // fails too: they were built on what could not be written).
+  Status SyncDeferred();
+  // Waits until the hold's kDeferred writes are written, without syncing
+  // them: what a crash right after would find is what SyncDeferred did not
+  // make durable.
+  Status WaitForDeferredWritesForTesting();
 
   // Takes the lock and opens the database once for a sequence of
   // transactions (one sync, one send): opening RocksDB costs tens of
@@ -86,8 +126,12 @@ class Vault {
   struct Held;  // The lock and the open database while held.
   Vault(std::string home, crypto::VaultKey key, std::chrono::milliseconds lock_timeout,
         crypto::RandomSource& rng);
-  // Runs `body` on `db` and writes its batch; sets *wrote if it wrote.
-  Status Commit(rocksdb::DB* db, const std::function<Status(VaultTransaction&)>& body, bool* wrote);
+  // Runs `body` on `db` (after the batches in `in_flight`, not yet written)
+  // and writes its changes, synced, through `batch`; sets *wrote if it wrote.
+  Status Commit(rocksdb::DB* db, std::vector<PendingBatch> in_flight, rocksdb::WriteBatch& batch,
+                const std::function<Status(VaultTransaction&)>& body, bool* wrote);
+  // Inside a hold: runs `body` and posts its changes to the hold's writer.
+  Status CommitDeferred(const std::function<Status(VaultTransaction&)>& body);
   std::string home_;
   crypto::VaultKey key_;
   std::chrono::milliseconds lock_timeout_;
@@ -129,8 +173,9 @@ class VaultTransaction {
 
  private:
   friend class Vault;
-  VaultTransaction(rocksdb::DB* db, const crypto::VaultKey& key, crypto::RandomSource& rng)
-      : db_(db), key_(key), sealer_(key, rng) {}
+  VaultTransaction(rocksdb::DB* db, std::vector<PendingBatch> in_flight,
+                   const crypto::VaultKey& key, crypto::RandomSource& rng)
+      : db_(db), in_flight_(std::move(in_flight)), key_(key), sealer_(key, rng) {}
   std::string PointKey(std::string_view name) const;
   std::string ListPrefix(std::string_view list);
   static std::string ItemName(std::string_view list, uint64_t index);
@@ -138,11 +183,14 @@ class VaultTransaction {
   void Write(std::string key, std::string_view name, crypto::ByteSpan plaintext);
 
   rocksdb::DB* db_;
+  // Earlier deferred transactions not yet written, oldest first: read after
+  // pending_ and before db_.
+  std::vector<PendingBatch> in_flight_;
   const crypto::VaultKey& key_;
   // One record subkey and nonce counter per transaction (record_sealer.h).
   crypto::RecordSealer sealer_;
-  // Sealed pending writes by physical key; nullopt = delete.
-  std::map<std::string, std::optional<crypto::Bytes>> pending_;
+  // This transaction's writes, sealed when committed.
+  PendingWrites pending_;
   // List name -> ListPrefix (a keyed hash), computed once per transaction.
   std::map<std::string, std::string, std::less<>> list_prefixes_;
 };

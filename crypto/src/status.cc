@@ -14,6 +14,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kWrongPassphrase: return "wrong_passphrase";
     case ErrorCode::kStorageFailure: return "storage_failure";
     case ErrorCode::kUndecryptableMessage: return "undecryptable_message";
+    case ErrorCode::kWrongKey:
+      return "wrong_key";
+    case ErrorCode::kUnsupportedVersion:
+      return "unsupported_version";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/limits.h"
 #include "securebase/crypto/secret.h"
 #include "securebase/crypto/status.h"
@@ -27,10 +28,6 @@ constexpr size_t kMemOffset = 9;
 constexpr size_t kWrappedSize = 1 + 8 + 8 + 16 + 24 + 48;
 // Sealed record v1: 0x01 | nonce(24) | ciphertext(len + 16)
 constexpr size_t kRecordOverhead = 1 + 24 + 16;
-
-ByteSpan AsBytes(std::string_view s) {
-  return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
 
 uint64_t ReadBigEndian64(const Bytes& bytes, size_t offset) {
   uint64_t value = 0;

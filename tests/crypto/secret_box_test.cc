@@ -4,14 +4,11 @@
 
 #include <string>
 
+#include "securebase/crypto/encoding.h"
 #include "tests/testing/deterministic_random.h"
 
 namespace securebase::crypto {
 namespace {
-
-ByteSpan AsBytes(const std::string& s) {
-  return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
 
 TEST(SecretBoxTest, RoundTripsUnderTheSameKeyAndContext) {
   testing::DeterministicRandom rng(1);

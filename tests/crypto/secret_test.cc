@@ -308,6 +308,8 @@ TEST(StatusTest, FactoriesCarryTheirCode) {
   EXPECT_EQ(Status::WrongPassphrase("x").code(), ErrorCode::kWrongPassphrase);
   EXPECT_EQ(Status::StorageFailure("x").code(), ErrorCode::kStorageFailure);
   EXPECT_EQ(Status::UndecryptableMessage("x").code(), ErrorCode::kUndecryptableMessage);
+  EXPECT_EQ(Status::WrongKey("x").code(), ErrorCode::kWrongKey);
+  EXPECT_EQ(Status::UnsupportedVersion("x").code(), ErrorCode::kUnsupportedVersion);
   EXPECT_FALSE(Status::InvalidMessage("x").ok());
 }
 
@@ -316,12 +318,15 @@ TEST(StatusTest, NamesAreStableAndDistinct) {
   EXPECT_EQ(Status::InvalidMessage("bad tag").ToString(), "invalid_message: bad tag");
   std::set<std::string> names;
   EXPECT_EQ(ErrorCodeName(ErrorCode::kUndecryptableMessage), "undecryptable_message");
-  for (int code = 0; code <= static_cast<int>(ErrorCode::kUndecryptableMessage); ++code) {
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kWrongKey), "wrong_key");
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kUnsupportedVersion), "unsupported_version");
+  for (int code = 0; code <= static_cast<int>(ErrorCode::kUnsupportedVersion); ++code) {
     std::string name(ErrorCodeName(static_cast<ErrorCode>(code)));
     EXPECT_FALSE(name.empty()) << code;
+    EXPECT_NE(name, "unknown") << code;
     names.insert(name);
   }
-  EXPECT_EQ(names.size(), 10u);
+  EXPECT_EQ(names.size(), 12u);
 }
 
 TEST(ResultTest, HoldsValueOrError) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/limits.h"
 #include "securebase/crypto/x3dh.h"
@@ -30,10 +31,6 @@ using ::securebase::testing::InMemoryIdentityStore;
 using ::securebase::testing::InMemoryPreKeyStore;
 using ::securebase::testing::InMemorySessionStore;
 using ::securebase::testing::NamedUser;
-
-ByteSpan AsBytes(std::string_view s) {
-  return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
 
 std::string AsString(const SecretBytes& b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/crypto/limits.h"
 #include "securebase/crypto/padding.h"
@@ -41,10 +42,6 @@ constexpr size_t kInitialPrefixSize = 2 + 1 + 32 + 32 + 4 + 1 + 4;
 constexpr size_t kSpkIdOffset = 2 + 1 + 32 + 32;
 constexpr size_t kHasOtkOffset = kSpkIdOffset + 4;
 constexpr size_t kOtkIdOffset = kHasOtkOffset + 1;
-
-ByteSpan AsBytes(std::string_view s) {
-  return ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
 
 bool SameBytes(ByteSpan a, ByteSpan b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());

@@ -3,6 +3,8 @@
 // The seeds are valid (or deliberately almost valid) inputs for the fixed
 // world of fuzz_support.h, so the fuzzers start deep inside each parser.
 // Deterministic: the same library code writes the same bytes.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/x3dh.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/linking_world.h"
 #include "tests/testing/hex.h"
 #include "tests/testing/must.h"
 #include "tests/vectors/legacy_e8ce7d0.h"
@@ -176,6 +179,75 @@ int main(int argc, char** argv) {
     huge = wrapped;
     PutU64(huge, 9, uint64_t{crypto::kMaxPassphraseMemLimit} * 2);
     out.Write(t, "mem_out_of_bounds", huge);
+  }
+
+  // Linking (issue 12): the world of linking_world.h.
+  const auto& lw = securebase::fuzz::GetLinkingWorld();
+  auto with = [](crypto::Bytes bytes, size_t at, uint8_t value) {
+    bytes[at] = value;
+    return bytes;
+  };
+  auto first = [](const crypto::Bytes& bytes, size_t n) {
+    return crypto::Bytes(bytes.begin(), bytes.begin() + std::min(n, bytes.size()));
+  };
+  auto write_all = [&out](std::string_view target, std::string_view name, const auto& known) {
+    for (size_t i = 0; i < known.size(); ++i) {
+      out.Write(target, std::string(name) + "_" + std::to_string(i), known[i].bytes);
+    }
+  };
+  {
+    constexpr std::string_view t = "fuzz_link_code";
+    const std::string text = lw.link.code().ToText();
+    out.Write(t, "link_code_text", AsSpan(text));
+    std::string lower;
+    for (char c : text) {
+      if (c != '-') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    out.Write(t, "link_code_lower_compact", AsSpan(lower));
+    std::string typo = text;
+    typo[10] = typo[10] == 'A' ? 'B' : 'A';
+    out.Write(t, "link_code_typo", AsSpan(typo));
+    out.Write(t, "link_code_bytes", lw.link.code().Serialize());
+    const crypto::SecretBytes recovery = lw.recovery_key.ToText();
+    out.Write(t, "recovery_key_text", recovery.span());
+  }
+  {
+    constexpr std::string_view t = "fuzz_provisioning_message";
+    write_all(t, "sealed", lw.provisioning);
+    const crypto::Bytes& m = lw.provisioning[0].bytes;
+    out.Write(t, "sealed_to_other_link", lw.sealed_to_other_link);
+    out.Write(t, "truncated", first(m, m.size() - 1024));
+    out.Write(t, "newer_version", with(m, 0, 2));
+    out.Write(t, "flipped_bit", with(m, 100, m[100] ^ 1));
+  }
+  {
+    constexpr std::string_view t = "fuzz_archive_reader";
+    write_all(t, "archive", lw.archives);
+    const crypto::Bytes& a = lw.archives[0].bytes;
+    out.Write(t, "other_kind", lw.backup_kind_archive);
+    out.Write(t, "truncated", first(a, a.size() - 100));
+    const size_t wire = securebase::fuzz::kFuzzChunkSize + crypto::kArchiveChunkOverhead;
+    crypto::Bytes swapped = a;
+    std::swap_ranges(swapped.begin() + crypto::kArchiveHeaderSize,
+                     swapped.begin() + crypto::kArchiveHeaderSize + wire,
+                     swapped.begin() + crypto::kArchiveHeaderSize + wire);
+    out.Write(t, "chunks_swapped", swapped);
+    crypto::Bytes longer = a;
+    longer.push_back(0);
+    out.Write(t, "data_after_end", longer);
+    out.Write(t, "newer_version", with(a, 0, 2));
+  }
+  {
+    constexpr std::string_view t = "fuzz_backup_reader";
+    write_all(t, "backup", lw.backups);
+    const crypto::Bytes& b = lw.backups[0].bytes;
+    out.Write(t, "other_recovery_key", lw.other_backup);
+    out.Write(t, "truncated_header", first(b, 30));
+    out.Write(t, "newer_version", with(b, 0, 2));
+    out.Write(t, "edited_created_at", with(b, 8, b[8] ^ 1));
+    crypto::Bytes longer = b;
+    longer.push_back(0);
+    out.Write(t, "data_after_end", longer);
   }
 
   std::printf("wrote %d seed files under %s\n", out.files(), argv[1]);

@@ -25,8 +25,12 @@ std::string UserId(uint64_t n) {
 // ones as they are delivered.
 class FakeStream final : public client::EnvelopeStream {
  public:
+  // Under the server's mutex.
   FakeStream(FakeServer& server, FakeServer::Address address, uint64_t after)
-      : server_(server), address_(std::move(address)), next_after_(after) {}
+      : server_(server),
+        address_(std::move(address)),
+        next_after_(after),
+        number_(server.next_stream_++) {}
 
   bool Read(client::Envelope& out) override {
     std::unique_lock<std::mutex> lock(server_.mu_);
@@ -37,6 +41,10 @@ class FakeStream final : public client::EnvelopeStream {
       }
       if (!server_.reachable_) {
         ended_ = Status(ErrorCode::kUnavailable, "live updates: the fake server went away");
+        return false;
+      }
+      if (number_ < server_.streams_ended_below_) {
+        ended_ = server_.streams_ended_with_;
         return false;
       }
       FakeServer::Device* device = server_.FindDevice(address_);
@@ -71,6 +79,7 @@ class FakeStream final : public client::EnvelopeStream {
   FakeServer& server_;
   FakeServer::Address address_;
   uint64_t next_after_;
+  const uint64_t number_;
   bool cancelled_ = false;  // Guarded by the server's mutex.
   Status ended_;
 };
@@ -372,6 +381,21 @@ std::vector<client::Envelope> FakeServer::Mailbox(const std::string& user_id,
   if (device == account->second.devices.end()) return {};
   return std::vector<client::Envelope>(device->second.mailbox.begin(),
                                        device->second.mailbox.end());
+}
+
+void FakeServer::EndStreams(client::Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  streams_ended_with_ = std::move(status);
+  streams_ended_below_ = next_stream_;
+  changed_.notify_all();
+}
+
+uint64_t FakeServer::GivenUpTo(const std::string& user_id, uint32_t device_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto account = accounts_.find(user_id);
+  if (account == accounts_.end()) return 0;
+  auto device = account->second.devices.find(device_id);
+  return device == account->second.devices.end() ? 0 : device->second.given_up_to;
 }
 
 std::vector<client::SendRequest> FakeServer::StoredSends() const {

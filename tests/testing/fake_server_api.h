@@ -67,6 +67,9 @@ class FakeServer {
   void FailNext(FakeCall call, client::Status status, int times = 1);
   // While unreachable, every call fails with kUnavailable (and open streams end).
   void SetReachable(bool reachable);
+  // Every stream open now ends with `status` (as when the server replaces a
+  // device's subscription with a newer one, or shuts down).
+  void EndStreams(client::Status status);
   // The next send is refused with this device mismatch, whatever it holds
   // (a lying server).
   void AnswerNextSendWith(client::DeviceMismatch mismatch);
@@ -78,6 +81,8 @@ class FakeServer {
   int calls(FakeCall call) const;
   // The envelopes waiting for a device, in order.
   std::vector<client::Envelope> Mailbox(const std::string& user_id, uint32_t device_id) const;
+  // The highest seq a device was given (by Fetch or a stream); 0 if none.
+  uint64_t GivenUpTo(const std::string& user_id, uint32_t device_id) const;
   // Every send the server stored (one per logical message), in order.
   std::vector<client::SendRequest> StoredSends() const;
   // Adds a device to an account with the given (public) prekeys; returns its id.
@@ -145,6 +150,9 @@ class FakeServer {
   int lost_send_answers_ = 0;
   std::map<FakeCall, int> calls_;
   bool reachable_ = true;
+  uint64_t next_stream_ = 0;          // Numbers the streams as they open.
+  uint64_t streams_ended_below_ = 0;  // Streams numbered below end with:
+  client::Status streams_ended_with_;
   uint64_t next_user_ = 1;
   int64_t now_unix_ms_ = 1'800'000'000'000;
   std::atomic<uint32_t> page_limit_{1000};

@@ -21,6 +21,19 @@ HMAC chains, the safety number and the fingerprint:
     salt and the context as personalisation) and the client's invite proof
     (HMAC-SHA256 over "SecureBase/v2/invite-proof" and the statement).
 
+and, given tests/vectors/linking_v1.txt as a second argument (issue 12):
+
+  - the link code from its private key and channel, its text (Crockford
+    base32 with a BLAKE2b check, hashlib's BLAKE2b, not libsodium's);
+  - both provisioning messages, opened from the link code's private key:
+    X25519, HKDF-SHA256 ("SecureBase/v1/provisioning"), XChaCha20-Poly1305
+    with the channel-binding AD, ISO/IEC 7816-4 padding, the inner fields;
+  - the history archive, read with PyNaCl's crypto_secretstream under the
+    stream key HKDF-SHA256("SecureBase/v1/archive" | header prefix): tags,
+    fixed-size chunks, padding and record framing;
+  - the recovery key's text, and the backup: its header, the key check and
+    archive key derived from the recovery key, and its archive.
+
 Nothing here imports or calls SecureBase code. Exit status 0 if every check
 passes, 1 otherwise (each failure is printed).
 """
@@ -80,15 +93,22 @@ def load(path):
     return values
 
 
-def hkdf(salt, ikm, info, length):
-    """RFC 5869 with HMAC-SHA256; an empty salt is 32 zero bytes."""
-    prk = hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+def hkdf_extract(salt, ikm):
+    """RFC 5869 extract with HMAC-SHA256; an empty salt is 32 zero bytes."""
+    return hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk, info, length):
     out, block, counter = b"", b"", 1
     while len(out) < length:
         block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
         out += block
         counter += 1
     return out[:length]
+
+
+def hkdf(salt, ikm, info, length):
+    return hkdf_expand(hkdf_extract(salt, ikm), info, length)
 
 
 def chain_step(chain_key):
@@ -292,8 +312,129 @@ def main(path):
     return 1 if failures else 0
 
 
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def typed_code_text(label, check_size, data):
+    """Crockford base32 of data | BLAKE2b-256(label | 0 | data)[:check_size], groups of 4."""
+    full = data + hashlib.blake2b(label + b"\x00" + data, digest_size=32).digest()[:check_size]
+    bits = "".join(format(b, "08b") for b in full)
+    chars = [CROCKFORD[int(bits[i:i + 5], 2)] for i in range(0, len(bits), 5)]
+    return "-".join("".join(chars[i:i + 4]) for i in range(0, len(chars), 4))
+
+
+def iso_unpad(padded):
+    """ISO/IEC 7816-4: data, 0x80, zeros. None if malformed."""
+    stripped = padded.rstrip(b"\x00")
+    if not stripped or stripped[-1] != 0x80:
+        return None
+    return stripped[:-1]
+
+
+def read_archive(archive_key, data, kind):
+    """Archive v1 -> (records, error). Each chunk is chunk size + 17 bytes."""
+    header, body = data[:30], data[30:]
+    if header[0] != 1 or header[1] != kind:
+        return None, "header version/kind"
+    chunk_size = struct.unpack(">I", header[2:6])[0]
+    stream_key = hkdf(b"", archive_key, b"SecureBase/v1/archive" + header[:6], 32)
+    state = nb.crypto_secretstream_xchacha20poly1305_state()
+    nb.crypto_secretstream_xchacha20poly1305_init_pull(state, header[6:30], stream_key)
+    wire = chunk_size + nb.crypto_secretstream_xchacha20poly1305_ABYTES
+    if len(body) % wire != 0:
+        return None, "not whole chunks"
+    stream = b""
+    count = len(body) // wire
+    for i in range(count):
+        try:
+            plain, tag = nb.crypto_secretstream_xchacha20poly1305_pull(state, body[i * wire:(i + 1) * wire])
+        except Exception:  # PyNaCl raises a RuntimeError when a chunk does not authenticate.
+            return None, "chunk %d does not authenticate" % i
+        final = nb.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+        expected = final if i == count - 1 else nb.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+        if tag != expected or len(plain) != chunk_size:
+            return None, "chunk %d tag or size" % i
+        stream += plain if i < count - 1 else iso_unpad(plain)
+    records, pos = [], 0
+    while pos < len(stream):
+        (length,) = struct.unpack(">I", stream[pos:pos + 4])
+        records.append(stream[pos + 4:pos + 4 + length])
+        pos += 4 + length
+    return (records, None) if pos == len(stream) else (None, "framing")
+
+
+def main_linking(path):
+    v = load(path)
+    records = [v["archive_record_%d" % i].encode() for i in range(1, v["archive_record_count"] + 1)]
+
+    # Link code v1: version | X25519 public key | channel id, and its text.
+    public = nb.crypto_scalarmult_base(v["link_private"])
+    check("link public key from its private key", public == v["link_public"])
+    code = bytes([1]) + public + v["link_channel_id"]
+    check("link code bytes", code == v["link_code"])
+    check("link code text", typed_code_text(b"SecureBase/v1/link-code-check", 6, code) == v["link_code_text"],
+          typed_code_text(b"SecureBase/v1/link-code-check", 6, code))
+
+    # Provisioning messages, opened as the new device.
+    def open_provisioning(message):
+        if message[0] != 1 or (len(message) - 73) % 1024 != 0:
+            return None
+        ephemeral, nonce, ciphertext = message[1:33], message[33:57], message[57:]
+        shared = x25519(v["link_private"], ephemeral)
+        key = hkdf(b"", shared, b"SecureBase/v1/provisioning" + b"\x01" + ephemeral + public +
+                   v["link_channel_id"], 32)
+        inner = aead_open(key, nonce, ciphertext, b"\x01" + v["link_channel_id"] + ephemeral)
+        return None if inner is None else iso_unpad(inner)
+
+    inner = open_provisioning(v["provisioning_message"])
+    check("provisioning message opens with the link code's key", inner is not None)
+    if inner is not None:
+        created_at, pid, flags = struct.unpack(">Q16sB", inner[:25])
+        check("provisioning inner: created at, id, history flag",
+              (created_at, pid, flags) == (v["provisioning_created_at"], v["provisioning_id"], 1))
+        check("provisioning inner: history key and payload",
+              inner[25:57] == v["history_key"] and inner[57:] == v["provisioning_payload"].encode())
+    check("provisioning message padded to whole kilobytes", (len(v["provisioning_message"]) - 73) % 1024 == 0)
+    bare = open_provisioning(v["provisioning_nohistory_message"])
+    check("provisioning message without history opens",
+          bare is not None and bare[8:24] == v["provisioning_nohistory_id"] and bare[24] == 0 and len(bare) == 25)
+    other_channel = bytes(16)
+    ephemeral = v["provisioning_message"][1:33]
+    key = hkdf(b"", x25519(v["link_private"], ephemeral),
+               b"SecureBase/v1/provisioning" + b"\x01" + ephemeral + public + v["link_channel_id"], 32)
+    check("provisioning message does not open for another channel (AD)",
+          aead_open(key, v["provisioning_message"][33:57], v["provisioning_message"][57:],
+                    b"\x01" + other_channel + ephemeral) is None)
+
+    # The history archive, under the key the provisioning message carries.
+    got, error = read_archive(v["history_key"], v["archive"], 1)
+    check("history archive reads with bare secretstream", error is None and got == records, str(error))
+    check("history archive chunk size", struct.unpack(">I", v["archive"][2:6])[0] == v["archive_chunk_size"])
+
+    # Recovery key text and the backup.
+    recovery = v["recovery_key"]
+    check("recovery key text",
+          typed_code_text(b"SecureBase/v1/recovery-key-check", 7, b"\x01" + recovery) == v["recovery_key_text"])
+    backup = v["backup"]
+    check("backup header: version, created at, id",
+          backup[0] == 1 and struct.unpack(">Q", backup[1:9])[0] == v["backup_created_at"] and
+          backup[9:25] == v["backup_id"])
+    prk = hkdf_extract(b"", recovery)
+    check("backup key check", backup[25:41] == hkdf_expand(prk, b"SecureBase/v1/backup-key-check", 16))
+    archive_key = hkdf_expand(prk, b"SecureBase/v1/backup-archive" + backup[:25], 32)
+    got, error = read_archive(archive_key, backup[41:], 2)
+    check("backup archive reads with bare secretstream", error is None and got == records, str(error))
+
+    print("%d checks failed" % len(failures) if failures else "all linking checks passed")
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: reference_model.py tests/vectors/crypto_v3.txt", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: reference_model.py tests/vectors/crypto_v3.txt [tests/vectors/linking_v1.txt]",
+              file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(sys.argv[1]))
+    status = main(sys.argv[1])
+    if len(sys.argv) == 3:
+        status |= main_linking(sys.argv[2])
+    sys.exit(status)

@@ -157,15 +157,37 @@ std::vector<std::pair<std::string, std::string>> BuildTranscript() {
   return out;
 }
 
+namespace {
+
+std::string Format(std::string header,
+                   const std::vector<std::pair<std::string, std::string>>& entries) {
+  for (const auto& [name, value] : entries) header += name + " = " + value + "\n";
+  return header;
+}
+
+}  // namespace
+
 std::string FormatTranscript(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string out =
+  return Format(
       "# SecureBase crypto known-answer transcript (formats: message v3, bundle v2,\n"
       "# device binding v1). Written by make_crypto_vectors from\n"
       "# DeterministicRandom(0x7EC70125) (tests/vectors/transcript.cc); checked by\n"
       "# crypto_vectors_test (C++) and reference_model.py (Python, PyNaCl).\n"
-      "# Regenerate only for a deliberate format or KDF change.\n";
-  for (const auto& [name, value] : entries) out += name + " = " + value + "\n";
-  return out;
+      "# Regenerate only for a deliberate format or KDF change.\n",
+      entries);
+}
+
+std::string FormatLinkingTranscript(
+    const std::vector<std::pair<std::string, std::string>>& entries) {
+  return Format(
+      "# SecureBase linking known-answer transcript (formats: link code v1,\n"
+      "# provisioning message v1, archive v1, recovery key v1, backup v1; issue 12).\n"
+      "# Written by make_crypto_vectors --linking from DeterministicRandom(0x11AC0012)\n"
+      "# (tests/vectors/linking_transcript.cc); checked by crypto_vectors_test (C++),\n"
+      "# which also reads these blobs back with today's readers, and by\n"
+      "# reference_model.py (Python, PyNaCl). Regenerate only for a deliberate format\n"
+      "# or KDF change: old versions must keep reading.\n",
+      entries);
 }
 
 bool ParseTranscript(const std::string& text,

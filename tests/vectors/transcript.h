@@ -22,8 +22,18 @@ inline constexpr uint64_t kTranscriptSeed = 0x7EC70125;
 // cannot run its own protocol (a broken build).
 std::vector<std::pair<std::string, std::string>> BuildTranscript();
 
+// The linking transcript of tests/vectors/linking_v1.txt (issue 12): a link
+// code and its text, two provisioning messages (with and without a history
+// key), a history-transfer archive, a recovery key and its text, and a
+// backup file, all from DeterministicRandom(kLinkingSeed)
+// (linking_transcript.cc).
+inline constexpr uint64_t kLinkingSeed = 0x11AC0012;
+std::vector<std::pair<std::string, std::string>> BuildLinkingTranscript();
+
 // The file's text: a comment header, then one "name = value" line each.
 std::string FormatTranscript(const std::vector<std::pair<std::string, std::string>>& entries);
+std::string FormatLinkingTranscript(
+    const std::vector<std::pair<std::string, std::string>>& entries);
 
 // Parses FormatTranscript's format ('#' comments, blank lines ignored).
 // Returns false on a malformed line.

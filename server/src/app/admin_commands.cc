@@ -91,11 +91,11 @@ class SocketBackend final : public Backend {
 };
 
 Result<std::unique_ptr<Backend>> OpenBackend(const std::string& data_dir, bool create) {
-  if (create) {
-    SBS_RETURN_IF_ERROR(EnsureDataDir(data_dir));
-  } else if (!std::filesystem::is_directory(data_dir)) {
+  if (!create && !std::filesystem::is_directory(data_dir)) {
     return Status::NotFound("no data dir at " + data_dir);
   }
+  // Creates a missing one, and refuses one that others can read.
+  SBS_RETURN_IF_ERROR(EnsureDataDir(data_dir));
   RocksStoreOptions options;
   options.path = DatabasePath(data_dir);
   options.create_if_missing = create;

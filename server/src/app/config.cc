@@ -3,13 +3,15 @@
 #include <arpa/inet.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
+
+#include "server/src/service/call_source.h"
 
 namespace securebase::server {
 namespace {
@@ -78,6 +80,27 @@ std::function<Status(const std::string&)> StringSetter(const std::string& name, 
   };
 }
 
+// A comma-separated list of IP addresses.
+std::function<Status(const std::string&)> AddressListSetter(const std::string& name,
+                                                            std::vector<std::string>* out) {
+  return [name, out](const std::string& value) -> Status {
+    std::vector<std::string> addresses;
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string item = value.substr(start, comma - start);
+      if (!item.empty()) addresses.push_back(item);
+      start = comma + 1;
+    }
+    if (addresses.empty() || !TrustedProxies::Parse(addresses).ok()) {
+      return BadValue(name, value, "comma-separated IP addresses");
+    }
+    *out = std::move(addresses);
+    return Status::Ok();
+  };
+}
+
 std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   constexpr uint32_t kMax = 0xffffffffu;
   Limits& l = c.limits;
@@ -102,6 +125,12 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
     return Status::Ok();
   }};
   add_uint("retention-days", &l.retention_days, 1, 36500);
+  add_uint("audit-retention-days", &l.audit_retention_days, 1, 36500);
+  add_uint("max-mailbox-envelopes", &l.max_mailbox_envelopes, 1, 100000000);
+  add_uint("max-mailbox-mb", &l.max_mailbox_mb, 1, 1024 * 1024);
+  add_uint("max-account-mb-per-day", &l.max_account_mb_per_day, 1, 1024 * 1024);
+  add_uint("min-free-disk-mb", &l.min_free_disk_mb, 0, 1024 * 1024 * 1024);
+  add_uint("disk-reserve-mb", &l.disk_reserve_mb, 0, 1024 * 1024);
   add_uint("max-envelope-bytes", &l.max_envelope_bytes, 1, 64 * 1024 * 1024);
   add_uint("max-ciphertexts-per-send", &l.max_ciphertexts_per_send, 1, 10000);
   add_uint("max-prekeys-per-upload", &l.max_prekeys_per_upload, 1, 100000);
@@ -109,14 +138,42 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("max-outstanding-invites", &l.max_outstanding_invites, 1, 1000000);
   add_uint("max-invite-seconds", &l.max_invite_seconds, 1, kMax);
   add_uint("max-streams-per-device", &l.max_streams_per_device, 1, 10000);
+  add_uint("max-streams-per-account", &l.max_streams_per_account, 1, 100000);
+  add_uint("max-streams", &l.max_streams, 1, 10000000);
+  add_uint("stream-write-timeout-seconds", &l.stream_write_timeout_seconds, 1, 86400);
   add_uint("max-failed-logins", &l.max_failed_logins, 1, kMax);
-  add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, kMax);
+  add_uint("max-failed-logins-per-source", &l.max_failed_logins_per_source, 1, kMax);
+  add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, 30 * 86400);
+  add_uint("max-tokens-per-device", &l.max_tokens_per_device, 1, 10000);
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
+  add_uint("storage-failure-exit-seconds", &c.storage_failure_exit_seconds, 1, 86400);
+  add_uint("keepalive-seconds", &l.keepalive_seconds, 1, 86400);
+  add_uint("keepalive-timeout-seconds", &l.keepalive_timeout_seconds, 1, 3600);
+  add_uint("connection-idle-seconds", &l.connection_idle_seconds, 1, kMax / 1000);
+  add_uint("connection-age-seconds", &l.connection_age_seconds, 1, kMax / 1000);
+  add_uint("connection-age-grace-seconds", &l.connection_age_grace_seconds, 1, kMax / 1000);
+  add_uint("handshake-timeout-seconds", &l.handshake_timeout_seconds, 1, 3600);
+  add_uint("max-streams-per-connection", &l.max_streams_per_connection, 1, 100000);
+  add_uint("max-metadata-bytes", &l.max_metadata_bytes, 1024, 1024 * 1024);
+  add_uint("memory-quota-mb", &l.memory_quota_mb, 16, 1024 * 1024);
   flags["rate-limit-rps"] = {Kind::kDouble, DoubleSetter("rate-limit-rps", &l.rate_limit_rps, 0.001)};
   flags["rate-limit-burst"] = {Kind::kDouble, DoubleSetter("rate-limit-burst", &l.rate_limit_burst, 1)};
+  auto add_rate = [&](const std::string& name, double* out, double min) {
+    flags[name] = {Kind::kDouble, DoubleSetter(name, out, min)};
+  };
+  add_rate("register-rps-per-source", &l.register_rps_per_source, 0.001);
+  add_rate("register-burst-per-source", &l.register_burst_per_source, 1);
+  add_rate("register-rps", &l.register_rps, 0.001);
+  add_rate("register-burst", &l.register_burst, 1);
+  add_rate("login-rps-per-source", &l.login_rps_per_source, 0.001);
+  add_rate("login-burst-per-source", &l.login_burst_per_source, 1);
+  add_rate("login-rps", &l.login_rps, 0.001);
+  add_rate("login-burst", &l.login_burst, 1);
+  flags["trusted-proxies"] = {Kind::kString,
+                              AddressListSetter("trusted-proxies", &c.trusted_proxies)};
   return flags;
 }
 
@@ -340,12 +397,25 @@ std::string UsageText() {
   return R"(usage:
   securebase-server [serve] --data-dir DIR [--listen HOST:PORT]
       (--tls-cert FILE --tls-key FILE | --insecure-loopback) [--config FILE]
-      [--therapist-registration=open|token] [--retention-days N] [--sync-writes=true|false]
+      [--therapist-registration=open|token] [--retention-days N] [--audit-retention-days N]
+      [--max-mailbox-envelopes N] [--max-mailbox-mb N] [--max-account-mb-per-day N]
+      [--min-free-disk-mb N] [--disk-reserve-mb N]
+      [--sync-writes=true|false]
       [--max-envelope-bytes N] [--max-ciphertexts-per-send N] [--max-prekeys-per-upload N]
       [--max-prekeys-per-device N] [--max-outstanding-invites N] [--max-invite-seconds N]
-      [--max-streams-per-device N] [--rate-limit-rps X] [--rate-limit-burst X]
-      [--max-failed-logins N] [--failed-login-window-seconds N] [--max-devices-per-account N]
+      [--max-streams-per-device N] [--max-streams-per-account N] [--max-streams N]
+      [--stream-write-timeout-seconds N] [--rate-limit-rps X] [--rate-limit-burst X]
+      [--register-rps-per-source X] [--register-burst-per-source X] [--register-rps X]
+      [--register-burst X] [--login-rps-per-source X] [--login-burst-per-source X]
+      [--login-rps X] [--login-burst X] [--trusted-proxies ADDR[,ADDR...]]
+      [--max-failed-logins N] [--max-failed-logins-per-source N]
+      [--failed-login-window-seconds N] [--max-tokens-per-device N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
+      [--storage-failure-exit-seconds N]
+      [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
+      [--connection-age-seconds N] [--connection-age-grace-seconds N]
+      [--handshake-timeout-seconds N] [--max-streams-per-connection N]
+      [--max-metadata-bytes N] [--memory-quota-mb N]
   securebase-server issue-therapist-token --data-dir DIR [--expires-hours H]
   securebase-server backup --data-dir DIR --to DIR
   securebase-server audit --data-dir DIR [--json]

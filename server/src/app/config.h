@@ -33,6 +33,12 @@ struct ServeConfig {
   TherapistRegistration therapist_registration = TherapistRegistration::kToken;
   bool sync_writes = true;
   uint32_t sweep_interval_seconds = 3600;
+  // Storage writes failing (after recovery attempts) this long make the
+  // server stop with a non-zero status, for its supervisor to restart it.
+  uint32_t storage_failure_exit_seconds = 30;
+  // Proxies (nginx) whose `x-real-ip` header names the caller's address for
+  // per-source limits. IP literals.
+  std::vector<std::string> trusted_proxies;
   Limits limits;
 };
 

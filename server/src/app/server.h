@@ -4,7 +4,14 @@
 // Start() returns once the server is accepting calls; Shutdown() drains it:
 // refuses new calls, finishes open streams (UNAVAILABLE), lets in-flight
 // unary calls complete, stops the sweeper and closes the store (WAL synced).
-// Thread-safety: Shutdown() may be called from any one thread, once.
+//
+// The server also stops by itself when it cannot go on, so that its
+// supervisor (systemd, Restart=on-failure) restarts it: when storage writes
+// keep failing after recovery attempts for --storage-failure-exit-seconds
+// (health says NOT_SERVING meanwhile), or when gRPC's listener dies
+// (grpc_log.h). WaitForStop() tells the owner.
+// Thread-safety: RequestStop() and WaitForStop() are thread-safe;
+// Shutdown() may be called from any one thread, once.
 #ifndef SECUREBASE_SERVER_APP_SERVER_H_
 #define SECUREBASE_SERVER_APP_SERVER_H_
 
@@ -17,6 +24,14 @@
 
 namespace securebase::server {
 
+enum class StopReason {
+  kRequested,       // RequestStop(): a signal, the operator.
+  kStorageFailed,   // Writes stayed broken.
+  kListenerFailed,  // gRPC stopped accepting connections.
+};
+
+const char* StopReasonName(StopReason reason);
+
 class Server {
  public:
   // kInvalidArgument: unreadable TLS files. kUnavailable: the data dir is in
@@ -27,6 +42,9 @@ class Server {
   // "HOST:PORT" with the port actually bound.
   virtual std::string listening_address() const = 0;
   virtual int port() const = 0;
+  // Blocks until RequestStop() or until the server finds it cannot go on.
+  virtual StopReason WaitForStop() = 0;
+  virtual void RequestStop() = 0;
   virtual void Shutdown() = 0;
 };
 

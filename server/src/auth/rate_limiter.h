@@ -1,7 +1,14 @@
-// Token-bucket rate limiting per key (an account): `rate` tokens per second
-// refill up to `burst`; each request takes one.
+// Token-bucket rate limiting per key (an account, a source address, or one
+// key for a global limit): `rate` tokens per second refill up to `burst`;
+// each request takes one.
 //
-// Thread-safety: thread-safe; sharded so accounts do not contend on one lock.
+// Memory: one bucket per key seen since its bucket last refilled. With
+// `max_keys` set (keys an attacker can choose freely, such as source
+// addresses), a full limiter first forgets refilled buckets and then refuses
+// new keys: a flood from ever new addresses is refused instead of growing
+// memory.
+//
+// Thread-safety: thread-safe; sharded so keys do not contend on one lock.
 #ifndef SECUREBASE_SERVER_AUTH_RATE_LIMITER_H_
 #define SECUREBASE_SERVER_AUTH_RATE_LIMITER_H_
 
@@ -18,9 +25,11 @@ namespace securebase::server {
 
 class RateLimiter {
  public:
-  RateLimiter(const Clock& clock, double rate_per_second, double burst);
+  // `max_keys` 0: unbounded.
+  RateLimiter(const Clock& clock, double rate_per_second, double burst, size_t max_keys = 0);
 
-  // Takes one token for `key`. False: the bucket is empty (refuse the call).
+  // Takes one token for `key`. False: the bucket is empty, or the limiter is
+  // full and `key` is new (refuse the call).
   bool TryAcquire(std::string_view key);
 
   // Forgets buckets that have refilled completely (they hold no state worth
@@ -38,9 +47,13 @@ class RateLimiter {
   };
   static constexpr size_t kShards = 32;
 
+  // Requires the shard's mutex.
+  void PruneLocked(Shard& shard, int64_t now);
+
   const Clock& clock_;
   const double rate_;
   const double burst_;
+  const size_t max_keys_per_shard_;  // 0: unbounded.
   std::array<Shard, kShards> shards_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace securebase::server {
@@ -21,10 +22,19 @@ const char* LevelName(LogLevel level) {
   return "info";
 }
 
+// Values longer than this are cut (a log line must not grow with input).
+constexpr size_t kMaxValueBytes = 512;
+
+bool IsPlain(unsigned char c) { return c > 0x20 && c < 0x7f && c != '"' && c != '=' && c != '\\'; }
+
+// Quotes values that need it and escapes every control byte, so that no
+// value, whoever supplied it, can end a line or forge a field.
 void AppendValue(std::string& out, std::string_view value) {
-  bool needs_quotes = value.empty();
+  bool truncated = value.size() > kMaxValueBytes;
+  if (truncated) value = value.substr(0, kMaxValueBytes);
+  bool needs_quotes = value.empty() || truncated;
   for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\\') needs_quotes = true;
+    if (!IsPlain(static_cast<unsigned char>(c))) needs_quotes = true;
   }
   if (!needs_quotes) {
     out.append(value);
@@ -32,9 +42,19 @@ void AppendValue(std::string& out, std::string_view value) {
   }
   out.push_back('"');
   for (char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c == '\n' ? ' ' : c);
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20 || byte >= 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\x%02x", byte);
+      out += escaped;
+    } else {
+      out.push_back(c);
+    }
   }
+  if (truncated) out += "...";
   out.push_back('"');
 }
 

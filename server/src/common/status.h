@@ -23,6 +23,7 @@ enum class StatusCode : int {
   kResourceExhausted,   // A limit.
   kFailedPrecondition,  // Valid, but not applicable to the current state.
   kUnavailable,         // Shutting down.
+  kCancelled,           // The caller went away before the work ran.
   kInternal,            // Storage failure or a broken invariant.
 };
 

@@ -4,6 +4,7 @@
 #include "securebase/crypto/signature.h"
 #include "server/src/common/secrets.h"
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
 #include "server/src/store/keys.h"
@@ -18,44 +19,81 @@ crypto::ByteSpan Span(const std::string& s) {
 }  // namespace
 
 grpc::ServerUnaryReactor* AccountsService::Register(grpc::CallbackServerContext* context,
-                                                    const v1::RegisterRequest* request,
-                                                    v1::RegisterResponse* response) {
-  return RunUnary(services_, context, "Accounts.Register",
-                  [=, this] { return DoRegister(*request, *response); });
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  return ServeUnary<v1::RegisterRequest, v1::RegisterResponse>(
+      context, request, response, {"Accounts.Register", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        // Refused by the rate limits before any work (no store access).
+        Status admitted = services_.anonymous_limits.AdmitRegister(
+            CallSource(*context, services_.trusted_proxies));
+        if (!admitted.ok()) return finish(admitted);
+        PostUnary(services_.anonymous_work, context, std::move(finish),
+                  [this, &req, &resp] { return DoRegister(req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::AddDevice(grpc::CallbackServerContext* context,
-                                                     const v1::AddDeviceRequest* request,
-                                                     v1::AddDeviceResponse* response) {
-  return RunUnary(services_, context, "Accounts.AddDevice",
-                  [=, this] { return DoAddDevice(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AddDeviceRequest, v1::AddDeviceResponse>(
+      context, request, response, {"Accounts.AddDevice", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoAddDevice(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::GetChallenge(grpc::CallbackServerContext* context,
-                                                        const v1::GetChallengeRequest* request,
-                                                        v1::GetChallengeResponse* response) {
-  return RunUnary(services_, context, "Accounts.GetChallenge",
-                  [=, this] { return DoGetChallenge(*request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetChallengeRequest, v1::GetChallengeResponse>(
+      context, request, response, {"Accounts.GetChallenge", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        Status admitted =
+            services_.anonymous_limits.AdmitLogin(CallSource(*context, services_.trusted_proxies));
+        if (!admitted.ok()) return finish(admitted);
+        // A challenge is a keyed hash: no store access, nothing to wait for.
+        finish(DoGetChallenge(req, resp));
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::Authenticate(grpc::CallbackServerContext* context,
-                                                        const v1::AuthenticateRequest* request,
-                                                        v1::AuthenticateResponse* response) {
-  return RunUnary(services_, context, "Accounts.Authenticate",
-                  [=, this] { return DoAuthenticate(*request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AuthenticateRequest, v1::AuthenticateResponse>(
+      context, request, response, {"Accounts.Authenticate", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        std::string source = CallSource(*context, services_.trusted_proxies);
+        Status admitted = services_.anonymous_limits.AdmitLogin(source);
+        if (!admitted.ok()) return finish(admitted);
+        PostUnary(services_.anonymous_work, context, std::move(finish),
+                  [this, source = std::move(source), &req, &resp] {
+                    return DoAuthenticate(source, req, resp);
+                  });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::Logout(grpc::CallbackServerContext* context,
-                                                  const v1::LogoutRequest* /*request*/,
-                                                  v1::LogoutResponse* /*response*/) {
-  return RunUnary(services_, context, "Accounts.Logout", [=, this] { return DoLogout(*context); });
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeUnary<v1::LogoutRequest, v1::LogoutResponse>(
+      context, request, response, {"Accounts.Logout", kSmallRequestBytes},
+      [=, this](const auto&, auto&, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [=, this] { return DoLogout(*context); });
+      });
 }
 
 grpc::ServerUnaryReactor* AccountsService::ListDevices(grpc::CallbackServerContext* context,
-                                                       const v1::ListDevicesRequest* /*request*/,
-                                                       v1::ListDevicesResponse* response) {
-  return RunUnary(services_, context, "Accounts.ListDevices",
-                  [=, this] { return DoListDevices(*context, *response); });
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListDevicesRequest, v1::ListDevicesResponse>(
+      context, request, response, {"Accounts.ListDevices", kSmallRequestBytes},
+      [=, this](const auto&, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &resp] { return DoListDevices(*context, resp); });
+      });
 }
 
 Status AccountsService::DoRegister(const v1::RegisterRequest& request,
@@ -68,9 +106,10 @@ Status AccountsService::DoRegister(const v1::RegisterRequest& request,
     return Status::InvalidArgument("identity_key is not a valid Ed25519 public key");
   }
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
-  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device,
-                       CheckNewDevice("device", request.device(), request.identity_key(),
-                                      services_.limits));
+  SBS_ASSIGN_OR_RETURN(
+      NewDeviceKeys device,
+      CheckNewDevice("device", request.device(), request.identity_key(), services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
 
   std::optional<std::string> token_hash;
   if (request.role() == v1::ROLE_THERAPIST &&
@@ -104,11 +143,13 @@ Status AccountsService::DoAddDevice(grpc::CallbackServerContext& context,
   SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
   SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
-  SBS_ASSIGN_OR_RETURN(NewDeviceKeys device, CheckNewDevice("device", request.device(),
-                                                            account.identity_key(), services_.limits));
-  SBS_ASSIGN_OR_RETURN(uint32_t device_id,
-                       services_.store.AddDevice(caller.user_id, device,
-                                                 services_.limits.max_devices_per_account));
+  SBS_ASSIGN_OR_RETURN(
+      NewDeviceKeys device,
+      CheckNewDevice("device", request.device(), account.identity_key(), services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
+  SBS_ASSIGN_OR_RETURN(
+      uint32_t device_id,
+      services_.store.AddDevice(caller.user_id, device, services_.limits.max_devices_per_account));
   response.set_device_id(device_id);
   return Status::Ok();
 }
@@ -117,58 +158,76 @@ Status AccountsService::DoGetChallenge(const v1::GetChallengeRequest& request,
                                        v1::GetChallengeResponse& response) {
   SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
   SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
-  auto device = services_.store.GetDevice(request.user_id(), request.device_id());
-  if (!device.ok()) {
-    return device.status().IsNotFound() ? Status::NotFound("no such device") : device.status();
-  }
-  std::string device_key = keys::Device(request.user_id(), request.device_id());
-  if (services_.login_limiter.IsBlocked(device_key)) {
-    return Status::ResourceExhausted("too many failed logins for this device; try again later");
-  }
-  ChallengeRegistry::Issued issued = services_.challenges.Issue(device_key);
+  // Whether or not the device exists (no existence oracle, no store read):
+  // a challenge for a device that does not exist never logs in.
+  LoginChallenges::Issued issued =
+      services_.challenges.Issue(request.user_id(), request.device_id());
   response.set_challenge(issued.challenge);
   crypto::SecureWipe(issued.challenge.data(), issued.challenge.size());
   response.set_expires_at_unix_ms(issued.expires_at_unix_ms);
   return Status::Ok();
 }
 
-Status AccountsService::RecordFailedLogin(const std::string& device_key,
-                                          const v1::AuthenticateRequest& request,
-                                          const char* reason) {
-  services_.login_limiter.RecordFailure(device_key);
+Status AccountsService::RefuseUnknownChallenge(const std::string& source) {
+  services_.anonymous_limits.RecordLoginFailure(source);
+  return Status::Unauthenticated("unknown, expired or used challenge, or bad signature");
+}
+
+Status AccountsService::RefuseBadSignature(const std::string& source, const std::string& device_key,
+                                           const v1::AuthenticateRequest& request) {
+  services_.anonymous_limits.RecordLoginFailure(source);
+  FailureBackoff::Failure failure = services_.device_login_failures.RecordFailure(device_key);
+  if (failure.during_backoff) {
+    // Told to back off, and not audited again until the backoff ends (a
+    // flood of attempts must not flood the audit log either).
+    return Status::ResourceExhausted(
+        "too many failed logins for this device; back off before trying again");
+  }
+  // An attempt on the device by someone who could not sign for it: the
+  // record says so, and does not read as the device's own failure.
   v1::AuditRecord audit;
-  audit.set_event("login_failed");
+  audit.set_event("login_rejected");
   audit.set_user_id(request.user_id());
   audit.set_device_id(request.device_id());
-  audit.set_detail(std::string("reason=") + reason);
+  audit.set_detail("reason=bad_signature failures_in_window=" +
+                   std::to_string(failure.failures_in_window));
   SBS_RETURN_IF_ERROR(services_.store.AppendAudit(std::move(audit)));
   return Status::Unauthenticated("unknown, expired or used challenge, or bad signature");
 }
 
-Status AccountsService::DoAuthenticate(const v1::AuthenticateRequest& request,
+Status AccountsService::DoAuthenticate(const std::string& source,
+                                       const v1::AuthenticateRequest& request,
                                        v1::AuthenticateResponse& response) {
   SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
   SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
   SBS_RETURN_IF_ERROR(CheckSize("challenge", request.challenge(), kChallengeSize));
   SBS_RETURN_IF_ERROR(CheckSize("signature", request.signature(), kSignatureSize));
+  // The challenge first: it is checked without the store, and one that this
+  // server did not issue for this device says nothing about the device.
+  if (services_.challenges.Verify(request.user_id(), request.device_id(), request.challenge()) !=
+      LoginChallenges::Check::kValid) {
+    return RefuseUnknownChallenge(source);
+  }
   auto device = services_.store.GetDevice(request.user_id(), request.device_id());
   if (!device.ok()) {
     if (!device.status().IsNotFound()) return device.status();
-    return Status::Unauthenticated("unknown, expired or used challenge, or bad signature");
+    return RefuseUnknownChallenge(source);
   }
   std::string device_key = keys::Device(request.user_id(), request.device_id());
-  if (services_.login_limiter.IsBlocked(device_key)) {
-    return Status::ResourceExhausted("too many failed logins for this device; try again later");
-  }
-  if (!services_.challenges.Consume(device_key, request.challenge())) {
-    return RecordFailedLogin(device_key, request, "challenge");
-  }
   auto auth_key = crypto::DeviceAuthPublicKey::FromBytes(Span(device->device_auth_key()));
   auto signature = crypto::Signature::FromBytes(Span(request.signature()));
   if (!auth_key.ok() || !signature.ok() ||
       !crypto::VerifyAuthChallenge(*auth_key, Span(request.challenge()), *signature).ok()) {
-    return RecordFailedLogin(device_key, request, "signature");
+    return RefuseBadSignature(source, device_key, request);
   }
+  // A correct signature always logs in, whatever failures came before: no
+  // one without the device's key can lock its owner out. Only such a login
+  // counts against the server-wide login limit (the token write is the work
+  // it bounds), and a refused one leaves its challenge unused for a retry.
+  SBS_RETURN_IF_ERROR(services_.anonymous_limits.AdmitNewToken());
+  // Single use: a concurrent login with the same signed challenge loses.
+  if (!services_.challenges.MarkUsed(request.challenge())) return RefuseUnknownChallenge(source);
+  services_.device_login_failures.Clear(device_key);
 
   std::string token = RandomBytes(services_.random, kSessionTokenSize);
   v1::TokenRecord record;
@@ -178,7 +237,8 @@ Status AccountsService::DoAuthenticate(const v1::AuthenticateRequest& request,
   record.set_created_at_unix_ms(now);
   record.set_expires_at_unix_ms(now + int64_t{services_.limits.token_ttl_seconds} * 1000);
   Status stored =
-      services_.store.CreateSessionToken(HashSecret(SecretPurpose::kSessionToken, token), record);
+      services_.store.CreateSessionToken(HashSecret(SecretPurpose::kSessionToken, token), record,
+                                         services_.limits.max_tokens_per_device);
   if (stored.ok()) {
     response.set_token(ToHex(token));
     response.set_expires_at_unix_ms(record.expires_at_unix_ms());

@@ -1,30 +1,43 @@
 #include "server/src/service/keys_service.h"
 
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
 
 namespace securebase::server {
 
 grpc::ServerUnaryReactor* KeysService::UploadPreKeys(grpc::CallbackServerContext* context,
-                                                     const v1::UploadPreKeysRequest* request,
-                                                     v1::UploadPreKeysResponse* response) {
-  return RunUnary(services_, context, "Keys.UploadPreKeys",
-                  [=, this] { return DoUpload(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::UploadPreKeysRequest, v1::UploadPreKeysResponse>(
+      context, request, response, {"Keys.UploadPreKeys", MaxDeviceRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoUpload(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* KeysService::GetPreKeyCount(grpc::CallbackServerContext* context,
-                                                      const v1::GetPreKeyCountRequest* /*request*/,
-                                                      v1::GetPreKeyCountResponse* response) {
-  return RunUnary(services_, context, "Keys.GetPreKeyCount",
-                  [=, this] { return DoCount(*context, *response); });
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetPreKeyCountRequest, v1::GetPreKeyCountResponse>(
+      context, request, response, {"Keys.GetPreKeyCount", kSmallRequestBytes},
+      [=, this](const auto&, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &resp] { return DoCount(*context, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* KeysService::GetPreKeyBundles(grpc::CallbackServerContext* context,
-                                                        const v1::GetPreKeyBundlesRequest* request,
-                                                        v1::GetPreKeyBundlesResponse* response) {
-  return RunUnary(services_, context, "Keys.GetPreKeyBundles",
-                  [=, this] { return DoBundles(*context, *request, *response); });
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetPreKeyBundlesRequest, v1::GetPreKeyBundlesResponse>(
+      context, request, response, {"Keys.GetPreKeyBundles", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoBundles(*context, req, resp); });
+      });
 }
 
 Status KeysService::DoUpload(grpc::CallbackServerContext& context,
@@ -55,6 +68,7 @@ Status KeysService::DoUpload(grpc::CallbackServerContext& context,
   }
   SBS_RETURN_IF_ERROR(
       CheckOneTimePreKeys("one_time_prekeys", request.one_time_prekeys(), services_.limits));
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
   std::vector<v1::OneTimePreKey> prekeys(request.one_time_prekeys().begin(),
                                          request.one_time_prekeys().end());
   uint32_t count = 0;
@@ -89,10 +103,7 @@ Status KeysService::DoBundles(grpc::CallbackServerContext& context,
   SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
   SBS_RETURN_IF_ERROR(CheckUserId("user_id", request.user_id()));
   if (request.user_id() != caller.user_id) {
-    auto account = services_.store.GetAccount(request.user_id());
-    if (!account.ok()) {
-      return account.status().IsNotFound() ? Status::NotFound("no such user") : account.status();
-    }
+    // One answer whether or not the user exists (no existence oracle).
     auto link = services_.store.GetLink(caller.user_id, request.user_id());
     if (!link.ok()) {
       return link.status().IsNotFound()

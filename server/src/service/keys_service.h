@@ -7,19 +7,24 @@
 
 namespace securebase::server {
 
-class KeysService final : public v1::Keys::CallbackService {
+// Every method raw (unary.h): size-checked before parsing.
+using KeysRawService =
+    v1::Keys::WithRawCallbackMethod_UploadPreKeys<v1::Keys::WithRawCallbackMethod_GetPreKeyCount<
+        v1::Keys::WithRawCallbackMethod_GetPreKeyBundles<v1::Keys::Service>>>;
+
+class KeysService final : public KeysRawService {
  public:
   explicit KeysService(ServiceContext& services) : services_(services) {}
 
   grpc::ServerUnaryReactor* UploadPreKeys(grpc::CallbackServerContext* context,
-                                          const v1::UploadPreKeysRequest* request,
-                                          v1::UploadPreKeysResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetPreKeyCount(grpc::CallbackServerContext* context,
-                                           const v1::GetPreKeyCountRequest* request,
-                                           v1::GetPreKeyCountResponse* response) override;
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetPreKeyBundles(grpc::CallbackServerContext* context,
-                                             const v1::GetPreKeyBundlesRequest* request,
-                                             v1::GetPreKeyBundlesResponse* response) override;
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
 
  private:
   Status DoUpload(grpc::CallbackServerContext& context, const v1::UploadPreKeysRequest& request,

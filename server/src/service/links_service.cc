@@ -3,6 +3,7 @@
 #include "securebase/crypto/secret.h"
 #include "server/src/common/secrets.h"
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
 
@@ -19,31 +20,47 @@ void ToLink(const v1::LinkRecord& record, v1::Link& link) {
 }  // namespace
 
 grpc::ServerUnaryReactor* LinksService::CreateInvite(grpc::CallbackServerContext* context,
-                                                     const v1::CreateInviteRequest* request,
-                                                     v1::CreateInviteResponse* response) {
-  return RunUnary(services_, context, "Links.CreateInvite",
-                  [=, this] { return DoCreate(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::CreateInviteRequest, v1::CreateInviteResponse>(
+      context, request, response, {"Links.CreateInvite", MaxInviteRequestBytes()},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoCreate(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* LinksService::RedeemInvite(grpc::CallbackServerContext* context,
-                                                     const v1::RedeemInviteRequest* request,
-                                                     v1::RedeemInviteResponse* response) {
-  return RunUnary(services_, context, "Links.RedeemInvite",
-                  [=, this] { return DoRedeem(*context, *request, *response); });
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeUnary<v1::RedeemInviteRequest, v1::RedeemInviteResponse>(
+      context, request, response, {"Links.RedeemInvite", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoRedeem(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* LinksService::ListLinks(grpc::CallbackServerContext* context,
-                                                  const v1::ListLinksRequest* /*request*/,
-                                                  v1::ListLinksResponse* response) {
-  return RunUnary(services_, context, "Links.ListLinks",
-                  [=, this] { return DoList(*context, *response); });
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListLinksRequest, v1::ListLinksResponse>(
+      context, request, response, {"Links.ListLinks", kSmallRequestBytes},
+      [=, this](const auto&, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &resp] { return DoList(*context, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* LinksService::EndLink(grpc::CallbackServerContext* context,
-                                                const v1::EndLinkRequest* request,
-                                                v1::EndLinkResponse* /*response*/) {
-  return RunUnary(services_, context, "Links.EndLink",
-                  [=, this] { return DoEnd(*context, *request); });
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) {
+  return ServeUnary<v1::EndLinkRequest, v1::EndLinkResponse>(
+      context, request, response, {"Links.EndLink", kSmallRequestBytes},
+      [=, this](const auto& req, auto&, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req] { return DoEnd(*context, req); });
+      });
 }
 
 Status LinksService::DoCreate(grpc::CallbackServerContext& context,
@@ -64,6 +81,7 @@ Status LinksService::DoCreate(grpc::CallbackServerContext& context,
   }
   uint32_t seconds = request.expires_in_seconds();
   if (seconds == 0) seconds = std::min(kDefaultInviteSeconds, limits.max_invite_seconds);
+  SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
 
   std::string secret = RandomBytes(services_.random, kInviteSecretSize);
   v1::InviteRecord invite;

@@ -7,22 +7,27 @@
 
 namespace securebase::server {
 
-class LinksService final : public v1::Links::CallbackService {
+// Every method raw (unary.h): size-checked before parsing.
+using LinksRawService = v1::Links::WithRawCallbackMethod_CreateInvite<
+    v1::Links::WithRawCallbackMethod_RedeemInvite<v1::Links::WithRawCallbackMethod_ListLinks<
+        v1::Links::WithRawCallbackMethod_EndLink<v1::Links::Service>>>>;
+
+class LinksService final : public LinksRawService {
  public:
   explicit LinksService(ServiceContext& services) : services_(services) {}
 
   grpc::ServerUnaryReactor* CreateInvite(grpc::CallbackServerContext* context,
-                                         const v1::CreateInviteRequest* request,
-                                         v1::CreateInviteResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* RedeemInvite(grpc::CallbackServerContext* context,
-                                         const v1::RedeemInviteRequest* request,
-                                         v1::RedeemInviteResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListLinks(grpc::CallbackServerContext* context,
-                                      const v1::ListLinksRequest* request,
-                                      v1::ListLinksResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* EndLink(grpc::CallbackServerContext* context,
-                                    const v1::EndLinkRequest* request,
-                                    v1::EndLinkResponse* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
 
  private:
   Status DoCreate(grpc::CallbackServerContext& context, const v1::CreateInviteRequest& request,

@@ -5,9 +5,11 @@
 #include <utility>
 
 #include "server/src/service/authenticator.h"
+#include "server/src/service/request_limits.h"
 #include "server/src/service/subscribe_reactor.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
+#include "server/src/service/wire_envelope.h"
 
 namespace securebase::server {
 namespace {
@@ -23,37 +25,61 @@ void AddAddress(const DeviceKey& device, google::protobuf::RepeatedPtrField<v1::
 }  // namespace
 
 grpc::ServerUnaryReactor* MessagesService::Send(grpc::CallbackServerContext* context,
-                                                const v1::SendRequest* request,
-                                                v1::SendResponse* response) {
-  // Nothing in a send waits on a disk sync (the commit thread answers it).
-  return RunUnaryInline(context, "Messages.Send", [=, this](UnaryFinish finish) {
-    DoSend(*context, *request, *response, std::move(finish));
-  });
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) {
+  // Nothing in a send waits on a disk sync (the commit thread answers it),
+  // so it runs on gRPC's callback thread.
+  return ServeUnary<v1::SendRequest, v1::SendResponse>(
+      context, request, response, {"Messages.Send", MaxSendRequestBytes(services_.limits)},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        if (context->IsCancelled()) {
+          return finish(Status(StatusCode::kCancelled, "the call was cancelled before it ran"));
+        }
+        DoSend(*context, req, resp, std::move(finish));
+      });
 }
 
 grpc::ServerUnaryReactor* MessagesService::Fetch(grpc::CallbackServerContext* context,
-                                                 const v1::FetchRequest* request,
-                                                 v1::FetchResponse* response) {
-  return RunUnary(services_, context, "Messages.Fetch",
-                  [=, this] { return DoFetch(*context, *request, *response); });
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return ServeUnary<v1::FetchRequest, v1::FetchResponse>(
+      context, request, response, {"Messages.Fetch", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp] { return DoFetch(*context, req, resp); });
+      });
 }
 
 grpc::ServerUnaryReactor* MessagesService::Acknowledge(grpc::CallbackServerContext* context,
-                                                       const v1::AcknowledgeRequest* request,
-                                                       v1::AcknowledgeResponse* response) {
-  return RunUnary(services_, context, "Messages.Acknowledge",
-                  [=, this] { return DoAcknowledge(*context, *request, *response); });
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AcknowledgeRequest, v1::AcknowledgeResponse>(
+      context, request, response, {"Messages.Acknowledge", kSmallRequestBytes},
+      [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        PostToWorkQueue(services_.work, context, std::move(finish),
+                        [this, context, &req, &resp](UnaryFinish done) {
+                          DoAcknowledge(*context, req, resp, std::move(done));
+                        });
+      });
 }
 
-grpc::ServerWriteReactor<v1::Envelope>* MessagesService::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* MessagesService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  constexpr Method kSubscribe{"Messages.Subscribe", kSmallRequestBytes};
+  const auto started = std::chrono::steady_clock::now();
+  v1::SubscribeRequest request;
+  Status parsed = ParseRequest(kSubscribe, *raw_request, request);
+  if (!parsed.ok()) {
+    LogRpcOutcome(kSubscribe.name, parsed, started);
+    return FailedSubscribe(ToGrpcStatus(parsed));
+  }
   // Token lookup is a local read; the stream itself never blocks.
   auto caller = AuthenticateCall(services_, *context);
   if (!caller.ok()) {
-    LogRpcOutcome("Messages.Subscribe", caller.status(), std::chrono::steady_clock::now());
+    LogRpcOutcome(kSubscribe.name, caller.status(), started);
     return FailedSubscribe(ToGrpcStatus(caller.status()));
   }
-  return StartSubscribe(services_, caller->address(), request->after_seq());
+  return StartSubscribe(services_, context, caller->address(), request.after_seq());
 }
 
 void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,
@@ -67,11 +93,20 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
 
   v1::DeviceMismatch mismatch;
   Status current = CheckRecipientAndDevices(*caller, request, given, mismatch);
+  uint64_t bytes = 0;
+  for (const auto& envelope : envelopes) bytes += envelope.ciphertext.size();
+  if (current.ok()) current = CheckRoomToGrow(services_);
+  if (current.ok() && !services_.send_budget.Allows(caller->user_id, bytes)) {
+    current = Status::ResourceExhausted("this account's sends stored their daily maximum (" +
+                                        std::to_string(services_.limits.max_account_mb_per_day) +
+                                        " MiB); retry after 00:00 UTC");
+  }
   if (!current.ok()) {
     // A retry gets the first answer, whatever changed since (the link
     // ended, a device was added). Looked up only here: on the way to a new
     // append, AppendEnvelopesAsync finds a stored retry itself.
-    auto previous = services_.store.FindIdempotent(caller->address(), request.client_message_id());
+    auto previous =
+        services_.store.FindIdempotent(caller->address(), request.client_message_id(), envelopes);
     if (!previous.ok()) return finish(previous.status());
     if (previous->has_value()) {
       response.set_server_timestamp_unix_ms(**previous);
@@ -85,21 +120,23 @@ void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::Sen
 
   services_.store.AppendEnvelopesAsync(
       caller->address(), request.client_message_id(), envelopes, services_.clock.NowUnixMs(),
-      [this, sender = caller->address(), &request, &response,
+      MailboxQuotaOf(services_.limits),
+      [this, sender = caller->address(), bytes, &request, &response,
        finish = std::move(finish)](Result<AppendResult> appended) {
         if (!appended.ok()) return finish(appended.status());
+        if (!appended->duplicate) services_.send_budget.Charge(sender.user_id, bytes);
         response.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
         // Open streams get the envelopes as committed (assigned is in the
         // order of request.ciphertexts); a duplicate assigned nothing.
         for (size_t i = 0; i < appended->assigned.size(); ++i) {
           const auto& [mailbox, seq] = appended->assigned[i];
-          v1::Envelope envelope;
-          envelope.set_seq(seq);
-          envelope.mutable_sender()->set_user_id(sender.user_id);
-          envelope.mutable_sender()->set_device_id(sender.device_id);
-          envelope.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
-          envelope.set_ciphertext(request.ciphertexts(static_cast<int>(i)).ciphertext());
-          services_.delivery.Deliver(mailbox, envelope);
+          StoredEnvelope stored;
+          stored.seq = seq;
+          stored.record.mutable_sender()->set_user_id(sender.user_id);
+          stored.record.mutable_sender()->set_device_id(sender.device_id);
+          stored.record.set_server_timestamp_unix_ms(appended->server_timestamp_unix_ms);
+          stored.record.set_ciphertext(request.ciphertexts(static_cast<int>(i)).ciphertext());
+          services_.delivery.Deliver(mailbox, ToWireEnvelope(std::move(stored)));
         }
         finish(Status::Ok());
       });
@@ -112,6 +149,13 @@ Status MessagesService::ValidateSend(const Caller& caller, const v1::SendRequest
   SBS_RETURN_IF_ERROR(CheckUserId("recipient_user_id", request.recipient_user_id()));
   SBS_RETURN_IF_ERROR(
       CheckSize("client_message_id", request.client_message_id(), kClientMessageIdSize));
+  if (request.ciphertexts_size() == 0) {
+    // It would store nothing but an idempotency record: a free way to grow
+    // the store.
+    return Status::InvalidArgument(
+        "ciphertexts is empty: a send carries one ciphertext per device of the recipient and of "
+        "the sender's other devices");
+  }
   if (static_cast<uint32_t>(request.ciphertexts_size()) > limits.max_ciphertexts_per_send) {
     return Status::ResourceExhausted("ciphertexts: at most " +
                                      std::to_string(limits.max_ciphertexts_per_send) +
@@ -152,16 +196,11 @@ Status MessagesService::CheckRecipientAndDevices(const Caller& caller,
                                                  v1::DeviceMismatch& mismatch) {
   const std::string& recipient_id = request.recipient_user_id();
   if (recipient_id != caller.user_id) {
-    // Links exist only between accounts, so the account is looked up only
-    // to tell "no such recipient" from "not linked".
+    // One answer whether or not the recipient exists: a sender learns
+    // nothing about accounts it is not linked to.
     auto link = services_.store.GetLink(caller.user_id, recipient_id);
     if (!link.ok()) {
       if (!link.status().IsNotFound()) return link.status();
-      auto account = services_.store.GetAccount(recipient_id);
-      if (!account.ok()) {
-        return account.status().IsNotFound() ? Status::NotFound("no such recipient")
-                                              : account.status();
-      }
       return Status::PermissionDenied("no active link between sender and recipient");
     }
   }
@@ -196,35 +235,45 @@ Status MessagesService::DoFetch(grpc::CallbackServerContext& context, const v1::
   SBS_ASSIGN_OR_RETURN(MailboxPage page,
                        services_.store.ReadMailbox(caller.address(), request.after_seq(), limit,
                                                    kMaxFetchResponseBytes));
-  for (auto& stored : page.envelopes) {
-    v1::Envelope* envelope = response.add_envelopes();
-    envelope->set_seq(stored.seq);
-    *envelope->mutable_sender() = std::move(*stored.record.mutable_sender());
-    envelope->set_server_timestamp_unix_ms(stored.record.server_timestamp_unix_ms());
-    envelope->set_ciphertext(std::move(*stored.record.mutable_ciphertext()));
-  }
-  response.set_more(page.more);
+  // Every envelope stored in (after_seq, last] is in this answer.
   if (!page.envelopes.empty()) {
-    services_.delivery.MarkGiven(caller.address(), page.envelopes.back().seq);
+    services_.delivery.MarkGiven(caller.address(), request.after_seq(), page.envelopes.back().seq);
   }
+  for (auto& stored : page.envelopes) *response.add_envelopes() = ToWireEnvelope(std::move(stored));
+  response.set_more(page.more);
   return Status::Ok();
 }
 
-Status MessagesService::DoAcknowledge(grpc::CallbackServerContext& context,
-                                      const v1::AcknowledgeRequest& request,
-                                      v1::AcknowledgeResponse& response) {
-  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
-  uint64_t given = services_.delivery.GivenUpTo(caller.address());
-  if (request.up_to_seq() > given) {
-    return Status::FailedPrecondition(
-        "up_to_seq " + std::to_string(request.up_to_seq()) +
-        " is beyond the highest seq given to this device (" + std::to_string(given) +
-        "); fetch or subscribe first");
-  }
-  SBS_ASSIGN_OR_RETURN(uint32_t deleted,
-                       services_.store.DeleteEnvelopesUpTo(caller.address(), request.up_to_seq()));
-  response.set_deleted(deleted);
-  return Status::Ok();
+void MessagesService::DoAcknowledge(grpc::CallbackServerContext& context,
+                                    const v1::AcknowledgeRequest& request,
+                                    v1::AcknowledgeResponse& response, UnaryFinish finish) {
+  auto caller = AuthenticateCall(services_, context);
+  if (!caller.ok()) return finish(caller.status());
+  // Deletes only within the contiguous range given to this device, and says
+  // how far that was; asking beyond it is not an error (see registry.h).
+  auto remove = [this, mailbox = caller->address(), &response](const AckRange& range) -> Status {
+    if (range.empty()) return Status::Ok();
+    SBS_ASSIGN_OR_RETURN(uint32_t deleted,
+                         services_.store.DeleteEnvelopes(mailbox, range.after, range.up_to));
+    response.set_deleted(deleted);
+    response.set_acknowledged_after_seq(range.after);
+    response.set_acknowledged_up_to_seq(range.up_to);
+    return Status::Ok();
+  };
+  auto decided = services_.delivery.AwaitGiven(
+      caller->address(), request.up_to_seq(),
+      [this, remove, finish](Result<AckRange> range) mutable {
+        // Runs on the thread that completed a stream write (or the server's
+        // monitor): the delete waits for a commit, so it goes back to the
+        // work queue.
+        if (!range.ok()) return finish(range.status());
+        bool posted = services_.work.Post(
+            [remove, finish, range = *range]() mutable { finish(remove(range)); });
+        if (!posted) finish(Status::Unavailable("server is shutting down"));
+      });
+  if (!decided.has_value()) return;  // Answered when the write completes.
+  if (!decided->ok()) return finish(decided->status());
+  finish(remove(**decided));
 }
 
 }  // namespace securebase::server

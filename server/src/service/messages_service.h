@@ -16,21 +16,26 @@ namespace securebase::server {
 
 inline constexpr char kDeviceMismatchTrailer[] = "securebase-device-mismatch-bin";
 
-class MessagesService final : public v1::Messages::CallbackService {
+// Every method raw (unary.h): size-checked before parsing.
+using MessagesRawService = v1::Messages::WithRawCallbackMethod_Send<
+    v1::Messages::WithRawCallbackMethod_Subscribe<v1::Messages::WithRawCallbackMethod_Fetch<
+        v1::Messages::WithRawCallbackMethod_Acknowledge<v1::Messages::Service>>>>;
+
+class MessagesService final : public MessagesRawService {
  public:
   explicit MessagesService(ServiceContext& services) : services_(services) {}
 
   grpc::ServerUnaryReactor* Send(grpc::CallbackServerContext* context,
-                                 const v1::SendRequest* request,
-                                 v1::SendResponse* response) override;
-  grpc::ServerWriteReactor<v1::Envelope>* Subscribe(grpc::CallbackServerContext* context,
-                                                    const v1::SubscribeRequest* request) override;
+                                 const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* context,
-                                  const v1::FetchRequest* request,
-                                  v1::FetchResponse* response) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Acknowledge(grpc::CallbackServerContext* context,
-                                        const v1::AcknowledgeRequest* request,
-                                        v1::AcknowledgeResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
   using DeviceKey = std::pair<std::string, uint32_t>;
@@ -48,8 +53,9 @@ class MessagesService final : public v1::Messages::CallbackService {
                                   const std::set<DeviceKey>& given, v1::DeviceMismatch& mismatch);
   Status DoFetch(grpc::CallbackServerContext& context, const v1::FetchRequest& request,
                  v1::FetchResponse& response);
-  Status DoAcknowledge(grpc::CallbackServerContext& context, const v1::AcknowledgeRequest& request,
-                       v1::AcknowledgeResponse& response);
+  // Answers through `finish`, possibly after a stream write it waits for.
+  void DoAcknowledge(grpc::CallbackServerContext& context, const v1::AcknowledgeRequest& request,
+                     v1::AcknowledgeResponse& response, UnaryFinish finish);
 
   ServiceContext& services_;
 };

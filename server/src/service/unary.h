@@ -1,13 +1,23 @@
-// Runs a unary RPC's body on the work queue and finishes the default reactor
-// with its Status (converted in grpc_status.cc). Non-OK outcomes are logged
-// with the method, code and duration only.
+// How every RPC of the securebase.v1 services is served.
+//
+// Requests arrive as raw bytes (gRPC's raw callback methods), so the server
+// checks each method's own size limit before parsing anything, and a body
+// that does not parse gets INVALID_ARGUMENT with a message instead of gRPC's
+// bare UNIMPLEMENTED. The answer is the Status a body returns (converted in
+// grpc_status.cc); non-OK outcomes are logged with the method, code and
+// duration only (rate limited, see unary.cc).
 #ifndef SECUREBASE_SERVER_SERVICE_UNARY_H_
 #define SECUREBASE_SERVER_SERVICE_UNARY_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "server/src/common/log.h"
@@ -16,55 +26,76 @@
 
 namespace securebase::server {
 
+// A method as its RPC is served: its name in logs and the largest request
+// body (bytes on the wire) it accepts.
+struct Method {
+  const char* name;
+  size_t max_request_bytes;
+};
+
 void LogRpcOutcome(const char* method, const Status& status,
                    std::chrono::steady_clock::time_point start);
 
-// Answers the RPC: logs a non-OK outcome and finishes the reactor.
+// Parses `raw` into `request`. kResourceExhausted above the method's limit,
+// kInvalidArgument when it is not a valid `type_name` message.
+Status ParseRequest(const Method& method, const grpc::ByteBuffer& raw,
+                    google::protobuf::MessageLite& request);
+
+// Answers the RPC: logs a non-OK outcome and finishes the reactor. Call it
+// exactly once.
 using UnaryFinish = std::function<void(const Status&)>;
 
-// `body` is a callable taking a UnaryFinish; it runs on a work-queue thread
-// and must call the finish exactly once, on any thread, when the answer is
-// ready (e.g. from the store's commit thread). The request, response and
-// context stay valid until then.
-template <typename Body>
-grpc::ServerUnaryReactor* RunUnaryAsync(ServiceContext& services,
-                                        grpc::CallbackServerContext* context, const char* method,
-                                        Body body) {
+// Serves one unary call: checks and parses the raw request, then runs
+// `start(request, response, finish)` on this (gRPC's callback) thread.
+// `start` must return at once and call the finish exactly once, on any
+// thread, when the answer is ready; the request and response stay valid until
+// then. The response is serialized only for an OK answer.
+template <typename Request, typename Response, typename Start>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* raw_request,
+                                     grpc::ByteBuffer* raw_response, Method method, Start start) {
+  struct Call {
+    Request request;
+    Response response;
+  };
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto start = std::chrono::steady_clock::now();
-  UnaryFinish finish = [reactor, method, start](const Status& status) {
-    LogRpcOutcome(method, status, start);
+  auto started = std::chrono::steady_clock::now();
+  auto call = std::make_shared<Call>();
+  UnaryFinish finish = [reactor, raw_response, call, method, started](const Status& status) {
+    LogRpcOutcome(method.name, status, started);
+    if (status.ok()) {
+      bool own_buffer = false;
+      grpc::Status serialized =
+          grpc::SerializationTraits<Response>::Serialize(call->response, raw_response, &own_buffer);
+      if (!serialized.ok()) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize the answer"));
+        return;
+      }
+    }
     reactor->Finish(ToGrpcStatus(status));
   };
-  bool posted = services.work.Post(
-      [finish = std::move(finish), body = std::move(body)]() mutable { body(std::move(finish)); });
-  if (!posted) reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
+  Status parsed = ParseRequest(method, *raw_request, call->request);
+  if (!parsed.ok()) {
+    finish(parsed);
+    return reactor;
+  }
+  start(call->request, call->response, std::move(finish));
   return reactor;
 }
 
-// RunUnaryAsync on gRPC's own callback thread, without the hop to the work
-// queue (two thread switches per RPC), for a body that never waits on a
-// disk sync: it may read from the store and hand durable writes to the
-// store's commit thread, which calls the finish.
-template <typename Body>
-grpc::ServerUnaryReactor* RunUnaryInline(grpc::CallbackServerContext* context, const char* method,
-                                         Body body) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto start = std::chrono::steady_clock::now();
-  body(UnaryFinish([reactor, method, start](const Status& status) {
-    LogRpcOutcome(method, status, start);
-    reactor->Finish(ToGrpcStatus(status));
-  }));
-  return reactor;
-}
+// Runs `body(finish)` on the work queue (gRPC's callback threads must not
+// block). A call cancelled (or past its deadline) by the time a thread takes
+// it is answered CANCELLED without running the body; a full queue is
+// RESOURCE_EXHAUSTED ("server busy") at once.
+void PostToWorkQueue(WorkQueue& work, grpc::CallbackServerContext* context, UnaryFinish finish,
+                     std::function<void(UnaryFinish)> body);
 
-// RunUnaryAsync for a body that returns its Status (it may use the request,
-// response and context until it returns).
+// PostToWorkQueue for a body that returns its Status.
 template <typename Body>
-grpc::ServerUnaryReactor* RunUnary(ServiceContext& services, grpc::CallbackServerContext* context,
-                                   const char* method, Body body) {
-  return RunUnaryAsync(services, context, method,
-                       [body = std::move(body)](UnaryFinish finish) mutable { finish(body()); });
+void PostUnary(WorkQueue& work, grpc::CallbackServerContext* context, UnaryFinish finish,
+               Body body) {
+  PostToWorkQueue(work, context, std::move(finish),
+                  [body = std::move(body)](UnaryFinish done) mutable { done(body()); });
 }
 
 }  // namespace securebase::server

@@ -2,7 +2,7 @@
 
 namespace securebase::server {
 
-WorkQueue::WorkQueue(size_t threads) {
+WorkQueue::WorkQueue(size_t threads, size_t max_queued) : max_queued_(max_queued) {
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
 }
 
@@ -16,6 +16,17 @@ bool WorkQueue::Post(std::function<void()> task) {
   }
   cv_.notify_one();
   return true;
+}
+
+WorkQueue::PostResult WorkQueue::TryPost(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return PostResult::kStopped;
+    if (tasks_.size() >= max_queued_) return PostResult::kFull;
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+  return PostResult::kQueued;
 }
 
 void WorkQueue::Stop() {

@@ -48,10 +48,13 @@ void GroupCommitter::Loop() {
     rocksdb::WriteBatch batch;
     for (const Pending& pending : group) {
       for (const Put& put : pending.puts) {
-        if (put.erase) {
-          batch.Delete(put.family, put.key);
-        } else {
-          batch.Put(put.family, put.key, put.value);
+        switch (put.op) {
+          case Op::kPut:
+            batch.Put(put.family, put.key, put.value);
+            break;
+          case Op::kDelete:
+            batch.Delete(put.family, put.key);
+            break;
         }
       }
     }

@@ -25,11 +25,12 @@ namespace securebase::server {
 
 class GroupCommitter {
  public:
+  enum class Op { kPut, kDelete };
   struct Put {
     rocksdb::ColumnFamilyHandle* family;
     std::string key;
-    std::string value;
-    bool erase = false;  // Delete `key` instead (value unused).
+    std::string value;  // Unused for kDelete.
+    Op op = Op::kPut;
   };
   using Done = std::function<void(const Status&)>;
   // Writes one group's batch (synced as the store is configured).

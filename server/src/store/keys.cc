@@ -90,12 +90,24 @@ std::string HighWater(std::string_view user_id, uint32_t device_id) {
   return out;
 }
 
+std::string MailboxUsage(std::string_view user_id, uint32_t device_id) {
+  return Device(user_id, device_id);
+}
+
 uint64_t EnvelopeSeqOf(std::string_view key) { return ReadBe64(key, key.size() - 8); }
 
 std::string Idempotency(std::string_view user_id, uint32_t device_id,
                         std::string_view client_message_id) {
   std::string out = Device(user_id, device_id);
   out.append(client_message_id);
+  return out;
+}
+
+std::string TokenIndex(std::string_view user_id, uint32_t device_id, uint64_t created_ms,
+                       std::string_view token_hash) {
+  std::string out = Device(user_id, device_id);
+  AppendBe64(out, created_ms);
+  out.append(token_hash);
   return out;
 }
 

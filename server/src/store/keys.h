@@ -46,11 +46,21 @@ inline constexpr size_t kEnvelopeKeySize = kMailboxPrefixSize + 8;
 std::string MailboxPrefix(std::string_view user_id, uint32_t device_id);
 std::string Envelope(std::string_view user_id, uint32_t device_id, uint64_t seq);
 std::string HighWater(std::string_view user_id, uint32_t device_id);
+// mailbox_usage: user_id || device_id -> BE64 envelope count || BE64 bytes
+// of the stored records (merged deltas; mailbox_usage.h).
+std::string MailboxUsage(std::string_view user_id, uint32_t device_id);
 uint64_t EnvelopeSeqOf(std::string_view key);  // Last 8 bytes.
 
 // idempotency: user_id || device_id || client_message_id.
 std::string Idempotency(std::string_view user_id, uint32_t device_id,
                         std::string_view client_message_id);
+
+// device_tokens: user_id || device_id || created_ms (8) || token hash (32)
+//   -> BE64 expiry. The device's live tokens, oldest first.
+std::string TokenIndex(std::string_view user_id, uint32_t device_id, uint64_t created_ms,
+                       std::string_view token_hash);
+inline constexpr size_t kTokenIndexPrefixSize = 16 + 4;
+inline constexpr size_t kTokenIndexKeySize = kTokenIndexPrefixSize + 8 + 32;
 
 // audit: time_ms || counter.
 std::string Audit(uint64_t time_ms, uint64_t counter);

@@ -2,6 +2,9 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <vector>
+
+#include "server/src/common/secrets.h"
 #include "server/src/store/keys.h"
 #include "server/src/store/rocks_internal.h"
 #include "server/src/store/rocks_store.h"
@@ -121,12 +124,54 @@ Result<std::vector<v1::DeviceRecord>> RocksStore::ListDevices(const UserId& user
   return devices;
 }
 
-Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) {
+Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token,
+                                      uint32_t max_per_device) {
+  const std::string& user_id = token.user_id();
+  // Per user, so two logins of one device count each other's tokens.
+  std::lock_guard<std::mutex> lock(user_mu_.For(user_id));
   rocksdb::WriteBatch batch;
+  // The device's tokens, oldest first; expired ones go now.
+  std::vector<std::string> live;
+  const int64_t now = clock_.NowUnixMs();
+  {
+    auto scan =
+        RangeScan::OfPrefix(*db_, cf(Cf::kDeviceTokens), keys::Device(user_id, token.device_id()));
+    rocksdb::Iterator* it = scan->get();
+    for (scan->SeekToLower(); it->Valid(); it->Next()) {
+      if (it->key().size() != keys::kTokenIndexKeySize || it->value().size() != 8) {
+        return Status::Internal("corrupt token index");
+      }
+      const rocksdb::Slice hash(it->key().data() + keys::kTokenIndexKeySize - kSecretHashSize,
+                                kSecretHashSize);
+      if (static_cast<int64_t>(keys::ReadBe64(ToView(it->value()), 0)) <= now) {
+        batch.Delete(cf(Cf::kDeviceTokens), it->key());
+        batch.Delete(cf(Cf::kTokens), hash);
+      } else {
+        live.push_back(it->key().ToString());
+      }
+    }
+    if (!it->status().ok()) return StorageError(it->status(), "create_token");
+  }
+  for (size_t i = 0; i + max_per_device <= live.size() && max_per_device > 0; ++i) {
+    const std::string& index = live[i];
+    batch.Delete(cf(Cf::kDeviceTokens), index);
+    batch.Delete(cf(Cf::kTokens), ToSlice(std::string_view(index).substr(keys::kTokenIndexKeySize -
+                                                                         kSecretHashSize)));
+    v1::AuditRecord revoked;
+    revoked.set_event("token_revoked");
+    revoked.set_user_id(user_id);
+    revoked.set_device_id(token.device_id());
+    revoked.set_detail("reason=limit");
+    AddAudit(batch, std::move(revoked));
+  }
   batch.Put(cf(Cf::kTokens), ToSlice(token_hash), token.SerializeAsString());
+  batch.Put(cf(Cf::kDeviceTokens),
+            keys::TokenIndex(user_id, token.device_id(),
+                             static_cast<uint64_t>(token.created_at_unix_ms()), token_hash),
+            keys::EncodeBe64(static_cast<uint64_t>(token.expires_at_unix_ms())));
   v1::AuditRecord audit;
   audit.set_event("login_ok");
-  audit.set_user_id(token.user_id());
+  audit.set_user_id(user_id);
   audit.set_device_id(token.device_id());
   AddAudit(batch, std::move(audit));
   return Write(batch, /*sync=*/true);
@@ -140,6 +185,9 @@ Status RocksStore::RevokeSessionToken(const std::string& token_hash) {
   SBS_ASSIGN_OR_RETURN(v1::TokenRecord token, GetSessionToken(token_hash));
   rocksdb::WriteBatch batch;
   batch.Delete(cf(Cf::kTokens), ToSlice(token_hash));
+  batch.Delete(cf(Cf::kDeviceTokens),
+               keys::TokenIndex(token.user_id(), token.device_id(),
+                                static_cast<uint64_t>(token.created_at_unix_ms()), token_hash));
   v1::AuditRecord audit;
   audit.set_event("token_revoked");
   audit.set_user_id(token.user_id());

@@ -7,10 +7,13 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
 #include "server/src/common/log.h"
+#include "server/src/common/log_limiter.h"
 #include "server/src/store/keys.h"
 #include "server/src/store/rocks_internal.h"
 
@@ -18,6 +21,35 @@ namespace securebase::server {
 namespace {
 
 constexpr std::string_view kSchemaKey = "schema_version";
+
+// RocksDB's own log lines (warnings and errors) go through ours, escaped and
+// rate limited, instead of to DATA_DIR/db/LOG. Besides keeping one log, this
+// keeps a file off the data dir's disk: on a full disk RocksDB 7.8 aborts
+// when it logs the write error into a LOG file whose previous append failed
+// (an assertion in WritableFileWriter, fixed upstream in 2024).
+class RocksLogToOurs final : public rocksdb::Logger {
+ public:
+  RocksLogToOurs() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char line[512];
+    std::vsnprintf(line, sizeof(line), format, ap);
+    uint64_t suppressed = 0;
+    if (!limiter_.Admit(format, std::chrono::steady_clock::now(), &suppressed)) return;
+    Log(level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? LogLevel::kError : LogLevel::kWarning,
+        "rocksdb", {{"message", line}, {"suppressed_before", std::to_string(suppressed)}});
+  }
+
+ private:
+  // Keyed by the format string: one line a second per kind of message.
+  LogLimiter limiter_{20};
+};
+// Present once every mailbox has its usage record (mailbox_usage.h).
+constexpr std::string_view kMailboxUsageKey = "mailbox_usage";
 
 }  // namespace
 
@@ -63,12 +95,15 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;
   db_options.max_background_jobs = 2;
+  db_options.max_open_files = options.max_open_files;
+  db_options.info_log = std::make_shared<RocksLogToOurs>();
   // One memtable budget for all column families: without it each of the 13
   // may hold up to 2 x 64 MiB before a flush, and the server's memory grew
   // for minutes under steady load (the soak run) before falling back. Most
   // of what a mailbox holds is acknowledged within seconds, so small
   // memtables cost little: the flush drops envelopes deleted meanwhile.
-  db_options.db_write_buffer_size = 16 << 20;
+  constexpr size_t kMemtableBudget = 16 << 20;
+  db_options.db_write_buffer_size = kMemtableBudget;
   // Almost every write is the group committer's, one batch at a time, so
   // concurrent memtable inserts buy nothing, and turning them off lets the
   // mailboxes use insert hints: a mailbox's envelopes arrive in seq order,
@@ -78,12 +113,19 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < kColumnFamilyNames.size(); ++i) {
     rocksdb::ColumnFamilyOptions family_options;
+    // No single memtable beyond the shared budget (the default, 64 MiB, only
+    // made RocksDB demand 64 MiB free before it would recover from a full
+    // disk by itself: its SstFileManager reserves one memtable's worth).
+    family_options.write_buffer_size = kMemtableBudget;
     if (static_cast<Cf>(i) == Cf::kMailboxes) {
       family_options.memtable_insert_with_hint_prefix_extractor.reset(
           rocksdb::NewFixedPrefixTransform(keys::kMailboxPrefixSize));
     }
     descriptors.emplace_back(kColumnFamilyNames[i], family_options);
   }
+  // RocksDB creates it too, but first logs a (harmless) error that it is
+  // missing.
+  if (options.create_if_missing) std::filesystem::create_directories(options.path, ec);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
@@ -102,6 +144,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
     schema.set_version(kSchemaVersion);
     rocksdb::WriteBatch batch;
     batch.Put(store->cf(Cf::kMeta), ToSlice(kSchemaKey), schema.SerializeAsString());
+    batch.Put(store->cf(Cf::kMeta), ToSlice(kMailboxUsageKey), "1");
     SBS_RETURN_IF_ERROR(store->Write(batch, /*sync=*/true));
   } else if (!got.ok()) {
     return got;
@@ -109,6 +152,13 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
     v1::SchemaRecord schema;
     if (!schema.ParseFromString(version) || schema.version() != kSchemaVersion) {
       return Status::Internal("unsupported database schema version");
+    }
+    std::string usage_version;
+    Status has_usage = store->Get(Cf::kMeta, kMailboxUsageKey, &usage_version);
+    if (has_usage.IsNotFound()) {
+      SBS_RETURN_IF_ERROR(store->BuildMailboxUsage());
+    } else if (!has_usage.ok()) {
+      return has_usage;
     }
   }
 
@@ -129,8 +179,13 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
 RocksStore::~RocksStore() {
   committer_.reset();
   if (!db_) return;
-  rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
-  if (!s.ok()) StorageError(s, "flush_wal").IgnoreError();  // Logged; closing anyway.
+  // Not after a failed write that was not recovered from: RocksDB 7.8 aborts
+  // (an assertion) when a WAL writer that failed is used again.
+  if (writable_ && write_failures_.load() == checked_write_failures_) {
+    rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
+    if (!s.ok()) StorageError(s, "flush_wal").IgnoreError();  // Logged; closing anyway.
+  }
+  rocksdb::Status s;
   for (auto* handle : handles_) {
     s = db_->DestroyColumnFamilyHandle(handle);
     if (!s.ok()) StorageError(s, "close").IgnoreError();
@@ -139,6 +194,48 @@ RocksStore::~RocksStore() {
   s = db_->Close();
   if (!s.ok()) StorageError(s, "close").IgnoreError();
   db_.reset();
+}
+
+// A database from before usage records: count what each mailbox holds,
+// once, before anything else writes.
+Status RocksStore::BuildMailboxUsage() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kMailboxes)));
+  rocksdb::WriteBatch batch;
+  std::string current;  // Mailbox prefix being counted.
+  MailboxUsage usage;
+  uint64_t mailboxes = 0;
+  // Absolute values (Put): redoing this after a crash gives the same result.
+  auto put_current = [&]() -> Status {
+    if (current.empty()) return Status::Ok();
+    std::string_view ids = std::string_view(current).substr(1);  // user_id || device_id
+    batch.Put(cf(Cf::kMailboxUsage), keys::MailboxUsage(ids.substr(0, 16), keys::ReadBe32(ids, 16)),
+              EncodeUsage(usage));
+    ++mailboxes;
+    if (batch.Count() < 10000) return Status::Ok();
+    Status written = Write(batch, /*sync=*/false);
+    batch.Clear();
+    return written;
+  };
+  const std::string envelope_tag(1, keys::kEnvelopeTag);
+  for (it->Seek(ToSlice(envelope_tag)); it->Valid() && StartsWith(it->key(), envelope_tag);
+       it->Next()) {
+    if (it->key().size() != keys::kEnvelopeKeySize) return Status::Internal("corrupt mailbox key");
+    std::string_view prefix = ToView(it->key()).substr(0, keys::kMailboxPrefixSize);
+    if (prefix != current) {
+      SBS_RETURN_IF_ERROR(put_current());
+      current = std::string(prefix);
+      usage = MailboxUsage{};
+    }
+    usage += MailboxUsage{1, static_cast<int64_t>(it->value().size())};
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "build_usage");
+  SBS_RETURN_IF_ERROR(put_current());
+  // The marker last: only a complete count counts.
+  batch.Put(cf(Cf::kMeta), ToSlice(kMailboxUsageKey), "1");
+  SBS_RETURN_IF_ERROR(Write(batch, /*sync=*/true));
+  Log(LogLevel::kInfo, "mailbox_usage_built", {{"mailboxes", std::to_string(mailboxes)}});
+  return Status::Ok();
 }
 
 Status RocksStore::Get(Cf family, std::string_view key, std::string* value) {
@@ -152,8 +249,40 @@ Status RocksStore::Write(rocksdb::WriteBatch& batch, bool sync) {
   rocksdb::WriteOptions write_options;
   write_options.sync = sync && options_.sync_writes;
   rocksdb::Status s = db_->Write(write_options, &batch);
-  if (!s.ok()) return StorageError(s, "write");
+  if (!s.ok()) {
+    write_failures_.fetch_add(1);
+    return StorageError(s, "write");
+  }
   return Status::Ok();
+}
+
+Status RocksStore::CheckWritable() {
+  const uint64_t failures = write_failures_.load();
+  uint64_t background_errors = 0;
+  db_->GetIntProperty("rocksdb.background-errors", &background_errors);
+  if (writable_ && failures == checked_write_failures_ &&
+      background_errors == checked_background_errors_) {
+    return Status::Ok();
+  }
+  // A background error (a failed WAL write, flush or compaction) makes
+  // RocksDB refuse every write until it is resumed; Resume() does nothing
+  // when there is none.
+  rocksdb::Status resumed = db_->Resume();
+  Status probed = resumed.ok() ? Status::Ok() : StorageError(resumed, "resume");
+  if (probed.ok()) {
+    rocksdb::WriteBatch probe;
+    probe.Put(cf(Cf::kMeta), "writable_probe", keys::EncodeBe64(clock_.NowUnixMs()));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    rocksdb::Status s = db_->Write(write_options, &probe);
+    if (!s.ok()) probed = StorageError(s, "probe");
+  }
+  writable_ = probed.ok();
+  if (writable_) {
+    checked_write_failures_ = write_failures_.load();
+    db_->GetIntProperty("rocksdb.background-errors", &checked_background_errors_);
+  }
+  return probed;
 }
 
 void RocksStore::AddAudit(rocksdb::WriteBatch& batch, v1::AuditRecord record) {

@@ -50,22 +50,27 @@ enum class Cf : size_t {
   kInvites,
   kLinks,
   kMailboxes,
+  kMailboxUsage,
   kIdempotency,
   kTokens,
+  kDeviceTokens,
   kRegistrationTokens,
   kAudit,
   kMeta,
   kCount,
 };
 inline constexpr std::array<const char*, static_cast<size_t>(Cf::kCount)> kColumnFamilyNames = {
-    "default",  "accounts",    "identity_keys", "devices", "prekeys",
-    "invites",  "links",       "mailboxes",     "idempotency", "tokens",
-    "registration_tokens", "audit", "meta"};
+    "default", "accounts",      "identity_keys",       "devices",       "prekeys",
+    "invites", "links",         "mailboxes",           "mailbox_usage", "idempotency",
+    "tokens",  "device_tokens", "registration_tokens", "audit",         "meta"};
 
 struct RocksStoreOptions {
   std::string path;                 // The database directory (DATA_DIR/db).
   bool sync_writes = true;          // fsync the WAL before acknowledging a change.
   bool create_if_missing = true;    // Else kNotFound when there is no database.
+  // Table files RocksDB keeps open (its default, -1, is all of them: they
+  // would compete with connections for file descriptors).
+  int max_open_files = 512;
 };
 
 class RocksStore final : public Store {
@@ -90,7 +95,8 @@ class RocksStore final : public Store {
   Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) override;
 
   // TokenStore
-  Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) override;
+  Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token,
+                            uint32_t max_per_device) override;
   Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) override;
   Status RevokeSessionToken(const std::string& token_hash) override;
   Status CreateRegistrationToken(const std::string& token_hash,
@@ -115,28 +121,42 @@ class RocksStore final : public Store {
   Status EndLink(const UserId& user_id, const UserId& peer_id) override;
 
   // MailboxStore
-  Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
-                                                const std::string& client_message_id) override;
+  Result<std::optional<int64_t>> FindIdempotent(
+      const MailboxAddress& sender, const std::string& client_message_id,
+      const std::vector<OutgoingEnvelope>& envelopes) override;
   void AppendEnvelopesAsync(const MailboxAddress& sender, const std::string& client_message_id,
                             const std::vector<OutgoingEnvelope>& envelopes,
-                            int64_t server_timestamp_unix_ms, AppendDone done) override;
+                            int64_t server_timestamp_unix_ms, const MailboxQuota& quota,
+                            AppendDone done) override;
+  Result<MailboxUsage> GetMailboxUsage(const MailboxAddress& mailbox) override;
   Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
                                   uint32_t max_count, size_t max_bytes) override;
-  Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) override;
+  Result<uint32_t> DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
+                                   uint64_t up_to_seq) override;
 
   // AdminStore
   Status AppendAudit(v1::AuditRecord record) override;
   Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) override;
-  Result<SweepCounts> Sweep(int64_t retention_ms) override;
+  Result<SweepCounts> Sweep(int64_t retention_ms, int64_t audit_retention_ms) override;
   Result<StoreStats> Stats() override;
   Status Compact() override;
   Status Backup(const std::string& to_dir) override;
+  Status CheckWritable() override;
 
  private:
+  // A mailbox's usage while writes to it are in flight (mailbox_usage.h).
+  struct UsageInFlight {
+    MailboxUsage latest;   // After every write submitted so far.
+    uint32_t writes = 0;   // Submitted, not finished.
+    bool suspect = false;  // A write failed: the stored value may be off.
+  };
   struct MailboxStripe {
     std::mutex mu;
     // Mailbox prefix -> next seq to assign. Guarded by mu.
     std::unordered_map<std::string, uint64_t> next_seq;
+    // Mailbox prefix -> its usage, while writes are in flight (or after one
+    // failed, until it is counted again). Guarded by mu.
+    std::unordered_map<std::string, UsageInFlight> usage;
   };
   static constexpr size_t kMailboxStripes = 256;
 
@@ -153,15 +173,50 @@ class RocksStore final : public Store {
   void PutDeviceRecords(rocksdb::WriteBatch& batch, const UserId& user_id, uint32_t device_id,
                         const NewDeviceKeys& device);
   Result<uint32_t> CountPrefix(Cf family, std::string_view prefix);
+  MailboxStripe& StripeOf(const std::string& mailbox_prefix) {
+    return mailbox_stripes_[StripedMutex<kMailboxStripes>::StripeOf(mailbox_prefix)];
+  }
+  // The mailbox's usage counting every write submitted so far. Requires the
+  // stripe's mutex. After a failed write, once nothing is in flight, counts
+  // the mailbox again (kUnavailable while writes are still in flight).
+  Result<MailboxUsage> CurrentUsageLocked(MailboxStripe& stripe, const std::string& mailbox_prefix);
+  // Adds to `puts` the mailbox's new usage, `base` + `delta`, and notes a
+  // write in flight. Requires the stripe's mutex; the caller submits `puts`
+  // before releasing it (absolute values commit in the order computed) and
+  // calls FinishUsageWrite when the write is done.
+  void AddUsageWriteLocked(MailboxStripe& stripe, const std::string& mailbox_prefix,
+                           const MailboxUsage& base, const MailboxUsage& delta,
+                           std::vector<GroupCommitter::Put>& puts);
+  void FinishUsageWrite(const std::string& mailbox_prefix, bool ok);
+  // Envelopes and bytes stored in the mailbox, by a scan.
+  Result<MailboxUsage> ScanUsage(std::string_view mailbox_prefix);
+  // Deletes `keys` of one mailbox (scanned under its delete_mu_ stripe,
+  // together `removed`) and updates its usage, through the committer.
+  Status CommitDeletes(const std::string& mailbox_prefix, std::vector<GroupCommitter::Put> deletes,
+                       const MailboxUsage& removed);
   // Requires the stripe's mutex.
   Result<uint64_t> NextSeqLocked(MailboxStripe& stripe, const std::string& mailbox_prefix,
                                  const MailboxAddress& mailbox);
+  class SweepBatch;  // rocks_sweep.cc
   Status SweepEnvelopes(int64_t cutoff_ms, SweepCounts& counts);
+  // Deletes the mailbox's envelopes older than the cutoff. Requires the
+  // mailbox's delete_mu_ stripe.
+  Status SweepMailboxLocked(std::string_view mailbox_prefix, int64_t cutoff_ms,
+                            SweepCounts& counts);
+  // Databases from before usage records: computes them once (at Open).
+  Status BuildMailboxUsage();
   Status SweepByExpiry(Cf family, SweepCounts& counts);
+  Status SweepAudit(int64_t cutoff_ms, SweepCounts& counts);
 
   RocksStoreOptions options_;
   Clock& clock_;
   std::unique_ptr<rocksdb::DB> db_;
+  // Writes that failed (any thread), and what CheckWritable() saw last
+  // (its thread only).
+  std::atomic<uint64_t> write_failures_{0};
+  uint64_t checked_write_failures_ = 0;
+  uint64_t checked_background_errors_ = 0;
+  bool writable_ = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<uint64_t> audit_counter_{0};
 
@@ -177,6 +232,7 @@ class RocksStore final : public Store {
   // Appends submitted to committer_ and not yet durable, by idempotency
   // key: a retry that arrives meanwhile waits for the first one's answer.
   struct PendingAppend {
+    std::string digest;  // Of the envelopes being committed.
     std::vector<AppendDone> waiters;
   };
   std::mutex pending_mu_;
@@ -184,6 +240,10 @@ class RocksStore final : public Store {
   // Commits appends (created in Open(); drained and stopped first thing in
   // the destructor, while the database is still open).
   std::unique_ptr<GroupCommitter> committer_;
+  // Per mailbox: one deleter at a time (acknowledgements, the sweep), from
+  // its scan until its commit, so no envelope is deleted (and subtracted from
+  // the mailbox's usage) twice.
+  StripedMutex<64> delete_mu_;
   std::mutex ack_floor_mu_;
   std::unordered_map<std::string, uint64_t> ack_floor_;  // Guarded by ack_floor_mu_.
 };

@@ -22,6 +22,7 @@
 #include "securebase/v1/messages.pb.h"
 #include "securebase/v1/records.pb.h"
 #include "server/src/common/status.h"
+#include "server/src/store/mailbox_usage.h"
 
 namespace securebase::server {
 
@@ -71,8 +72,12 @@ class AccountStore {
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
-  // Stores a session token by hash. Audits "login_ok".
-  virtual Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token) = 0;
+  // Stores a session token by hash. Audits "login_ok". When the device
+  // already has `max_per_device` unexpired tokens, revokes its oldest ones
+  // in the same change (audited "token_revoked", detail "reason=limit"), so
+  // a device holds at most that many however often it logs in.
+  virtual Status CreateSessionToken(const std::string& token_hash, const v1::TokenRecord& token,
+                                    uint32_t max_per_device) = 0;
   // kNotFound: unknown (or revoked) token. Expiry is the caller's check.
   virtual Result<v1::TokenRecord> GetSessionToken(const std::string& token_hash) = 0;
   // Deletes the token. Audits "token_revoked". kNotFound: unknown token.
@@ -172,47 +177,69 @@ struct MailboxPage {
   bool more = false;
 };
 
+// Most a mailbox may hold (0: no limit). Undelivered envelopes count until
+// they are acknowledged or expire.
+struct MailboxQuota {
+  uint64_t max_envelopes = 0;
+  uint64_t max_bytes = 0;  // Stored bytes (ciphertext plus ~40 bytes per envelope).
+};
+
 class MailboxStore {
  public:
   virtual ~MailboxStore() = default;
 
   // The answer a previous send with this idempotency key got, if any.
-  virtual Result<std::optional<int64_t>> FindIdempotent(const MailboxAddress& sender,
-                                                        const std::string& client_message_id) = 0;
+  // kFailedPrecondition: the key was used for different `envelopes` (other
+  // recipients or ciphertexts): a reused message id, not a retry.
+  virtual Result<std::optional<int64_t>> FindIdempotent(
+      const MailboxAddress& sender, const std::string& client_message_id,
+      const std::vector<OutgoingEnvelope>& envelopes) = 0;
 
   // Appends one envelope per recipient mailbox and records the idempotency
   // key, atomically and durably (synced when the store is configured so).
   // Within a mailbox, seqs are strictly increasing, never reused, and a seq
   // is readable only once every lower seq is. If the key was already used
-  // (or is being committed), stores nothing and answers with the first
-  // answer and duplicate = true. Returns at once; `done` runs exactly once,
-  // on this thread or on the store's commit thread, when the envelopes are
-  // durable (or the append failed). `done` may call into the store.
+  // (or is being committed) for the same envelopes, stores nothing and
+  // answers with the first answer and duplicate = true; for different
+  // envelopes, kFailedPrecondition (nothing stored). kResourceExhausted
+  // (nothing stored): a recipient mailbox would hold more than `quota`
+  // (counting appends still being committed). Returns at once; `done` runs
+  // exactly once, on this thread or on the store's commit thread, when the
+  // envelopes are durable (or the append failed). `done` may call into the
+  // store.
   using AppendDone = std::function<void(Result<AppendResult>)>;
   virtual void AppendEnvelopesAsync(const MailboxAddress& sender,
                                     const std::string& client_message_id,
                                     const std::vector<OutgoingEnvelope>& envelopes,
-                                    int64_t server_timestamp_unix_ms, AppendDone done) = 0;
+                                    int64_t server_timestamp_unix_ms, const MailboxQuota& quota,
+                                    AppendDone done) = 0;
 
   // AppendEnvelopesAsync, waiting for the answer.
   Result<AppendResult> AppendEnvelopes(const MailboxAddress& sender,
                                        const std::string& client_message_id,
                                        const std::vector<OutgoingEnvelope>& envelopes,
-                                       int64_t server_timestamp_unix_ms) {
+                                       int64_t server_timestamp_unix_ms,
+                                       const MailboxQuota& quota = {}) {
     std::promise<Result<AppendResult>> answer;
     std::future<Result<AppendResult>> future = answer.get_future();
-    AppendEnvelopesAsync(sender, client_message_id, envelopes, server_timestamp_unix_ms,
-                         [&answer](Result<AppendResult> result) { answer.set_value(std::move(result)); });
+    AppendEnvelopesAsync(
+        sender, client_message_id, envelopes, server_timestamp_unix_ms, quota,
+        [&answer](Result<AppendResult> result) { answer.set_value(std::move(result)); });
     return future.get();
   }
+
+  // How many envelopes and stored bytes the mailbox holds (committed).
+  virtual Result<MailboxUsage> GetMailboxUsage(const MailboxAddress& mailbox) = 0;
 
   // Envelopes with seq > after_seq, at most max_count and about max_bytes of
   // ciphertext (always at least one if any is waiting).
   virtual Result<MailboxPage> ReadMailbox(const MailboxAddress& mailbox, uint64_t after_seq,
                                           uint32_t max_count, size_t max_bytes) = 0;
 
-  // Deletes envelopes with seq <= up_to_seq. Returns how many it deleted.
-  virtual Result<uint32_t> DeleteEnvelopesUpTo(const MailboxAddress& mailbox, uint64_t up_to_seq) = 0;
+  // Deletes envelopes with after_seq < seq <= up_to_seq (nothing when
+  // up_to_seq <= after_seq). Returns how many it deleted.
+  virtual Result<uint32_t> DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
+                                           uint64_t up_to_seq) = 0;
 };
 
 struct SweepCounts {
@@ -221,6 +248,7 @@ struct SweepCounts {
   uint64_t invites = 0;
   uint64_t tokens = 0;
   uint64_t registration_tokens = 0;
+  uint64_t audit = 0;
 };
 
 struct AuditPage {
@@ -242,8 +270,9 @@ class AdminStore {
   virtual Status AppendAudit(v1::AuditRecord record) = 0;
   virtual Result<AuditPage> ReadAudit(const std::string& after_key, uint32_t limit) = 0;
   // Removes envelopes and idempotency records older than `retention_ms`
-  // before now, and expired invites, session and registration tokens.
-  virtual Result<SweepCounts> Sweep(int64_t retention_ms) = 0;
+  // before now, audit records older than `audit_retention_ms`, and expired
+  // invites, session and registration tokens. Deletes in bounded batches.
+  virtual Result<SweepCounts> Sweep(int64_t retention_ms, int64_t audit_retention_ms) = 0;
   virtual Result<StoreStats> Stats() = 0;
   // Flushes memtables and compacts every column family down to the bottom
   // level (drops overwritten and deleted records). Blocks until done.
@@ -251,6 +280,13 @@ class AdminStore {
   // A consistent copy of the store in `to_dir` (which must not exist or be
   // empty), usable as a data dir's database.
   virtual Status Backup(const std::string& to_dir) = 0;
+  // Whether the store can write. Cheap (no I/O) while no write has failed
+  // since the last successful check; otherwise tries to recover (for
+  // RocksDB: Resume(), which clears a background error whose cause is gone,
+  // e.g. a disk that is no longer full) and proves it with a small synced
+  // write. Call from one thread (the server's monitor). The error when
+  // writes still fail.
+  virtual Status CheckWritable() = 0;
 };
 
 class Store : public AccountStore,

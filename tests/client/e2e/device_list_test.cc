@@ -42,10 +42,6 @@ std::string Str(crypto::ByteSpan bytes) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-crypto::UserId UserIdOf(const std::string& raw) {
-  return crypto::UserId::FromBytes(crypto::AsBytes(raw)).value();
-}
-
 class DeviceListTest : public ProxiedE2eTest {};
 
 TEST_F(DeviceListTest, ServerInventedDevicesAreRefusedAndSendsStillGoOut) {

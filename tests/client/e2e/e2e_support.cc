@@ -19,7 +19,11 @@
 #include <random>
 #include <sstream>
 
+#include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/encoding.h"
+#include "securebase/crypto/keys.h"
 #include "securebase/crypto/random.h"
+#include "securebase/v1/records.pb.h"
 
 #ifndef SECUREBASE_CLI_BINARY
 #define SECUREBASE_CLI_BINARY ""
@@ -715,6 +719,119 @@ std::vector<sc::HistoryItem> E2eTest::SyncUntil(sc::Client& client, size_t count
     std::this_thread::sleep_for(pause);  // Polling the server: delivery is asynchronous.
     pause = std::min(pause * 2, std::chrono::milliseconds(200));
   }
+}
+
+std::string Be32(uint32_t v) {
+  std::string out(4, '\0');
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(v >> (24 - 8 * i));
+  return out;
+}
+
+std::string ToString(crypto::ByteSpan b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+crypto::UserId UserIdOf(const std::string& raw) {
+  return crypto::UserId::FromBytes(crypto::AsBytes(raw)).value();
+}
+
+// (e2e_support.h)
+bool RewriteIdentity(rocksdb::DB* db, Cfs& cfs, const std::string& user_id,
+                     const crypto::IdentityKeyPair& identity, uint32_t spk_id, uint32_t device_id,
+                     bool add_device, uint32_t* added, std::optional<crypto::SignedPreKey>* spk,
+                     std::string* binding, std::string* why) {
+  for (const char* cf : {"accounts", "identity_keys", "links", "devices"}) {
+    if (!cfs.count(cf)) {
+      *why = std::string("no column family ") + cf;
+      return false;
+    }
+  }
+  const std::string new_key = ToString(identity.public_key().span());
+  rocksdb::WriteOptions w;
+  std::string value;
+  if (!db->Get(rocksdb::ReadOptions(), cfs["accounts"], user_id, &value).ok()) {
+    *why = "account not found";
+    return false;
+  }
+  v1::AccountRecord account;
+  if (!account.ParseFromString(value)) {
+    *why = "account does not parse";
+    return false;
+  }
+  const std::string old_key = account.identity_key();
+  account.set_identity_key(new_key);
+  v1::DeviceRecord device;
+  if (add_device) {
+    *added = account.next_device_id();
+    account.set_next_device_id(*added + 1);
+    device_id = *added;
+    device.set_device_id(*added);
+    crypto::DeviceAuthKeyPair auth = crypto::DeviceAuthKeyPair::Generate(crypto::SystemRandom());
+    device.set_device_auth_key(ToString(auth.public_key().span()));
+    device.set_created_at_unix_ms(1);
+  } else {
+    std::string dev;
+    if (!db->Get(rocksdb::ReadOptions(), cfs["devices"], user_id + Be32(device_id), &dev).ok() ||
+        !device.ParseFromString(dev)) {
+      *why = "device not found";
+      return false;
+    }
+  }
+  const crypto::DeviceAddress address{UserIdOf(user_id), device_id};
+  spk->emplace(
+      crypto::SignedPreKey::GenerateForDevice(identity, address, spk_id, crypto::SystemRandom()));
+  v1::SignedPreKey* wire_spk = device.mutable_signed_prekey();
+  wire_spk->set_key_id(spk_id);
+  wire_spk->set_public_key(ToString((*spk)->key.public_key().span()));
+  wire_spk->set_signature(ToString((*spk)->signature.span()));
+  crypto::DeviceBinding record{
+      address,
+      crypto::DeviceAuthPublicKey::FromBytes(crypto::AsBytes(device.device_auth_key())).value(),
+      1'800'000'000};
+  const crypto::Bytes signed_record =
+      crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(identity, record));
+  *binding = std::string(signed_record.begin(), signed_record.end());
+  device.set_device_binding(*binding);
+  if (!db->Put(w, cfs["devices"], user_id + Be32(device_id), device.SerializeAsString()).ok()) {
+    return false;
+  }
+  if (!db->Put(w, cfs["accounts"], user_id, account.SerializeAsString()).ok()) return false;
+  std::string owner;
+  if (db->Get(rocksdb::ReadOptions(), cfs["identity_keys"], old_key, &owner).ok()) {
+    if (!db->Delete(w, cfs["identity_keys"], old_key).ok()) return false;
+    if (!db->Put(w, cfs["identity_keys"], new_key, owner).ok()) return false;
+  }
+  // Links: every record whose peer is this user.
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cfs["links"]));
+  int rewritten = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::LinkRecord link;
+    if (!link.ParseFromString(it->value().ToString()) || link.peer_user_id() != user_id) continue;
+    link.set_peer_identity_key(new_key);
+    if (!db->Put(w, cfs["links"], it->key(), link.SerializeAsString()).ok()) return false;
+    ++rewritten;
+  }
+  if (rewritten == 0) {
+    *why = "no link names the user";
+    return false;
+  }
+  return true;
+}
+
+bool SubstituteIdentityOnServer(const std::string& db_dir, const std::string& user_id,
+                                std::string* error) {
+  crypto::RandomSource& rng = crypto::SystemRandom();
+  crypto::IdentityKeyPair fake = crypto::IdentityKeyPair::Generate(rng);
+  uint32_t added = 0;
+  std::optional<crypto::SignedPreKey> fake_spk;
+  std::string binding;
+  return EditServerStore(
+      db_dir,
+      [&](rocksdb::DB* db, Cfs& cfs, std::string* why) {
+        return RewriteIdentity(db, cfs, user_id, fake, 7, 0, true, &added, &fake_spk, &binding,
+                               why);
+      },
+      error);
 }
 
 }  // namespace securebase::e2e

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "securebase/client/client.h"
+#include "securebase/crypto/keys.h"
 #include "securebase/client/content.h"
 #include "securebase/client/status.h"
 #include "tests/server/integration/harness/server_process.h"
@@ -220,6 +221,27 @@ bool EditServerStore(
 // concatenated per record as "cf\0key\0value\0" (for marker searches through
 // compressed SST blocks).
 bool DumpServerStore(const std::string& db_dir, std::string* out, std::string* error);
+
+// A malicious server's key substitution (the server must be stopped).
+
+using Cfs = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
+std::string Be32(uint32_t v);
+std::string ToString(crypto::ByteSpan bytes);
+// A raw (16-byte) user id as crypto's UserId.
+crypto::UserId UserIdOf(const std::string& raw);
+// Rewrites `user_id`'s identity key to `identity`'s everywhere the server
+// keeps it, and gives device `device_id` (or, with `add_device`, a new device
+// `*added`) a signed prekey `*spk` (id `spk_id`) and a device binding, both
+// signed by `identity` as peers require (`*binding`).
+bool RewriteIdentity(rocksdb::DB* db, Cfs& cfs, const std::string& user_id,
+                     const crypto::IdentityKeyPair& identity, uint32_t spk_id, uint32_t device_id,
+                     bool add_device, uint32_t* added, std::optional<crypto::SignedPreKey>* spk,
+                     std::string* binding, std::string* why);
+// RewriteIdentity with a fresh key the user never had, on a new device
+// (its prekey and binding signed by that key, as a lying server would).
+// `user_id` is raw (16 bytes).
+bool SubstituteIdentityOnServer(const std::string& db_dir, const std::string& user_id,
+                                std::string* error);
 
 // ---------------------------------------------------------------------------
 // Fault points (ClientOptions::faults) of every library client a test makes:

@@ -36,10 +36,6 @@ namespace {
 namespace content = ::securebase::content::v1;
 namespace testing = ::securebase::testing;
 
-crypto::UserId UserIdOf(const std::string& raw) {
-  return crypto::UserId::FromBytes(crypto::AsBytes(raw)).value();
-}
-
 // A raw account's first device writing to one device of a peer, with
 // crypto's session cipher: what a server-made account can do.
 class RawWriter {

@@ -9,6 +9,7 @@
 
 #include "client/cli/files.h"
 #include "client/cli/format.h"
+#include "securebase/client/risk.h"
 
 namespace securebase::cli {
 namespace {
@@ -168,6 +169,44 @@ TEST(Notices, AvailabilityAndIdentityChange) {
   const std::string warning = IdentityChangeWarning(c);
   EXPECT_NE(warning.find("safety number has changed"), std::string::npos);
   EXPECT_NE(warning.find("held"), std::string::npos);
+}
+
+size_t Occurrences(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// One command, two therapists, several sends: each therapist's availability
+// line once, the emergency guidance once; the crisis prompt stands in for the
+// generic guidance but not for a therapist's own.
+TEST(Notices, EachLineOncePerCommand) {
+  client::Contact rivera;
+  rivera.display_name = "Dr. Rivera";
+  rivera.role = client::Role::kTherapist;
+  rivera.availability = client::Availability{"Mon-Thu", ""};
+  client::Contact okafor = rivera;
+  okafor.display_name = "Dr. Okafor";
+  okafor.availability = client::Availability{"Fridays", ""};
+  const std::string guidance(client::CrisisResources().emergency_guidance);
+
+  Notices notices;
+  std::string shown = notices.Availability(rivera);
+  shown += notices.Availability(rivera);
+  shown += notices.Availability(okafor);
+  shown += notices.Availability(rivera);
+  EXPECT_EQ(Occurrences(shown, "Dr. Rivera's availability: Mon-Thu"), 1u) << shown;
+  EXPECT_EQ(Occurrences(shown, "Dr. Okafor's availability: Fridays"), 1u) << shown;
+  EXPECT_EQ(Occurrences(shown, guidance), 1u) << shown;
+
+  Notices risky;
+  std::string crisis = risky.Crisis() + risky.Availability(rivera) + risky.Crisis();
+  EXPECT_EQ(Occurrences(crisis, std::string(client::CrisisResources().message)), 1u) << crisis;
+  EXPECT_EQ(Occurrences(crisis, guidance), 0u) << "the crisis prompt already says it\n" << crisis;
+  EXPECT_EQ(Occurrences(crisis, "Dr. Rivera's availability: Mon-Thu"), 1u) << crisis;
+  okafor.availability->emergency_guidance = "Call 112";
+  crisis = risky.Availability(okafor);
+  EXPECT_EQ(Occurrences(crisis, "Call 112"), 1u) << "a therapist's own guidance still shows";
 }
 
 // The library's risk signals (risk_test.cc) show as "attention" lines.

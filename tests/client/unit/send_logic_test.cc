@@ -54,8 +54,9 @@ TEST_F(SendLogicTest, DeviceMismatchIsRepairedAndTheSendGoesOut) {
   ASSERT_TRUE(sent.ok()) << Describe(sent);
   EXPECT_EQ(server_.calls(FakeCall::kSend) - sends_before, 2) << "one refusal, one send";
   EXPECT_EQ(peer.ReceiveTexts(added), std::vector<std::string>{"after the change"});
-  ASSERT_FALSE(server_.StoredSends().empty());
-  for (const auto& c : server_.StoredSends().back().ciphertexts) {
+  const std::vector<SendRequest> stored = server_.StoredSends();
+  ASSERT_FALSE(stored.empty());
+  for (const auto& c : stored.back().ciphertexts) {
     EXPECT_EQ(c.recipient.device_id, added) << "no ciphertext for the retired device";
   }
   auto history = therapist->History(peer.user_id_hex());

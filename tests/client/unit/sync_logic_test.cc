@@ -145,6 +145,75 @@ TEST_F(SyncLogicTest, FailureBeforeTheAcknowledgementShowsNothingTwice) {
   EXPECT_EQ(CountTexts(*history), 4u);
 }
 
+// The Sync pipeline (syncer.h) fetches, decrypts and acknowledges pages on
+// three threads. A failed acknowledgement in the middle stops it: the sync
+// reports the failure, nothing it processed is lost or acknowledged beyond
+// what was committed, and the next sync shows every message exactly once,
+// in order; the sender learns every message was delivered.
+TEST_F(SyncLogicTest, FailedAcknowledgementStopsThePipelineAndLosesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  server_.set_page_limit(10);
+  std::vector<std::string> ids = SendTexts(45, "p");  // Five pages.
+  server_.FailNext(FakeCall::kAcknowledge, Status(ErrorCode::kUnavailable, "went away"));
+  auto failed = therapist_->Sync();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), ErrorCode::kUnavailable) << Describe(failed);
+  EXPECT_EQ(TherapistMailbox(), 45u) << "the first acknowledgement failed: none went through";
+
+  auto synced = therapist_->Sync();
+  ASSERT_TRUE(synced.ok()) << Describe(synced);
+  EXPECT_EQ(TherapistMailbox(), 0u);
+  auto history = therapist_->History("C");
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> seen;
+  for (const HistoryItem& item : *history) {
+    EXPECT_FALSE(std::holds_alternative<InvalidContent>(item.content)) << item.message_id;
+    seen.push_back(item.message_id);
+  }
+  EXPECT_EQ(seen, ids) << "every message once, in order";
+
+  ASSERT_TRUE(therapist_->Sync().ok());  // Receipts left in the outbox, if any.
+  ASSERT_TRUE(client_->Sync().ok());
+  auto theirs = client_->History("T");
+  ASSERT_TRUE(theirs.ok());
+  for (const HistoryItem& item : *theirs) {
+    EXPECT_EQ(item.state, DeliveryState::kDelivered) << item.message_id;
+  }
+}
+
+// The server goes away while the first page is decrypted (the next page's
+// fetch may be under way, or done): what was committed is kept, the sync
+// reports kUnavailable, and the next sync brings the rest, each message
+// once.
+TEST_F(SyncLogicTest, ServerGoneMidPipelineKeepsWhatWasCommitted) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  server_.set_page_limit(10);
+  std::vector<std::string> ids = SendTexts(35, "f");
+  faults_.Set([&](FaultPoint point) {
+    if (point == FaultPoint::kAfterDecryptBeforeCommit) server_.SetReachable(false);
+    return false;
+  });
+  auto failed = therapist_->Sync();
+  faults_.Set(nullptr);
+  server_.SetReachable(true);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), ErrorCode::kUnavailable) << Describe(failed);
+  auto history = therapist_->History("C");
+  ASSERT_TRUE(history.ok());
+  const size_t kept = CountTexts(*history);
+  EXPECT_GE(kept, 10u) << "the first page was committed";
+  EXPECT_EQ(TherapistMailbox(), 35u) << "no acknowledgement got through";
+
+  auto synced = therapist_->Sync();
+  ASSERT_TRUE(synced.ok()) << Describe(synced);
+  EXPECT_EQ(TherapistMailbox(), 0u);
+  history = therapist_->History("C");
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> seen;
+  for (const HistoryItem& item : *history) seen.push_back(item.message_id);
+  EXPECT_EQ(seen, ids);
+}
+
 // A server that fabricates an envelope (garbage "from" the client) and one
 // that replays a delivered envelope under a new sequence number: the garbage
 // is kept as an item saying it could not be decrypted; the replay is not
@@ -167,6 +236,26 @@ TEST_F(SyncLogicTest, ForgedAndReplayedEnvelopes) {
   auto later = therapist_->Sync();
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(CountTexts(later->new_items), 1u);
+}
+
+// A lying or broken server lists a link whose identity key does not parse:
+// the sync refuses the answer as the server's fault (not a library bug),
+// and changes nothing.
+TEST_F(SyncLogicTest, AMalformedLinkIsAnInvalidServerResponseAndChangesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  auto before = therapist_->Contacts();
+  ASSERT_TRUE(before.ok());
+  server_.SetIdentityKey(Raw(client_->user_id()), "not a key");
+  auto synced = therapist_->Sync();
+  ASSERT_FALSE(synced.ok());
+  EXPECT_EQ(synced.status().code(), ErrorCode::kInvalidServerResponse) << Describe(synced);
+  auto after = therapist_->Contacts();
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].user_id, (*before)[i].user_id);
+    EXPECT_EQ((*after)[i].linked, (*before)[i].linked);
+  }
 }
 
 // Envelopes "from" someone who is no contact are discarded with a warning.

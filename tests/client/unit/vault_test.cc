@@ -803,5 +803,115 @@ TEST_F(VaultTest, HoldSpansTransactionsAndKeepsOthersOutUntilReleased) {
   EXPECT_EQ(seen, std::optional<std::string>("1"));
 }
 
+// ---------------------------------------------------------------------------
+// Deferred commits (Durability::kDeferred, vault_writer.h)
+
+// A chain of deferred transactions, each building on the one before while
+// the writer may not have written it yet: every read (point records, list
+// items, whole lists, the last index) sees all earlier transactions, updates
+// and deletes included; a synced transaction in the middle keeps the order;
+// after SyncDeferred and the hold's end another handle reads the same.
+TEST_F(VaultTest, DeferredTransactionsReadEveryEarlierOneBeforeItIsWritten) {
+  auto vault = CreateVault();
+  ASSERT_NE(vault, nullptr);
+  List expected;
+  {
+    auto hold = vault->Hold();
+    ASSERT_TRUE(hold.ok()) << hold.status().ToString();
+    for (uint64_t round = 1; round <= 60; ++round) {
+      const Durability durability = round == 30 ? Durability::kSynced : Durability::kDeferred;
+      Status s = vault->Transact(
+          [&](VaultTransaction& txn) -> Status {
+            SB_ASSIGN_OR_RETURN(auto counter, txn.Get("counter"));
+            const uint64_t seen = counter ? std::stoull(Str(*counter)) : 0;
+            EXPECT_EQ(seen, round - 1) << "round " << round;
+            SB_ASSIGN_OR_RETURN(auto list, txn.ReadList("items"));
+            EXPECT_EQ(ToList(list), expected) << "round " << round;
+            SB_ASSIGN_OR_RETURN(auto last, txn.LastItemIndex("items"));
+            EXPECT_EQ(last.value_or(0), round - 1) << "round " << round;
+            if (round > 3 && (round - 1) % 3 == 0) {
+              SB_ASSIGN_OR_RETURN(auto gone, txn.GetItem("items", round - 3));
+              EXPECT_FALSE(gone) << "round " << round;
+            }
+            txn.Put("counter", AsBytes(std::to_string(round)));
+            txn.PutItem("items", round, AsBytes("item " + std::to_string(round)));
+            // Every third item is deleted by the next transaction.
+            if (round % 3 == 0) txn.DeleteItem("items", round - 2);
+            return Status::Ok();
+          },
+          durability);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      expected.emplace_back(round, "item " + std::to_string(round));
+      if (round % 3 == 0) {
+        std::erase_if(expected, [&](const auto& item) { return item.first == round - 2; });
+      }
+    }
+    ASSERT_TRUE(vault->SyncDeferred().ok());
+  }
+  auto other = Vault::Open(home_, kPassphrase, kLockTimeout);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*ReadRecord(**other, "counter"), std::optional<std::string>("60"));
+  EXPECT_EQ(*ReadWholeList(**other, "items"), expected);
+}
+
+// A process that dies after deferred commits, before SyncDeferred, loses
+// them all (they were only in its log buffer), exactly as a power cut would;
+// after SyncDeferred they survive the same death. A failed deferred body
+// writes nothing either way.
+TEST_F(VaultTest, DeferredCommitsAreDurableOnlyAfterSyncDeferred) {
+  auto vault = CreateVault();
+  ASSERT_NE(vault, nullptr);
+  ASSERT_TRUE(PutRecords(*vault, {{"before", "synced"}}).ok());
+  vault.reset();
+  auto run_child = [&](bool sync_deferred) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::alarm(20);
+      auto child = Vault::Open(home_, kPassphrase, kLockTimeout);
+      if (!child.ok()) ::_exit(2);
+      auto hold = (*child)->Hold();
+      if (!hold.ok()) ::_exit(3);
+      for (int i = 0; i < 5; ++i) {
+        Status s = (*child)->Transact(
+            [&](VaultTransaction& txn) {
+              txn.PutItem("deferred", i, AsBytes("item " + std::to_string(i)));
+              return Status::Ok();
+            },
+            Durability::kDeferred);
+        if (!s.ok()) ::_exit(4);
+      }
+      Status failed = (*child)->Transact(
+          [](VaultTransaction& txn) {
+            txn.Put("never", AsBytes("x"));
+            return Status(ErrorCode::kInternal, "the body fails");
+          },
+          Durability::kDeferred);
+      if (failed.ok()) ::_exit(5);
+      // Written to the database (its log buffer) either way; only then
+      // synced or not.
+      if (!(*child)->WaitForDeferredWritesForTesting().ok()) ::_exit(6);
+      if (sync_deferred && !(*child)->SyncDeferred().ok()) ::_exit(7);
+      ::_exit(0);  // A crash: no destructor ends the hold.
+    }
+    int status = 0;
+    EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  };
+
+  run_child(/*sync_deferred=*/false);
+  auto reopened = Vault::Open(home_, kPassphrase, kLockTimeout);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*ReadWholeList(**reopened, "deferred"), List{}) << "unsynced deferred commits survived";
+  EXPECT_EQ(*ReadRecord(**reopened, "before"), std::optional<std::string>("synced"));
+  reopened->reset();
+
+  run_child(/*sync_deferred=*/true);
+  reopened = Vault::Open(home_, kPassphrase, kLockTimeout);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*ReadWholeList(**reopened, "deferred"),
+            (List{{0, "item 0"}, {1, "item 1"}, {2, "item 2"}, {3, "item 3"}, {4, "item 4"}}));
+  EXPECT_EQ(*ReadRecord(**reopened, "never"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace securebase::client

@@ -1,6 +1,6 @@
 // Who may do what: tokens (missing, malformed, expired, revoked), challenges
 // (replayed, expired, for another device), mailboxes, links, invites,
-// therapist registration and the failed-login limit.
+// therapist registration. (Failed logins: login_attack_test.cc.)
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -387,37 +387,6 @@ TEST_F(AuthorizationTest, ExpiredInviteIsNotFound) {
   v1::RedeemInviteResponse r;
   EXPECT_GRPC_CODE(api_->links->RedeemInvite(c->Context().get(), req, &r), StatusCode::NOT_FOUND);
   EXPECT_TRUE(Unchanged(before));
-}
-
-TEST_F(AuthorizationTest, FailedLoginsAreRateLimited) {
-  constexpr int kMaxFailedLogins = 5;  // The default --max-failed-logins.
-  auto a = NewClient();
-  auto bystander = NewClient();
-  ASSERT_TRUE(a && bystander);
-  v1::GetChallengeRequest creq;
-  creq.set_user_id(a->user_id());
-  creq.set_device_id(a->device_id(0));
-  for (int i = 0; i < kMaxFailedLogins; ++i) {
-    SCOPED_TRACE("failure " + std::to_string(i + 1));
-    v1::GetChallengeResponse c;
-    ASSERT_GRPC_OK(api_->accounts->GetChallenge(MakeContext().get(), creq, &c));
-    v1::AuthenticateRequest req;
-    req.set_user_id(a->user_id());
-    req.set_device_id(a->device_id(0));
-    req.set_challenge(c.challenge());
-    req.set_signature(RandomBytes(64));
-    v1::AuthenticateResponse r;
-    ASSERT_GRPC_CODE(api_->accounts->Authenticate(MakeContext().get(), req, &r),
-                     StatusCode::UNAUTHENTICATED);
-  }
-  // The limit is reached: no new challenge for this device...
-  v1::GetChallengeResponse c;
-  EXPECT_GRPC_CODE(api_->accounts->GetChallenge(MakeContext().get(), creq, &c),
-                   StatusCode::RESOURCE_EXHAUSTED);
-  // ...and a correct login is refused too.
-  EXPECT_GRPC_CODE(a->Login(0), StatusCode::RESOURCE_EXHAUSTED);
-  // Other devices are not affected.
-  EXPECT_GRPC_OK(bystander->Login(0));
 }
 
 // --- Time-limited credentials ------------------------------------------------

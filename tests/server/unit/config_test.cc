@@ -32,6 +32,22 @@ TEST(ConfigTest, DefaultsAndBothFlagForms) {
   EXPECT_TRUE(Parse({"serve", "--data-dir=/d", "--insecure-loopback=true"}).ok());
 }
 
+TEST(ConfigTest, SourceLimitsAndTrustedProxies) {
+  auto parsed =
+      Parse({"--data-dir", "/d", "--insecure-loopback", "--register-rps-per-source=0.5",
+             "--login-burst=7", "--max-tokens-per-device=3", "--trusted-proxies=127.0.0.1,::1"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const Limits& l = parsed->serve.limits;
+  EXPECT_DOUBLE_EQ(l.register_rps_per_source, 0.5);
+  EXPECT_DOUBLE_EQ(l.login_burst, 7);
+  EXPECT_EQ(l.max_tokens_per_device, 3u);
+  EXPECT_EQ(parsed->serve.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  auto bad = Parse({"--data-dir", "/d", "--insecure-loopback", "--trusted-proxies=nginx"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("trusted-proxies"), std::string::npos);
+  EXPECT_FALSE(Parse({"--data-dir", "/d", "--insecure-loopback", "--login-rps=0"}).ok());
+}
+
 TEST(ConfigTest, TlsIsRequiredUnlessInsecureLoopbackOnLoopback) {
   EXPECT_FALSE(Parse({"--data-dir", "/d"}).ok());
   EXPECT_FALSE(Parse({"--data-dir", "/d", "--tls-cert", "c"}).ok());

@@ -65,6 +65,51 @@ TEST_F(StoreTest, ReadersNeverSeeAGapUnderConcurrentAppends) {
   for (size_t i = 0; i < page->envelopes.size(); ++i) EXPECT_EQ(page->envelopes[i].seq, i + 1);
 }
 
+// A mailbox's usage record stays exact while appends, acknowledgements and
+// the sweep change it at once (hardening finding 5's quotas rely on it).
+TEST_F(StoreTest, MailboxUsageStaysExactUnderConcurrentAppendsAndDeletes) {
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 50;
+  MailboxAddress shared{Id('a'), 1};
+  std::atomic<bool> done{false};
+  std::thread acker([&] {
+    uint64_t up_to = 0;
+    while (!done.load()) {
+      up_to += 3;
+      ASSERT_TRUE(store_->DeleteEnvelopes(shared, up_to > 6 ? up_to - 6 : 0, up_to).ok());
+      ASSERT_TRUE(store_->DeleteEnvelopes(shared, 0, up_to / 2).ok());  // Overlapping.
+    }
+  });
+  std::thread sweeper([&] {
+    while (!done.load()) ASSERT_TRUE(store_->Sweep(/*retention_ms=*/0, 86'400'000).ok());
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        std::vector<OutgoingEnvelope> to = {{shared, std::string(100 + i, 'x')}};
+        // Half of them already expired: the sweep deletes those it reaches.
+        ASSERT_TRUE(store_
+                        ->AppendEnvelopes({Id('s'), static_cast<uint32_t>(w + 1)}, MessageId(w, i),
+                                          to, clock_.NowUnixMs() + (i % 2 == 0 ? -1000 : 1'000'000))
+                        .ok());
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  done = true;
+  acker.join();
+  sweeper.join();
+  auto page = store_->ReadMailbox(shared, 0, 100000, 64 << 20);
+  ASSERT_TRUE(page.ok());
+  MailboxUsage counted;
+  for (const auto& envelope : page->envelopes) {
+    counted += MailboxUsage{1, static_cast<int64_t>(envelope.record.SerializeAsString().size())};
+  }
+  EXPECT_EQ(*store_->GetMailboxUsage(shared), counted)
+      << page->envelopes.size() << " envelopes left";
+}
+
 TEST_F(StoreTest, ConcurrentPreKeyClaimsNeverShareAKey) {
   constexpr int kPool = 200;
   constexpr int kThreads = 8;
@@ -136,19 +181,30 @@ TEST_F(StoreTest, ConcurrentRedeemsOfOneInviteLinkOnce) {
 class CountingSubscriber final : public Subscriber {
  public:
   void Notify() override { notified.fetch_add(1); }
-  void Shutdown() override { shutdown.fetch_add(1); }
+  void End(EndReason reason) override {
+    (reason == EndReason::kShutdown ? shutdown : replaced).fetch_add(1);
+  }
   std::atomic<int> notified{0};
   std::atomic<int> shutdown{0};
+  std::atomic<int> replaced{0};
 };
 
 TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
-  DeliveryRegistry registry(/*max_streams_per_device=*/2);
+  DeliveryRegistry registry(StreamLimits{/*per_device=*/2, /*per_account=*/3, /*total=*/100});
   MailboxAddress mailbox{std::string(16, 'u'), 1};
   auto first = std::make_shared<CountingSubscriber>();
   auto second = std::make_shared<CountingSubscriber>();
   ASSERT_TRUE(registry.Register(mailbox, first).ok());
   ASSERT_TRUE(registry.Register(mailbox, second).ok());
-  EXPECT_EQ(registry.Register(mailbox, std::make_shared<CountingSubscriber>()).code(),
+  // A third stream of the device replaces the oldest.
+  auto third = std::make_shared<CountingSubscriber>();
+  ASSERT_TRUE(registry.Register(mailbox, third).ok());
+  EXPECT_EQ(first->replaced.load(), 1);
+  EXPECT_EQ(registry.StreamCountForTesting(), 2u);
+  // The account's limit counts its other devices too; then it refuses.
+  MailboxAddress other_device{std::string(16, 'u'), 2};
+  ASSERT_TRUE(registry.Register(other_device, std::make_shared<CountingSubscriber>()).ok());
+  EXPECT_EQ(registry.Register(other_device, std::make_shared<CountingSubscriber>()).code(),
             StatusCode::kResourceExhausted);
 
   std::vector<std::thread> threads;
@@ -156,7 +212,7 @@ TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
     threads.emplace_back([&] {
       for (int i = 0; i < 500; ++i) {
         registry.Notify(mailbox);
-        registry.MarkGiven(mailbox, i);
+        registry.MarkGiven(mailbox, i, i + 1);
       }
     });
   }
@@ -168,14 +224,18 @@ TEST(DeliveryRegistryTest, LimitsNotifiesAndShutsDownConcurrently) {
     }
   });
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(first->notified.load(), 2000);
-  EXPECT_EQ(registry.GivenUpTo(mailbox), 499u);
+  EXPECT_EQ(second->notified.load(), 2000);
+  EXPECT_EQ(first->notified.load(), 0) << "a replaced stream gets nothing more";
+  auto range = registry.AwaitGiven(mailbox, 500, [](Result<AckRange>) { FAIL(); });
+  ASSERT_TRUE(range.has_value() && range->ok());
+  EXPECT_EQ((*range)->after, 0u);
+  EXPECT_EQ((*range)->up_to, 500u);
 
-  registry.Unregister(mailbox, second.get());
+  registry.Unregister(mailbox, third.get());
   registry.ShutdownAll();
-  EXPECT_EQ(first->shutdown.load(), 1);
-  EXPECT_EQ(second->shutdown.load(), 0);
-  EXPECT_EQ(registry.Register(mailbox, second).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(second->shutdown.load(), 1);
+  EXPECT_EQ(third->shutdown.load(), 0);
+  EXPECT_EQ(registry.Register(mailbox, third).code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Every Store operation of the RocksDB implementation, single-threaded.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <filesystem>
 
@@ -77,13 +78,62 @@ TEST_F(StoreTest, SessionTokens) {
   token.set_device_id(1);
   token.set_expires_at_unix_ms(5);
   const std::string hash(32, 'h');
-  ASSERT_TRUE(store_->CreateSessionToken(hash, token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(hash, token, /*max_per_device=*/10).ok());
   EXPECT_EQ(store_->GetSessionToken(hash)->device_id(), 1u);
   ASSERT_TRUE(store_->RevokeSessionToken(hash).ok());
   EXPECT_TRUE(store_->GetSessionToken(hash).status().IsNotFound());
   EXPECT_TRUE(store_->RevokeSessionToken(hash).IsNotFound());
   EXPECT_TRUE(HasAudit("login_ok"));
   EXPECT_TRUE(HasAudit("token_revoked"));
+}
+
+// Hardening finding 6: one account minted 1,020 tokens a second, each kept
+// until it expired. A device holds at most max_per_device live tokens; a new
+// login revokes the oldest, and expired ones go at the next login.
+TEST_F(StoreTest, ADeviceHoldsAtMostMaxTokens) {
+  auto token_hash = [](int i) { return std::string(31, 't') + static_cast<char>(i); };
+  v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
+  for (int i = 0; i < 8; ++i) {
+    token.set_created_at_unix_ms(clock_.NowUnixMs());
+    token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, /*max_per_device=*/3).ok());
+    clock_.AdvanceMs(1);
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).status().IsNotFound()) << i;
+  }
+  for (int i = 5; i < 8; ++i) EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).ok()) << i;
+  int limit_revocations = 0;
+  for (const auto& record : AuditEvents()) {
+    if (record.event() == "token_revoked" && record.detail() == "reason=limit") ++limit_revocations;
+  }
+  EXPECT_EQ(limit_revocations, 5);
+  // Another device of the account has its own allowance.
+  token.set_device_id(2);
+  ASSERT_TRUE(store_->CreateSessionToken(token_hash(100), token, 3).ok());
+  EXPECT_TRUE(store_->GetSessionToken(token_hash(7)).ok());
+  // Revoked and expired tokens leave room.
+  ASSERT_TRUE(store_->RevokeSessionToken(token_hash(7)).ok());
+  clock_.AdvanceMs(86'400'000);
+  token.set_device_id(1);
+  for (int i = 8; i < 11; ++i) {
+    token.set_created_at_unix_ms(clock_.NowUnixMs());
+    token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, 3).ok());
+  }
+  for (int i = 8; i < 11; ++i) EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).ok()) << i;
+  EXPECT_TRUE(store_->GetSessionToken(token_hash(5)).status().IsNotFound()) << "expired, dropped";
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  bool counted = false;
+  for (const auto& [kind, count] : stats->counts) {
+    if (kind != "device_tokens") continue;
+    counted = true;
+    EXPECT_EQ(count, 4u) << "3 of device 1, 1 of device 2";
+  }
+  EXPECT_TRUE(counted);
 }
 
 TEST_F(StoreTest, UploadPreKeys) {
@@ -212,6 +262,96 @@ TEST_F(StoreTest, AppendIsAtomicAcrossMailboxesAndSequencedPerMailbox) {
   EXPECT_EQ(store_->ReadMailbox(b2, 0, 100, 1 << 20)->envelopes.size(), 1u);
 }
 
+// Hardening finding 5: what a mailbox holds is counted as it changes (no
+// scan), and a send that would take a mailbox over its quota stores nothing.
+TEST_F(StoreTest, MailboxUsageAndQuota) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 1};
+  MailboxAddress sender{Id('s'), 1};
+  const std::string ciphertext(1000, 'c');
+  auto id = [](int i) { return std::string(15, 'q') + static_cast<char>(i); };
+  const MailboxQuota quota{/*max_envelopes=*/3, /*max_bytes=*/0};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->AppendEnvelopes(sender, id(i), To({a, b}, ciphertext), 1000, quota).ok());
+  }
+  auto usage = store_->GetMailboxUsage(a);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(usage->envelopes, 3);
+  EXPECT_GT(usage->bytes, 3000);
+  EXPECT_LT(usage->bytes, 3300) << "ciphertext plus a small record each";
+  // Over the quota: nothing stored, for either mailbox (all or none).
+  auto refused = store_->AppendEnvelopes(sender, id(3), To({a, b}, ciphertext), 1000, quota);
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.size(), 3u);
+  EXPECT_FALSE(store_->FindIdempotent(sender, id(3), To({a, b}, ciphertext))->has_value());
+  // Acknowledging makes room; a byte quota counts too.
+  ASSERT_EQ(*store_->DeleteEnvelopes(a, 0, 2), 2u);
+  EXPECT_EQ(store_->GetMailboxUsage(a)->envelopes, 1);
+  ASSERT_EQ(*store_->DeleteEnvelopes(b, 0, 2), 2u);
+  EXPECT_TRUE(store_->AppendEnvelopes(sender, id(4), To({a, b}, ciphertext), 1000, quota).ok());
+  EXPECT_EQ(store_
+                ->AppendEnvelopes(sender, id(5), To({a}, ciphertext), 1000,
+                                  MailboxQuota{0, /*max_bytes=*/2500})
+                .status()
+                .code(),
+            StatusCode::kResourceExhausted);
+  // Deleting what is already gone subtracts nothing.
+  EXPECT_EQ(*store_->DeleteEnvelopes(a, 0, 2), 0u);
+  EXPECT_EQ(store_->GetMailboxUsage(a)->envelopes, 2);
+  // The retention sweep subtracts what it deletes.
+  clock_.AdvanceMs(10'000);
+  auto swept = store_->Sweep(/*retention_ms=*/1000, /*audit_retention_ms=*/86'400'000);
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->envelopes, 4u);
+  EXPECT_EQ(*store_->GetMailboxUsage(a), MailboxUsage{});
+  EXPECT_EQ(*store_->GetMailboxUsage(b), MailboxUsage{});
+}
+
+// A database from before usage records gets them counted once, at open.
+TEST_F(StoreTest, UsageRecordsAreBuiltForAnOlderDatabase) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 7};
+  MailboxAddress sender{Id('s'), 1};
+  for (int i = 0; i < 4; ++i) {
+    std::string id(16, 'o');
+    id[0] = static_cast<char>(i);
+    ASSERT_TRUE(store_
+                    ->AppendEnvelopes(sender, id,
+                                      To(i < 3 ? std::initializer_list<MailboxAddress>{a, b}
+                                               : std::initializer_list<MailboxAddress>{b},
+                                         std::string(500, 'x')),
+                                      1000)
+                    .ok());
+  }
+  const MailboxUsage a_usage = *store_->GetMailboxUsage(a);
+  const MailboxUsage b_usage = *store_->GetMailboxUsage(b);
+  EXPECT_EQ(a_usage.envelopes, 3);
+  EXPECT_EQ(b_usage.envelopes, 4);
+  // Make it an older database: no usage records, no marker.
+  store_.reset();
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : kColumnFamilyNames)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), dir_.path() + "/db", families, &handles, &raw)
+            .ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    // Before usage records there was no such column family: emptying it is
+    // the same.
+    auto* usage = handles[static_cast<size_t>(Cf::kMailboxUsage)];
+    auto* meta = handles[static_cast<size_t>(Cf::kMeta)];
+    ASSERT_TRUE(db->Delete({}, usage, keys::MailboxUsage(a.user_id, a.device_id)).ok());
+    ASSERT_TRUE(db->Delete({}, usage, keys::MailboxUsage(b.user_id, b.device_id)).ok());
+    ASSERT_TRUE(db->Delete({}, meta, "mailbox_usage").ok());
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  Reopen();
+  EXPECT_EQ(*store_->GetMailboxUsage(a), a_usage);
+  EXPECT_EQ(*store_->GetMailboxUsage(b), b_usage);
+}
+
 TEST_F(StoreTest, CompactDropsAcknowledgedEnvelopesFromTheTableFiles) {
   MailboxAddress mailbox{Id('a'), 1};
   MailboxAddress sender{Id('s'), 1};
@@ -232,7 +372,7 @@ TEST_F(StoreTest, CompactDropsAcknowledgedEnvelopesFromTheTableFiles) {
   std::map<std::string, uint64_t> counts(stored->counts.begin(), stored->counts.end());
   EXPECT_EQ(counts["envelopes"], static_cast<uint64_t>(kEnvelopes));
 
-  ASSERT_EQ(*store_->DeleteEnvelopesUpTo(mailbox, kEnvelopes), static_cast<uint32_t>(kEnvelopes));
+  ASSERT_EQ(*store_->DeleteEnvelopes(mailbox, 0, kEnvelopes), static_cast<uint32_t>(kEnvelopes));
   ASSERT_TRUE(store_->Compact().ok());
   auto after = store_->Stats();
   ASSERT_TRUE(after.ok());
@@ -252,16 +392,57 @@ TEST_F(StoreTest, IdempotentRetryIsStoredOnce) {
   auto first = store_->AppendEnvelopes(sender, id, To({a}), 1000);
   ASSERT_TRUE(first.ok());
   clock_.AdvanceMs(5);
-  auto retry = store_->AppendEnvelopes(sender, id, To({a}, "different"), 2000);
+  auto retry = store_->AppendEnvelopes(sender, id, To({a}), 2000);
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->server_timestamp_unix_ms, 1000);
   EXPECT_TRUE(retry->assigned.empty());
   EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
-  EXPECT_EQ(*store_->FindIdempotent(sender, id).value(), 1000);
-  EXPECT_FALSE(store_->FindIdempotent({Id('s'), 2}, id).value().has_value());  // Per device.
+  EXPECT_EQ(*store_->FindIdempotent(sender, id, To({a})).value(), 1000);
+  EXPECT_FALSE(
+      store_->FindIdempotent({Id('s'), 2}, id, To({a})).value().has_value());  // Per device.
   // Another device of the sender with the same id is a different message.
   EXPECT_FALSE(store_->AppendEnvelopes({Id('s'), 2}, id, To({a}), 3000)->duplicate);
+}
+
+TEST_F(StoreTest, AReusedMessageIdWithOtherContentIsRefused) {
+  MailboxAddress a{Id('a'), 1}, b{Id('b'), 1};
+  MailboxAddress sender{Id('s'), 1};
+  const std::string id(16, 'r');
+  ASSERT_TRUE(store_->AppendEnvelopes(sender, id, To({a}), 1000).ok());
+  // Other ciphertext, other recipient, an extra recipient: not a retry.
+  for (const auto& other : {To({a}, "different"), To({b}), To({a, b})}) {
+    auto reused = store_->AppendEnvelopes(sender, id, other, 2000);
+    ASSERT_FALSE(reused.ok());
+    EXPECT_EQ(reused.status().code(), StatusCode::kFailedPrecondition) << reused.status().message();
+    EXPECT_EQ(store_->FindIdempotent(sender, id, other).status().code(),
+              StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(store_->ReadMailbox(a, 0, 100, 1 << 20)->envelopes.size(), 1u);
+  EXPECT_TRUE(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.empty());
+}
+
+// Hardening finding 13: the audit log kept both ids of every ended link (and
+// every other event) for ever. Records older than the audit retention go.
+TEST_F(StoreTest, AuditRecordsAreKeptOnlyForTheirRetention) {
+  const int64_t day = 86400 * 1000;
+  const int64_t t0 = clock_.NowUnixMs();
+  for (int i = 0; i < 3; ++i) {
+    v1::AuditRecord record;
+    record.set_event("link_ended");
+    record.set_user_id(Id('u'));
+    record.set_peer_user_id(Id('p'));
+    record.set_time_unix_ms(t0 + i * day);
+    ASSERT_TRUE(store_->AppendAudit(record).ok());
+  }
+  clock_.SetMs(t0 + 10 * day);
+  auto counts = store_->Sweep(/*retention_ms=*/30 * day, /*audit_retention_ms=*/8 * day);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->audit, 2u);  // t0 and t0 + day are older than 8 days.
+  auto page = store_->ReadAudit("", 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(page->records[0].time_unix_ms(), t0 + 2 * day);
 }
 
 TEST_F(StoreTest, ReadMailboxPagesByCountAndBytes) {
@@ -292,12 +473,20 @@ TEST_F(StoreTest, DeleteUpToRemovesOnlyThatRange) {
                                         To({a, b}), 1000)
                     .ok());
   }
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 3u);
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 0u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 3u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 0u);
   auto page = store_->ReadMailbox(a, 0, 100, 1 << 20);
   ASSERT_EQ(page->envelopes.size(), 2u);
   EXPECT_EQ(page->envelopes[0].seq, 4u);
   EXPECT_EQ(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.size(), 5u);
+  // A range that does not start at 0 leaves what lies below it.
+  EXPECT_EQ(store_->DeleteEnvelopes(b, 3, 4).value(), 1u);
+  page = store_->ReadMailbox(b, 0, 100, 1 << 20);
+  ASSERT_EQ(page->envelopes.size(), 4u);
+  EXPECT_EQ(page->envelopes[2].seq, 3u);
+  EXPECT_EQ(page->envelopes[3].seq, 5u);
+  EXPECT_EQ(store_->DeleteEnvelopes(b, 0, 5).value(), 4u);
+  EXPECT_TRUE(store_->ReadMailbox(b, 0, 100, 1 << 20)->envelopes.empty());
 }
 
 TEST_F(StoreTest, SeqHighWaterSurvivesEmptyMailboxAndReopen) {
@@ -307,7 +496,7 @@ TEST_F(StoreTest, SeqHighWaterSurvivesEmptyMailboxAndReopen) {
                                         To({a}), 1000)
                     .ok());
   }
-  EXPECT_EQ(store_->DeleteEnvelopesUpTo(a, 3).value(), 3u);
+  EXPECT_EQ(store_->DeleteEnvelopes(a, 0, 3).value(), 3u);
   Reopen();
   auto next = store_->AppendEnvelopes({Id('s'), 1}, std::string(16, 'n'), To({a}), 1000);
   ASSERT_TRUE(next.ok());
@@ -323,10 +512,12 @@ TEST_F(StoreTest, RetentionSweepWithInjectedClock) {
   ASSERT_TRUE(store_->AppendEnvelopes({Id('s'), 1}, std::string(16, '1'), To({a, b}), t0).ok());
   ASSERT_TRUE(store_->AppendEnvelopes({Id('s'), 1}, std::string(16, '2'), To({a}), t0 + 2 * day).ok());
   v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
   token.set_expires_at_unix_ms(t0 + day);
-  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'k'), token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'k'), token, 10).ok());
   token.set_expires_at_unix_ms(t0 + 10 * day);
-  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'l'), token).ok());
+  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'l'), token, 10).ok());
   v1::RegistrationTokenRecord registration;
   registration.set_expires_at_unix_ms(t0 + day);
   ASSERT_TRUE(store_->CreateRegistrationToken(std::string(32, 'r'), registration).ok());
@@ -337,7 +528,7 @@ TEST_F(StoreTest, RetentionSweepWithInjectedClock) {
   ASSERT_TRUE(store_->CreateInvite(std::string(32, 'i'), invite, 5).ok());
 
   clock_.SetMs(t0 + 3 * day);
-  auto counts = store_->Sweep(/*retention_ms=*/2 * day);  // Cutoff: t0 + day.
+  auto counts = store_->Sweep(/*retention_ms=*/2 * day, /*audit_retention_ms=*/30 * day);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->envelopes, 2u);  // The first send's two envelopes.
   EXPECT_EQ(counts->idempotency, 1u);

@@ -92,13 +92,80 @@ struct HistoryItem {
   ContentBody content;
 };
 
+// Receipts that arrived: the items of ours with these ids in the
+// conversation with `peer_user_id` are now at least in `state` (kDelivered or
+// kRead; states never move back). Ids the conversation does not hold are
+// ignored by the library and should be by the app.
+struct DeliveryUpdate {
+  std::string peer_user_id;              // Hex.
+  std::vector<std::string> message_ids;  // Hex.
+  DeliveryState state = DeliveryState::kDelivered;
+};
+
 // What a sync brought in.
 struct SyncResult {
   std::vector<HistoryItem> new_items;  // In arrival order; receipts are folded into states.
   uint32_t envelopes = 0;              // Envelopes processed.
   uint32_t outbox_sent = 0;            // Queued sends delivered to the server now.
   std::vector<std::string> warnings;   // e.g. "Dr. Rivera's safety number has changed".
+  // The receipts among what arrived, in arrival order.
+  std::vector<DeliveryUpdate> delivery_updates;
+  // Contacts (user ids, hex) whose name or availability notice arrived.
+  std::vector<std::string> changed_contacts;
 };
+
+// What Watch reports, as it happens. Every callback is optional and runs on
+// the thread that called Watch, never while the vault is held.
+struct WatchCallbacks {
+  // Each new item, in arrival order.
+  std::function<void(const HistoryItem&)> on_item;
+  // Each warning, such as a changed safety number.
+  std::function<void(const std::string&)> on_warning;
+  // Receipts: delivery states of items already shown moved forward.
+  std::function<void(const DeliveryUpdate&)> on_delivery;
+  // A contact's profile arrived (its name, a therapist's availability
+  // notice): read it again with FindContact. Argument: the user id (hex).
+  std::function<void(const std::string&)> on_contact_changed;
+  // The server registered the subscription: everything stored before it was
+  // handed over (the first Sync), and what arrives from now on comes at once.
+  // Called after each (re)subscription; a refused one ends Watch instead,
+  // possibly right after this was called.
+  std::function<void()> on_live;
+};
+
+// What a contact list shows of one contact, read without decoding its whole
+// history: the contact and its conversation's unread items and last item.
+struct ConversationSummary {
+  // Unread items are counted back from the newest item, at most this many
+  // items deep, so a summary costs at most this many vault reads.
+  static constexpr uint64_t kUnreadCountLimit = 1000;
+
+  Contact contact;
+  uint64_t items = 0;  // Items in the conversation.
+  // Incoming items MarkRead() has not marked read yet (unreadable items,
+  // which it never marks, are not counted).
+  uint64_t unread = 0;
+  // Counting stopped at kUnreadCountLimit items: there are at least `unread`.
+  bool unread_capped = false;
+  std::optional<HistoryItem> last_item;  // The newest item (the last activity).
+};
+
+// A window of a conversation by position: its items are numbered from 0 (the
+// oldest) in the order they were stored. The default is the whole history.
+struct HistoryRange {
+  uint64_t before = UINT64_MAX;  // Only items at positions below this.
+  uint64_t limit = UINT64_MAX;   // At most this many: the newest of them.
+};
+
+struct HistoryPage {
+  std::vector<HistoryItem> items;  // Oldest first.
+  uint64_t first_position = 0;     // items.front()'s; pass as `before` for the page before.
+  uint64_t total = 0;              // Items in the whole conversation.
+};
+
+// True when `home` holds a vault (Open() may then still answer
+// kWrongPassphrase or kVaultCorrupted); reads nothing but the directory.
+SECUREBASE_EXPORT bool VaultExists(std::string_view home);
 
 class SECUREBASE_EXPORT Client {
  public:
@@ -119,6 +186,15 @@ class SECUREBASE_EXPORT Client {
                                               std::string_view passphrase);
 
   virtual ~Client() = default;
+
+  // A second Client on this one's home, for a second thread (an app's live
+  // Watch beside its worker), without the passphrase: it shares this
+  // Client's unwrapped vault key instead of unwrapping it again (Argon2id),
+  // and opens its own server connection. Either may be destroyed first.
+  // kFailedPrecondition unless options.vault_access is kPerCall (two
+  // exclusive Clients would wait for each other). The options' injected
+  // seams are shared: each must then be safe to use from both threads.
+  virtual Result<std::unique_ptr<Client>> OpenAnother() = 0;
 
   virtual Role role() const = 0;
   virtual std::string user_id() const = 0;  // Hex.
@@ -158,21 +234,40 @@ class SECUREBASE_EXPORT Client {
 
   // Therapist only: stored in the profile and sent to every linked client.
   virtual Status SetAvailability(const Availability& availability) = 0;
+  // The notice SetAvailability last stored; nullopt when none was set
+  // (always for a client).
+  virtual std::optional<Availability> OwnAvailability() const = 0;
 
   // Sends queued outbox entries, then fetches, decrypts, stores and
   // acknowledges everything waiting, and sends delivered receipts.
   virtual Result<SyncResult> Sync() = 0;
   // Like Sync, then stays subscribed and calls `on_item` for every new item
   // (and `on_warning`, if given, for every warning such as a changed safety
-  // number) until `stop` becomes true (then OK, within ~50 ms) or the
-  // connection fails (then kUnavailable). What arrives together is stored in
-  // one commit and acknowledged at once.
+  // number) until `stop` becomes true (then OK, within ~50 ms). What arrives
+  // together is stored in one commit and acknowledged at once. When the
+  // server cannot be reached it warns ("...; trying again in 1.2 s") and
+  // tries again, syncing first, after pauses that grow to 30 s with jitter.
+  // It returns an error only for what trying again cannot fix, e.g.
+  // kResourceExhausted (too many live subscriptions for this device),
+  // kFailedPrecondition (another subscription of this device replaced this
+  // one), kUnauthenticated (this device's login is refused), vault errors.
   virtual Status Watch(const std::function<void(const HistoryItem&)>& on_item,
                        const std::atomic<bool>& stop,
                        const std::function<void(const std::string&)>& on_warning = nullptr) = 0;
 
+  // Watch with every kind of report (see WatchCallbacks); the same contract
+  // as the Watch above, which is this with on_item and on_warning only.
+  virtual Status Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& stop) = 0;
+
   // All items with a contact, oldest first.
   virtual Result<std::vector<HistoryItem>> History(std::string_view peer) = 0;
+  // The items of `range` (the newest page: {.limit = n}); decodes only those.
+  // kNotFound / kInvalidArgument for `peer` as FindContact.
+  virtual Result<HistoryPage> History(std::string_view peer, const HistoryRange& range) = 0;
+  // Every contact with its conversation's summary, in Contacts() order, in
+  // one vault transaction. Costs one vault read per item after the last one
+  // marked read (at most ConversationSummary::kUnreadCountLimit) per contact.
+  virtual Result<std::vector<ConversationSummary>> ConversationSummaries() = 0;
   // Marks the contact's incoming items as read and sends read receipts.
   virtual Status MarkRead(std::string_view peer) = 0;
   // Every contact's history, as a JSON document (see docs/CLIENT.md).

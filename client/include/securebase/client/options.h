@@ -28,23 +28,34 @@ class SECUREBASE_EXPORT Clock {
 // The system clock (std::chrono::system_clock). Thread-safe.
 SECUREBASE_EXPORT Clock& SystemClock();
 
-// Named points on the crash-safety critical paths (client.h's contract).
+// Named points on the crash-safety critical paths (client.h's contract), in
+// the order a received page passes them.
 enum class FaultPoint {
   // A page of envelopes decrypted, its vault commit not yet made.
   kAfterDecryptBeforeCommit,
-  // The page committed, the server not yet told (acknowledged).
+  // A Sync's page committed to the vault but not yet made durable (synced):
+  // a crash here loses that commit as a power cut would, which is harmless
+  // because nothing of it was acknowledged or sent.
+  kAfterCommitBeforeSync,
+  // The page committed durably, the server not yet told (acknowledged).
   kAfterCommitBeforeAcknowledge,
+  // The page acknowledged, the delivered receipts it owes (committed to the
+  // outbox with it) not yet sent.
+  kAfterAcknowledgeBeforeReceipts,
   // A send's sessions and outbox entry committed, the send not yet made.
   kAfterCommitBeforeSend,
 };
-// "after-decrypt-before-commit", "after-commit-before-ack",
+// "after-decrypt-before-commit", "after-commit-before-sync",
+// "after-commit-before-ack", "after-ack-before-receipts",
 // "after-commit-before-send". A static string.
 SECUREBASE_EXPORT const char* FaultPointName(FaultPoint point);
 
 // Called at every fault point. Returning true makes the operation fail there
 // as if an I/O error happened (Sync and sends then report an error; nothing
 // is lost). An implementation may also end the process there, which is how
-// the crash tests prove the contract.
+// the crash tests prove the contract. Called from the threads a Client uses
+// for one call (a Sync finishes pages on a thread of its own), possibly at
+// the same time: implementations must be thread-safe.
 class SECUREBASE_EXPORT FaultInjector {
  public:
   virtual ~FaultInjector() = default;
@@ -99,7 +110,8 @@ struct ClientOptions {
   // Null: no fault points fire.
   FaultInjector* faults = nullptr;
   // Null: the gRPC connection to server_address (TLS unless
-  // insecure_loopback). Must be safe to call from two threads at once.
+  // insecure_loopback). Must be safe to call from several threads at once
+  // (server_api.h).
   ServerApi* server_api = nullptr;
 };
 

@@ -261,8 +261,12 @@ SB_API sb_error sb_reflection_kinds_json(char** out_json);
 SB_API sb_error sb_sync(sb_client* client, char** out_json);
 
 /* Like sb_sync, then stays subscribed, calling `on_item` (on this thread) for
- * every new item, until sb_stop_watch() is called or the connection fails
- * (SB_ERR_UNAVAILABLE). Returns SB_OK when stopped. */
+ * every new item, until sb_stop_watch() is called: then SB_OK. While the
+ * server cannot be reached it keeps trying (pauses growing to 30 s, with a
+ * warning each time, see sb_watch_with_warnings); it returns an error only
+ * for what trying again cannot fix (e.g. SB_ERR_RESOURCE_EXHAUSTED: too many
+ * live subscriptions; SB_ERR_FAILED_PRECONDITION: another subscription of
+ * this device replaced this one). */
 SB_API sb_error sb_watch(sb_client* client, sb_item_callback on_item, void* user_data);
 
 /* Called by sb_watch_with_warnings for every warning (such as a changed
@@ -303,6 +307,53 @@ SB_API sb_error sb_trust(sb_client* client, const char* peer);
 /* Make and publish a new signed prekey now (sb_sync does so weekly).
  * SB_ERR_UNAVAILABLE: kept, and published by the next sb_sync. */
 SB_API sb_error sb_rotate_signed_prekey(sb_client* client);
+
+/* --- Apps that stay running ---------------------------------------------------- */
+
+/* 1 when `home` holds a vault (sb_client_open may still fail with
+ * SB_ERR_WRONG_PASSPHRASE or SB_ERR_VAULT_CORRUPTED), else 0 (also for NULL).
+ * Reads only the directory. */
+SB_API int sb_vault_exists(const char* home);
+
+/* A second handle on `client`'s home for a second thread (a live sb_watch
+ * beside a worker), without the passphrase: it shares the unlocked vault key
+ * (no second Argon2id). Either may be closed first. SB_ERR_FAILED_PRECONDITION
+ * unless the handle's options.vault_access is SB_VAULT_ACCESS_PER_CALL. */
+SB_API sb_error sb_client_open_another(sb_client* client, sb_client** out_client);
+
+/* The therapist's own availability notice as last set, as
+ * {"text":"...","emergency_guidance":"..."}, or null when none was set;
+ * freed with sb_free. */
+SB_API sb_error sb_own_availability_json(sb_client* client, char** out_json);
+
+/* What a contact list shows, without reading whole conversations: a JSON
+ * array, in contact order, of
+ *   {"contact":<contact>,"items":N,"unread":N,"unread_capped":bool,
+ *    "last_item":<history item>|null}
+ * ("unread_capped": counting stopped, there are at least "unread"); freed
+ * with sb_free. */
+SB_API sb_error sb_conversation_summaries_json(sb_client* client, char** out_json);
+
+/* A window of the history with `peer`: the items at positions below `before`
+ * (UINT64_MAX: all), at most `limit` of them, the newest (UINT64_MAX: no
+ * limit), as {"items":[<history item>...],"first_position":N,"total":N}
+ * (oldest first; pass first_position as `before` for the page before);
+ * freed with sb_free. */
+SB_API sb_error sb_history_range_json(sb_client* client, const char* peer, uint64_t before,
+                                      uint64_t limit, char** out_json);
+
+/* Called by sb_watch_events for everything the watch reports; `kind` and
+ * `json` are valid only during the call:
+ *   "item"     json: a history item
+ *   "warning"  json: a JSON string (a sentence for a person)
+ *   "delivery" json: {"peer_user_id":"..","message_ids":[".."],"state":"delivered"|"read"}
+ *   "contact"  json: a JSON string, the user id of a contact whose profile
+ *              or availability notice arrived (read it with sb_find_contact_json)
+ *   "live"     json: null; the subscription is registered with the server */
+typedef void (*sb_event_callback)(void* user_data, const char* kind, const char* json);
+
+/* sb_watch reporting every kind of event above through `on_event`. */
+SB_API sb_error sb_watch_events(sb_client* client, sb_event_callback on_event, void* user_data);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -12,12 +12,14 @@
 // kInvalidArgument, kNotFound, kPermissionDenied, kFailedPrecondition,
 // kResourceExhausted, kUnauthenticated (the login itself failed), kInternal.
 //
-// Thread-safety: implementations must allow calls from two threads at once
-// (a Client fetches the next page on a second thread while it processes one,
-// and acknowledges from there).
+// Thread-safety: implementations must allow calls from several threads at
+// once (during a Sync a Client fetches the next page on one thread, and
+// acknowledges pages and sends their receipts on another, while it
+// processes a page on the caller's).
 #ifndef SECUREBASE_CLIENT_SERVER_API_H_
 #define SECUREBASE_CLIENT_SERVER_API_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +35,9 @@ class DeviceAuthKeyPair;
 }
 
 namespace securebase::client {
+
+// The size of every user id on the wire (raw bytes).
+inline constexpr size_t kUserIdSize = 16;
 
 struct ServerDevice {
   std::string user_id;  // 16 bytes.
@@ -144,6 +149,12 @@ class SECUREBASE_EXPORT EnvelopeStream {
   virtual bool Read(Envelope& out) = 0;
   // Makes a blocked Read return false soon. Safe from any thread.
   virtual void Cancel() = 0;
+  // Blocks until the server has registered the subscription (so anything
+  // stored from now on will be pushed), or the stream ended or was
+  // cancelled. True when it was registered, as far as the transport tells
+  // (a refusal may still end the stream at the next Read). The default
+  // suits a stream that is registered once Subscribe returns.
+  virtual bool WaitUntilRegistered() { return true; }
   // Why the stream ended: OK after Cancel (or when the server closed it
   // cleanly), kUnauthenticated when the login expired (subscribe again),
   // kUnavailable when the connection was lost.

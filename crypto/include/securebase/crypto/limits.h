@@ -78,6 +78,29 @@ inline constexpr size_t kMaxSealedRecordSize = 64 * 1024 * 1024;
 // kept is one more trial decryption for a message no session knows.
 inline constexpr size_t kMaxPreviousSessions = 1;
 
+// Linking a device (provisioning.h). The opaque payload of one provisioning
+// message (account, profile, contacts with their verification state,
+// settings): a therapist's caseload of a few hundred contacts stays far below.
+inline constexpr size_t kMaxProvisioningPayloadSize = 1024 * 1024;
+// A provisioning message is accepted only if its sealed creation time lies in
+// [link code created - skew, now + skew] and is at most kMaxProvisioningAge
+// before now: a message made before this code existed, or long ago, is a
+// replay. The age matches the server's provisioning slot lifetime (10 min);
+// the skew tolerates the two devices' clocks disagreeing by minutes.
+inline constexpr uint64_t kMaxProvisioningAgeSeconds = 10 * 60;
+inline constexpr uint64_t kProvisioningClockSkewSeconds = 5 * 60;
+
+// Archives (archive.h): history transfer and backups. Every chunk carries
+// chunk-size plaintext bytes, so both ends hold one chunk in memory; the
+// bounds keep a hostile header from making a reader allocate much (upper) or
+// spend one AEAD per handful of bytes (lower).
+inline constexpr uint32_t kMinArchiveChunkSize = 256;
+inline constexpr uint32_t kMaxArchiveChunkSize = 1024 * 1024;
+// Largest record in an archive. A reader holds at most one record that spans
+// chunks besides its chunk buffer, so memory stays bounded by
+// kMaxArchiveChunkSize + kMaxArchiveRecordSize whatever the archive's size.
+inline constexpr uint32_t kMaxArchiveRecordSize = 4 * 1024 * 1024;
+
 }  // namespace securebase::crypto
 
 #endif  // SECUREBASE_CRYPTO_LIMITS_H_

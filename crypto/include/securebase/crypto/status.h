@@ -9,7 +9,8 @@
 //   - caller bugs:          kInvalidArgument, kInvalidState
 //   - hostile/broken input: kInvalidMessage, kDuplicateMessage, kBadSignature,
 //                           kUntrustedIdentity, kWrongPassphrase,
-//                           kUndecryptableMessage
+//                           kUndecryptableMessage, kWrongKey,
+//                           kUnsupportedVersion
 //   - environment:          kStorageFailure
 // A failed decryption is always the one undifferentiated kInvalidMessage; the
 // message text never says which check failed. Only a message whose encrypted
@@ -42,6 +43,14 @@ enum class ErrorCode : int {
   // key was evicted, its chain was dropped, or it is too far ahead). The
   // caller shows "a message could not be decrypted" rather than dropping it.
   kUndecryptableMessage = 9,
+  // Input that is well formed but was made for another key the user holds:
+  // a backup written under a different recovery key (backup.h). Told apart
+  // from kInvalidMessage (damaged or modified) so the user is asked for the
+  // right key instead of being told the file is broken.
+  kWrongKey = 10,
+  // A versioned format (its leading version byte) newer than this library
+  // reads: written by a newer SecureBase. The caller says "update the app".
+  kUnsupportedVersion = 11,
 };
 
 // Stable, human-readable name of a code ("invalid_message", ...).
@@ -64,6 +73,10 @@ class [[nodiscard]] Status {
   static Status StorageFailure(std::string m) { return {ErrorCode::kStorageFailure, std::move(m)}; }
   static Status UndecryptableMessage(std::string m) {
     return {ErrorCode::kUndecryptableMessage, std::move(m)};
+  }
+  static Status WrongKey(std::string m) { return {ErrorCode::kWrongKey, std::move(m)}; }
+  static Status UnsupportedVersion(std::string m) {
+    return {ErrorCode::kUnsupportedVersion, std::move(m)};
   }
 
   bool ok() const { return code_ == ErrorCode::kOk; }

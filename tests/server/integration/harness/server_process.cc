@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,17 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kListeningPrefix = "listening on ";
 
 }  // namespace
+
+int AccountCount(const ServerProcess& server) {
+  CommandResult stats;
+  if (!RunCommand({ServerBinary(), "stats", "--data-dir", server.data_dir()},
+                  std::chrono::seconds(20), &stats) ||
+      stats.exit_code != 0) {
+    return -1;
+  }
+  size_t at = stats.stdout_text.find("accounts ");
+  return at == std::string::npos ? -1 : std::stoi(stats.stdout_text.substr(at + 9));
+}
 
 grpc::ChannelArguments TestChannelArguments() {
   grpc::ChannelArguments args;
@@ -55,6 +67,18 @@ ServerProcess::~ServerProcess() {
   std::filesystem::remove_all(root_dir_, ec);
 }
 
+const std::vector<std::string> kRelaxedSourceLimits = {"--register-rps-per-source=100000",
+                                                       "--register-burst-per-source=100000",
+                                                       "--register-rps=100000",
+                                                       "--register-burst=100000",
+                                                       "--login-rps-per-source=100000",
+                                                       "--login-burst-per-source=100000",
+                                                       "--login-rps=100000",
+                                                       "--login-burst=100000",
+                                                       "--max-failed-logins-per-source=1000000"};
+
+const std::vector<std::string> kTestDiskFlags = {"--disk-reserve-mb=2", "--min-free-disk-mb=64"};
+
 std::vector<std::string> ServerProcess::BuildArgs() const {
   const std::string& binary = options_.binary.empty() ? ServerBinary() : options_.binary;
   std::vector<std::string> args = {binary,    "serve",    "--data-dir",
@@ -71,6 +95,11 @@ std::vector<std::string> ServerProcess::BuildArgs() const {
   }
   if (!options_.therapist_registration.empty()) {
     args.push_back("--therapist-registration=" + options_.therapist_registration);
+  }
+  if (options_.binary.empty())
+    args.insert(args.end(), kTestDiskFlags.begin(), kTestDiskFlags.end());
+  if (options_.relaxed_source_limits && options_.binary.empty()) {
+    args.insert(args.end(), kRelaxedSourceLimits.begin(), kRelaxedSourceLimits.end());
   }
   args.insert(args.end(), options_.flags.begin(), options_.flags.end());
   return args;
@@ -125,6 +154,12 @@ std::string ServerProcess::StdoutText() const {
   if (pid == 0) {
     // Child: async-signal-safe calls only (the parent has gRPC threads).
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (options_.fd_hard_limit != 0) {
+      rlimit limit{};
+      limit.rlim_cur = options_.fd_soft_limit;
+      limit.rlim_max = options_.fd_hard_limit;
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(125);
+    }
     if (::getppid() != parent) ::_exit(126);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
@@ -250,6 +285,15 @@ void ServerProcess::Kill() {
   WaitForExit(pid_, std::chrono::milliseconds(20000), &status);
   pid_ = -1;
   JoinDrain();
+}
+
+bool ServerProcess::ExitedWithin(std::chrono::milliseconds timeout, int* wait_status) {
+  if (!running()) return false;
+  if (!WaitForExit(pid_, timeout, wait_status)) return false;
+  pid_ = -1;
+  channel_.reset();
+  JoinDrain();
+  return true;
 }
 
 ::testing::AssertionResult ServerProcess::Restart() {

@@ -53,7 +53,25 @@ struct ServerOptions {
   // Run this program instead of securebase-server (the benchmarks' echo
   // server takes the same command line).
   std::string binary;
+  // Every test's calls come from 127.0.0.1, so the per-source limits of the
+  // unauthenticated RPCs (a few registrations and logins a second) would
+  // soon refuse suites that create many accounts. Unless this is false,
+  // kRelaxedSourceLimits come first on the command line (a test's own
+  // `flags` still override them). Tests of those limits set it false.
+  bool relaxed_source_limits = true;
+  // RLIMIT_NOFILE for the server process (0: inherit the test's).
+  uint64_t fd_soft_limit = 0;
+  uint64_t fd_hard_limit = 0;
 };
+
+// What relaxed_source_limits adds: per-source and global rates no test
+// suite reaches, and failed-login counts per source it never exhausts.
+extern const std::vector<std::string> kRelaxedSourceLimits;
+// Always first for securebase-server (a test's flags override them): a
+// small disk reserve and free-space threshold, so that many test servers
+// side by side neither fill /tmp with reserves nor refuse sends on a
+// machine with less than the production threshold (1 GiB) free.
+extern const std::vector<std::string> kTestDiskFlags;
 
 // ServerOptions with only extra flags set.
 inline ServerOptions WithFlags(std::vector<std::string> flags) {
@@ -85,6 +103,9 @@ class ServerProcess {
   void Kill();
   // Stop() or Kill() as given, then Start() on the same data dir.
   ::testing::AssertionResult Restart();
+  // Waits up to `timeout` for the server to exit by itself. True (and
+  // `*wait_status` set, the process reaped) when it did.
+  bool ExitedWithin(std::chrono::milliseconds timeout, int* wait_status);
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
@@ -121,6 +142,10 @@ class ServerProcess {
   mutable std::mutex stdout_mu_;
   std::string stdout_text_;
 };
+
+// How many accounts the server's store holds, by its `stats` command (which
+// works while it runs); -1 if that fails.
+int AccountCount(const ServerProcess& server);
 
 // Channel arguments used for every test channel (no message size cap on
 // receive, so large Fetch pages are not refused by the client).

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 
 #include "tests/server/integration/harness/grpc_status.h"
 #include "tests/server/integration/harness/server_process.h"
 
 namespace securebase::integration {
 namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
 
 crypto::RandomSource& Rng() { return crypto::SystemRandom(); }
 
@@ -46,12 +49,24 @@ std::string RandomBytes(size_t n) {
 }
 
 std::string Hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
   for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
+    out.push_back(kHexDigits[c >> 4]);
+    out.push_back(kHexDigits[c & 15]);
+  }
+  return out;
+}
+
+std::optional<std::string> FromHex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const char* hi = std::strchr(kHexDigits, hex[i]);
+    const char* lo = std::strchr(kHexDigits, hex[i + 1]);
+    if (hex[i] == '\0' || hex[i + 1] == '\0' || hi == nullptr || lo == nullptr) return std::nullopt;
+    out.push_back(static_cast<char>((hi - kHexDigits) << 4 | (lo - kHexDigits)));
   }
   return out;
 }

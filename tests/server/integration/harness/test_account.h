@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ std::unique_ptr<grpc::ClientContext> MakeContextWithAuthorization(const std::str
 // Byte helpers.
 std::string RandomBytes(size_t n);
 std::string Hex(const std::string& bytes);
+// The bytes of Hex()'s output (lowercase digits); nullopt for anything else.
+std::optional<std::string> FromHex(const std::string& hex);
 std::string ToString(crypto::ByteSpan bytes);
 template <typename Fixed>
 std::string KeyBytes(const Fixed& key) {

@@ -1,0 +1,78 @@
+#include "live_updates.h"
+
+#include <QMetaObject>
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace securebase::desktop {
+
+LiveUpdates::LiveUpdates(std::unique_ptr<sc::Client> client, QObject* parent)
+    : QObject(parent), client_(std::move(client)) {
+  qRegisterMetaType<sc::HistoryItem>();
+  qRegisterMetaType<sc::DeliveryUpdate>();
+  qRegisterMetaType<LiveUpdates::State>();
+}
+
+LiveUpdates::~LiveUpdates() {
+  stop_->store(true);
+  if (thread_) thread_->wait();
+}
+
+void LiveUpdates::Start() {
+  if (thread_ || !client_) return;
+  thread_.reset(QThread::create([this] { RunOnThread(); }));
+  thread_->setObjectName("securebase-live");
+  thread_->start();
+}
+
+void LiveUpdates::Stop(AfterStop after) {
+  stop_->store(true);
+  if (after == AfterStop::kDeleteWhenDone) {
+    if (thread_ && thread_->isRunning()) {
+      connect(thread_.get(), &QThread::finished, this, &QObject::deleteLater);
+    } else {
+      deleteLater();
+    }
+  }
+}
+
+// Runs on the live thread. Signals emitted here are queued to the UI thread
+// (the receivers live there).
+void LiveUpdates::RunOnThread() {
+  const auto stop = stop_;
+  sc::WatchCallbacks callbacks;
+  callbacks.on_item = [this](const sc::HistoryItem& item) { emit itemArrived(item); };
+  callbacks.on_warning = [this](const std::string& warning) {
+    emit warningRaised(QString::fromStdString(warning));
+  };
+  callbacks.on_delivery = [this](const sc::DeliveryUpdate& update) {
+    emit deliveryUpdated(update);
+  };
+  callbacks.on_contact_changed = [this](const std::string& user_id) {
+    emit contactChanged(QString::fromStdString(user_id));
+  };
+  int retry_ms = kFirstRetryMs;
+  callbacks.on_live = [this, &retry_ms] {
+    retry_ms = kFirstRetryMs;
+    emit stateChanged(State::kLive, {});
+  };
+  auto wait_or_stop = [&](int ms) {
+    for (int waited = 0; waited < ms && !stop->load(); waited += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  while (!stop->load()) {
+    emit stateChanged(State::kConnecting, {});
+    // Watch syncs first (and sends what the outbox holds), then subscribes.
+    const sc::Status status = client_->Watch(callbacks, *stop);
+    if (stop->load()) break;
+    emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
+    wait_or_stop(retry_ms);
+    retry_ms = std::min(retry_ms * 2, kMaxRetryMs);
+  }
+  client_.reset();
+  emit stateChanged(State::kStopped, {});
+}
+
+}  // namespace securebase::desktop
