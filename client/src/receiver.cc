@@ -262,8 +262,8 @@ class Receiver::Page {
 };
 
 Result<PageOutcome> Receiver::ProcessPage(const std::vector<Envelope>& envelopes,
-                                         const std::vector<uint64_t>& remove_from_outbox,
-                                         Durability durability) {
+                                          const std::vector<uint64_t>& remove_from_outbox,
+                                          Durability durability) {
   PageOutcome outcome;
   auto commit = [&](Stores& stores) -> Status {
     outcome = PageOutcome();

@@ -51,20 +51,20 @@ extern "C" {
  * change; new codes are only ever added at the end. */
 typedef enum sb_error {
   SB_OK = 0,
-  SB_ERR_INVALID_ARGUMENT = 1,    /* Malformed argument (bad peer, out-of-range field). */
-  SB_ERR_NOT_FOUND = 2,           /* No such contact, invite or vault. */
-  SB_ERR_ALREADY_EXISTS = 3,      /* The vault or account already exists. */
-  SB_ERR_PERMISSION_DENIED = 4,   /* The server refused (not linked, wrong role). */
-  SB_ERR_UNAUTHENTICATED = 5,     /* The server did not accept this device's login. */
-  SB_ERR_UNAVAILABLE = 6,         /* Server unreachable; nothing lost, retry later. */
-  SB_ERR_FAILED_PRECONDITION = 7, /* Valid, but not now (e.g. link ended). */
-  SB_ERR_RESOURCE_EXHAUSTED = 8,  /* A server or local limit. */
-  SB_ERR_WRONG_PASSPHRASE = 9,    /* The passphrase does not open the vault. */
-  SB_ERR_VAULT_CORRUPTED = 10,    /* A vault record does not authenticate or parse. */
-  SB_ERR_VAULT_BUSY = 11,         /* Another process kept the vault locked too long. */
-  SB_ERR_IDENTITY_CHANGED = 12,   /* A contact's key changed: sends wait for sb_trust. */
-  SB_ERR_INVALID_INVITE = 13,     /* Malformed invite code, or its key pin does not match. */
-  SB_ERR_INTERNAL = 14,           /* A bug in the library (please report it). */
+  SB_ERR_INVALID_ARGUMENT = 1,         /* Malformed argument (bad peer, out-of-range field). */
+  SB_ERR_NOT_FOUND = 2,                /* No such contact, invite or vault. */
+  SB_ERR_ALREADY_EXISTS = 3,           /* The vault or account already exists. */
+  SB_ERR_PERMISSION_DENIED = 4,        /* The server refused (not linked, wrong role). */
+  SB_ERR_UNAUTHENTICATED = 5,          /* The server did not accept this device's login. */
+  SB_ERR_UNAVAILABLE = 6,              /* Server unreachable; nothing lost, retry later. */
+  SB_ERR_FAILED_PRECONDITION = 7,      /* Valid, but not now (e.g. link ended). */
+  SB_ERR_RESOURCE_EXHAUSTED = 8,       /* A server or local limit. */
+  SB_ERR_WRONG_PASSPHRASE = 9,         /* The passphrase does not open the vault. */
+  SB_ERR_VAULT_CORRUPTED = 10,         /* A vault record does not authenticate or parse. */
+  SB_ERR_VAULT_BUSY = 11,              /* Another process kept the vault locked too long. */
+  SB_ERR_IDENTITY_CHANGED = 12,        /* A contact's key changed: sends wait for sb_trust. */
+  SB_ERR_INVALID_INVITE = 13,          /* Malformed invite code, or its key pin does not match. */
+  SB_ERR_INTERNAL = 14,                /* A bug in the library (please report it). */
   SB_ERR_INVALID_SERVER_RESPONSE = 15, /* The server answered something malformed. */
   SB_ERROR_MAX_ENUM = 0x7FFFFFFF       /* Not a code: keeps the enum 32 bits wide. */
 } sb_error;
