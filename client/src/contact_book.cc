@@ -116,6 +116,9 @@ Result<std::string> ContactBook::CreateInvite(std::chrono::hours expires_in) {
     pending.set_invite_id(std::string(crypto::AsStringView(keys.invite_id.span())));
     pending.set_proof_key(std::string(crypto::AsStringView(keys.proof_key.bytes())));
     pending.set_expires_at_unix_ms(expires_at);
+    if (core_.account().has_availability()) {
+      *pending.mutable_availability() = core_.account().availability();
+    }
     Status added = stores.invites().Add(pending);
     crypto::SecureWipe(pending.mutable_proof_key()->data(), pending.proof_key().size());
     return added;

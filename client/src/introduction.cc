@@ -51,7 +51,8 @@ Result<records::Contact*> AdmitNewClient(ClientCore& core, Stores& stores,
 }
 
 Result<bool> SettleNewClient(ClientCore& core, Stores& stores, const Envelope& envelope,
-                             const content::v1::Content* content) {
+                             const content::v1::Content* content, bool* notice_outdated) {
+  *notice_outdated = false;
   const std::string& sender = envelope.sender.user_id;
   SB_ASSIGN_OR_RETURN(records::Contact * contact, stores.contacts().Get(sender));
   const int64_t now = core.Now();
@@ -80,6 +81,9 @@ Result<bool> SettleNewClient(ClientCore& core, Stores& stores, const Envelope& e
     // Pinned both ways: as good as a compared safety number.
     contact->set_verified(true);
     contact->set_awaiting_invite_proof(false);
+    *notice_outdated =
+        core.account().has_availability() && core.account().availability().SerializeAsString() !=
+                                                 invite->availability().SerializeAsString();
     stores.invites().Remove(content->profile().invite_proof().invite_id(), now);
     return true;
   }

@@ -46,9 +46,12 @@ Result<records::Contact*> AdmitNewClient(ClientCore& core, Stores& stores,
 // decoded (`content` null when it was not): true, with the contact confirmed
 // (verified, the invite used up), when the content is a profile whose proof
 // verifies; else false, with the contact and the session its message started
-// removed again (the caller discards the message).
+// removed again (the caller discards the message). When confirmed,
+// `*notice_outdated` says whether the therapist's availability notice is set
+// and differs from the one the redeemed invite carried (the client has not
+// seen it: the caller sends it).
 Result<bool> SettleNewClient(ClientCore& core, Stores& stores, const Envelope& envelope,
-                             const content::v1::Content* content);
+                             const content::v1::Content* content, bool* notice_outdated);
 
 }  // namespace securebase::client
 

@@ -52,14 +52,17 @@ class Receiver::Page {
                                                  static_cast<int>(decrypted->plaintext.size())) &&
                           content.message_id().size() == 16;
     if (introducing) {
+      bool notice_outdated = false;
       SB_ASSIGN_OR_RETURN(bool accepted,
-                          SettleNewClient(core_, stores_, envelope, readable ? &content : nullptr));
+                          SettleNewClient(core_, stores_, envelope, readable ? &content : nullptr,
+                                          &notice_outdated));
       if (!accepted) {
         outcome_.warnings.push_back(
             "a message from someone who did not prove an invite of yours was discarded");
         return Status::Ok();
       }
       SB_ASSIGN_OR_RETURN(peer, stores_.contacts().Get(sender));
+      if (notice_outdated) SB_RETURN_IF_ERROR(QueueNotice(*peer));
     }
     if (!decrypted) return Status::Ok();
     if (!readable) {
@@ -71,6 +74,20 @@ class Receiver::Page {
     const bool quarantined = !from_self && !IsAcceptedKey(*peer, decrypted->identity);
     ContentBody body = DecodeBody(content);
     return Apply(envelope, *peer, content, std::move(body), decrypted->plaintext, quarantined);
+  }
+
+  // A new client learns the therapist's availability notice as it is now:
+  // the invite carried the one of when it was made, and a notice set since
+  // went only to the contacts known then.
+  Status QueueNotice(const records::Contact& client) {
+    SB_ASSIGN_OR_RETURN(records::Contact * self, stores_.contacts().Self());
+    records::OutboxEntry entry;
+    const ContentBody notice = DecodeAvailability(core_.account().availability());
+    if (auto index = sender_.Queue(stores_, client, *self, notice, &entry,
+                                   /*record_history=*/true)) {
+      if (!entry.held()) outcome_.notices_queued.emplace_back(*index, std::move(entry));
+    }
+    return Status::Ok();
   }
 
   // The receipts this page owes, as outbox entries of its commit.

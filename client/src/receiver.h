@@ -33,6 +33,10 @@ struct PageOutcome {
   // acknowledgement (outbox index, entry).
   std::vector<std::pair<uint64_t, records::OutboxEntry>> receipts_queued;
   bool receipts_pending = false;  // Some were committed as pending receipts instead.
+  // A therapist's availability notice for each new client the page admitted
+  // (introduction.h), committed with the page (outbox and history), to send
+  // after the acknowledgement with Sender::Deliver (outbox index, entry).
+  std::vector<std::pair<uint64_t, records::OutboxEntry>> notices_queued;
   std::vector<std::string> warnings;
   std::vector<DeliveryUpdate> delivery_updates;  // The receipts applied.
   std::vector<std::string> changed_contacts;     // Hex ids: a profile or notice arrived.

@@ -157,7 +157,7 @@ Status Sender::EncryptTo(Stores& stores, const std::vector<crypto::DeviceAddress
 
 std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& peer,
                                       const records::Contact& self, const ContentBody& body,
-                                      records::OutboxEntry* entry) {
+                                      records::OutboxEntry* entry, bool record_history) {
   if (!ValidateContent(body).ok()) return std::nullopt;
   content::v1::Content content;
   content.set_message_id(core_.RandomId());
@@ -167,7 +167,7 @@ std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& pe
   queued.set_client_message_id(core_.RandomId());
   queued.set_recipient_user_id(peer.user_id());
   queued.set_content(content.SerializeAsString());
-  queued.set_record_history(false);
+  queued.set_record_history(record_history);
   queued.set_held(SendsHeld(peer));
   if (!queued.held()) {
     if (peer.device_ids().empty()) return std::nullopt;  // Send() fetches the bundles.
@@ -176,6 +176,19 @@ std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& pe
   }
   auto index = stores.outbox().Add(queued);
   if (!index.ok()) return std::nullopt;
+  if (record_history) {
+    auto contact = stores.contacts().Get(peer.user_id());
+    if (!contact.ok()) return std::nullopt;  // The transaction fails with the vault.
+    records::HistoryEntry item;
+    item.set_message_id(content.message_id());
+    item.set_outgoing(true);
+    item.set_sender_user_id(core_.own_user_id());
+    item.set_sender_device_id(core_.own_device_id());
+    item.set_sent_at_unix_ms(content.sent_at_unix_ms());
+    item.set_state(static_cast<uint32_t>(DeliveryState::kQueued));
+    item.set_content(queued.content());
+    stores.history().Append(**contact, item);
+  }
   *entry = std::move(queued);
   return *index;
 }

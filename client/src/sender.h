@@ -37,15 +37,17 @@ class Sender {
                            bool record_history,
                            const content::v1::InviteProof* introduction = nullptr);
 
-  // Queues `body` (a receipt) for `peer` in the outbox of `stores`'
-  // transaction, encrypted on the sessions as that transaction holds them:
-  // no network, so it rides in another commit. Held (plaintext only) while
-  // the peer's sends are held. Returns the outbox index, or nullopt, with
-  // nothing written, when it cannot be queued this way (no known device, a
-  // session that will not encrypt): Send() can still send it.
+  // Queues `body` (a receipt, or a therapist's notice for a new client) for
+  // `peer` in the outbox of `stores`' transaction, encrypted on the sessions
+  // as that transaction holds them: no network, so it rides in another
+  // commit. With `record_history`, also an outgoing history item (queued),
+  // as Send() makes. Held (plaintext only) while the peer's sends are held.
+  // Returns the outbox index, or nullopt, with nothing written, when it
+  // cannot be queued this way (no known device, a session that will not
+  // encrypt): Send() can still send it.
   std::optional<uint64_t> Queue(Stores& stores, const records::Contact& peer,
                                 const records::Contact& self, const ContentBody& body,
-                                records::OutboxEntry* entry);
+                                records::OutboxEntry* entry, bool record_history = false);
 
   // Sends every queued entry that is not held (encrypting held ones whose
   // contact was trusted meanwhile). Counts the ones the server accepted.

@@ -211,6 +211,7 @@ Result<SyncResult> Syncer::SyncPages(std::vector<uint64_t>& sent_receipts) {
 Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& result,
                             std::vector<uint64_t>& sent_receipts, bool& receipts_pending) {
   PageFinisher finisher(core_);
+  QueuedReceipts notices;  // Sent once every page is acknowledged.
   Status failure = Status::Ok();
   // Envelopes processed but not acknowledged (a crash, a failed
   // acknowledgement) come back once: the receiver skips them by its cursor.
@@ -245,6 +246,7 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
       break;
     }
     finisher.Post(page->last_seq, std::move(page->receipts_queued));
+    for (auto& notice : page->notices_queued) notices.push_back(std::move(notice));
     result.envelopes += static_cast<uint32_t>(fetched->envelopes.size());
     receipts_pending = receipts_pending || page->receipts_pending;
     for (auto& item : page->new_items) result.new_items.push_back(std::move(item));
@@ -264,8 +266,9 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
   Status durable = core_.SyncDeferred();
   if (failure.ok()) failure = finished;
   if (failure.ok()) failure = durable;
-  SB_RETURN_IF_ERROR(failure);
+  SB_RETURN_IF_ERROR(failure);  // Queued notices go out with the next sync's outbox.
   DeliverReceipts(unsent, &sent_receipts);
+  DeliverReceipts(notices, &sent_receipts);  // Deliver removes these itself.
   return Status::Ok();
 }
 

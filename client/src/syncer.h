@@ -52,9 +52,10 @@ class Syncer {
   uint64_t acked_through() const { return acked_through_; }
   void NoteAcknowledged(uint64_t seq) { acked_through_ = std::max(acked_through_, seq); }
 
-  // Delivers queued receipts through Sender::Deliver, until the server is
-  // unreachable (the rest stay in the outbox); the indexes of those sent are
-  // appended to `sent_receipts`.
+  // Delivers queued receipts (or notices) through Sender::Deliver, until the
+  // server is unreachable (the rest stay in the outbox); the indexes of the
+  // receipts sent are appended to `sent_receipts` (entries with a history
+  // item, such as notices, are removed by Deliver itself).
   void DeliverReceipts(std::vector<std::pair<uint64_t, records::OutboxEntry>>& queued,
                        std::vector<uint64_t>* sent_receipts);
   // Removes sent receipts' outbox entries (at worst they are sent again,

@@ -10,7 +10,9 @@
 #include <optional>
 #include <thread>
 
+#include "account.h"
 #include "backoff.h"
+#include "prekey_rotation.h"
 
 namespace securebase::client {
 namespace {
@@ -19,6 +21,13 @@ namespace {
 constexpr auto kStopPoll = std::chrono::milliseconds(50);
 // A subscription that lasted this long worked: the next pause starts small.
 constexpr auto kStableSubscription = std::chrono::seconds(10);
+// A live subscription wakes at least this often, with nothing queued, to see
+// whether this device's keys are due for maintenance (MaintainKeys).
+constexpr auto kMaintenanceWake = std::chrono::seconds(1);
+// How often, on the client's clock, a watch that stays subscribed does what
+// every sync does for this device's keys: a fresh signed prekey when due,
+// replaced ones deleted after their grace period, one-time prekeys topped up.
+constexpr int64_t kMaintenancePeriodMs = 3600 * 1000;
 
 // Envelopes from a live stream, queued by a reader thread for Watch. At most
 // kMaxQueued wait: beyond that the reader stops reading, and the stream's
@@ -49,19 +58,25 @@ class EnvelopeQueue {
     closed_ = true;
     changed_.notify_all();
   }
-  // Waits until an envelope is queued, the stream ended or `stop` is set;
-  // moves up to `limit` queued envelopes to `out`. False once the stream
-  // ended and nothing is left, or when `stop` is set.
-  bool Take(std::vector<Envelope>& out, size_t limit, const std::atomic<bool>& stop) {
+  // Waits until an envelope is queued, the stream ended, `stop` is set or
+  // `max_wait` passed; moves up to `limit` queued envelopes to `out` (none
+  // when `max_wait` passed first). False once the stream ended and nothing
+  // is left, or when `stop` is set.
+  bool Take(std::vector<Envelope>& out, size_t limit, const std::atomic<bool>& stop,
+            std::chrono::steady_clock::duration max_wait) {
+    const auto until = std::chrono::steady_clock::now() + max_wait;
     std::unique_lock<std::mutex> lock(mu_);
-    while (envelopes_.empty() && !ended_ && !stop.load()) changed_.wait_for(lock, kStopPoll);
+    while (envelopes_.empty() && !ended_ && !stop.load() &&
+           std::chrono::steady_clock::now() < until) {
+      changed_.wait_for(lock, kStopPoll);
+    }
     if (stop.load()) return false;
     while (!envelopes_.empty() && out.size() < limit) {
       out.push_back(std::move(envelopes_.front()));
       envelopes_.pop_front();
     }
     changed_.notify_all();
-    return !out.empty();
+    return !out.empty() || !ended_;
   }
 
  private:
@@ -125,6 +140,7 @@ Status Watcher::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& 
     Status ended = Status::Ok();
     Result<SyncResult> synced = syncer_.Sync();
     if (synced.ok()) {
+      last_maintenance_ms_ = core_.Now();  // The sync did it.
       Report(callbacks, synced->new_items, synced->warnings, synced->delivery_updates,
              synced->changed_contacts);
       const auto start = std::chrono::steady_clock::now();
@@ -171,7 +187,9 @@ Status Watcher::Subscription(const WatchCallbacks& callbacks, const std::atomic<
   });
   Status failure = Status::Ok();
   std::vector<Envelope> batch;
-  while (failure.ok() && queue.Take(batch, kFetchPageSize, stop)) {
+  while (failure.ok() && queue.Take(batch, kFetchPageSize, stop, kMaintenanceWake)) {
+    MaintainKeys();
+    if (batch.empty()) continue;
     delivered = true;
     std::optional<PageOutcome> page;
     failure = HandleBatch(batch, sent_receipts, page);
@@ -192,6 +210,18 @@ Status Watcher::Subscription(const WatchCallbacks& callbacks, const std::atomic<
   return ended;
 }
 
+void Watcher::MaintainKeys() {
+  const int64_t now = core_.Now();
+  if (now - last_maintenance_ms_ < kMaintenancePeriodMs) return;
+  last_maintenance_ms_ = now;
+  // As at the end of a sync: failing here costs nothing now, the next
+  // period (or sync) tries again.
+  auto hold = core_.Hold();
+  if (!hold.ok()) return;
+  ReplenishPreKeys(core_).IgnoreError();
+  MaintainSignedPreKeys(core_, Rotation::kIfDue).IgnoreError();
+}
+
 Status Watcher::HandleBatch(const std::vector<Envelope>& batch,
                             std::vector<uint64_t>& sent_receipts,
                             std::optional<PageOutcome>& page) {
@@ -210,6 +240,7 @@ Status Watcher::HandleBatch(const std::vector<Envelope>& batch,
     return Status(ErrorCode::kUnavailable, "interrupted before sending delivered receipts");
   }
   syncer_.DeliverReceipts(page->receipts_queued, &sent_receipts);  // Kept in the vault until sent.
+  syncer_.DeliverReceipts(page->notices_queued, &sent_receipts);   // Removed by Deliver.
   if (page->receipts_pending) sender_.SendPendingReceipts().IgnoreError();
   return Status::Ok();
 }

@@ -12,6 +12,12 @@
 // subscriptions for this device) and kFailedPrecondition (the server ended
 // this subscription because another one replaced it): looping on those
 // would only fight the other subscriber.
+//
+// A watch can stay subscribed for weeks (the desktop app): at most once an
+// hour on the client's clock it does for this device's keys what each sync
+// does (prekey_rotation.h: the weekly signed prekey, deleting replaced ones
+// after their grace period; one-time prekeys topped up), so peers' first
+// messages are not made from a signed prekey older than the rules allow.
 #ifndef SECUREBASE_CLIENT_SRC_WATCHER_H_
 #define SECUREBASE_CLIENT_SRC_WATCHER_H_
 
@@ -48,10 +54,15 @@ class Watcher {
   Status HandleBatch(const std::vector<Envelope>& batch, std::vector<uint64_t>& sent_receipts,
                      std::optional<PageOutcome>& page);
 
+  // The key maintenance above, when a period has passed since the last
+  // (each Sync a watch makes before it subscribes counts as one).
+  void MaintainKeys();
+
   ClientCore& core_;
   Sender& sender_;
   Receiver& receiver_;
   Syncer& syncer_;
+  int64_t last_maintenance_ms_ = 0;  // Client clock; Subscription's thread only.
 };
 
 }  // namespace securebase::client

@@ -225,5 +225,37 @@ TEST_F(WatchLogicTest, TooManySubscriptionsIsReportedNotRetried) {
   EXPECT_EQ(server_.calls(FakeCall::kSubscribe), 1);
 }
 
+// A watch that stays subscribed for weeks (the desktop app) with nothing
+// arriving still rotates this device's signed prekey weekly, as a sync
+// would: else a server could keep handing out one prekey for as long as the
+// app runs, and every first message to it would be made from that one. Not
+// before the week, and not on every wake (one maintenance an hour).
+TEST_F(WatchLogicTest, AWatchThatStaysSubscribedRotatesTheSignedPreKeyWeekly) {
+  ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  auto published = [&] {
+    std::unique_ptr<ServerApi> connection = server_.Connect();
+    connection->SetDevice(TherapistRaw(), 1, nullptr, "");  // The account's own view.
+    auto bundles = connection->GetPreKeyBundles(TherapistRaw());
+    EXPECT_TRUE(bundles.ok() && bundles->devices.size() == 1u) << Describe(bundles);
+    return bundles.ok() && !bundles->devices.empty() ? bundles->devices[0].signed_prekey.key_id
+                                                     : 0u;
+  };
+  const uint32_t first = published();
+  WatchThread watch(*therapist_);
+  ASSERT_TRUE(WaitFor([&] { return server_.calls(FakeCall::kSubscribe) >= 1; }));
+  const int counts_before = server_.calls(FakeCall::kGetPreKeyCount);
+  clock_.Set(clock_.NowUnixMs() + 2 * 3600 * 1000LL);  // Two hours: maintained, not due.
+  ASSERT_TRUE(WaitFor([&] { return server_.calls(FakeCall::kGetPreKeyCount) > counts_before; }))
+      << "no maintenance while subscribed";
+  std::this_thread::sleep_for(2500ms);  // Wakes every second: still one maintenance.
+  EXPECT_EQ(server_.calls(FakeCall::kGetPreKeyCount) - counts_before, 1);
+  EXPECT_EQ(published(), first) << "rotated before a week";
+  clock_.Set(clock_.NowUnixMs() + 8 * 24 * 3600 * 1000LL);
+  ASSERT_TRUE(WaitFor([&] { return published() != first; }))
+      << "a watch that stayed subscribed for eight days kept its signed prekey";
+  EXPECT_EQ(server_.calls(FakeCall::kSubscribe), 1) << "the subscription stayed up";
+  EXPECT_TRUE(watch.Stop().ok());
+}
+
 }  // namespace
 }  // namespace securebase::client::testing
