@@ -276,6 +276,51 @@ TEST_F(SyncLogicTest, EnvelopeFromAStrangerIsDiscardedWithAWarning) {
   EXPECT_EQ(TherapistMailbox(), 0u);
 }
 
+// The server's link list no longer makes a therapist's new client a contact
+// before its introduction arrives, so a notice the therapist sets between
+// the invite and that moment reaches nobody by itself: the client gets the
+// current one when it is admitted, and only when its invite carried another
+// (no second copy of the notice it already has).
+size_t CountNotices(const std::vector<HistoryItem>& items) {
+  size_t n = 0;
+  for (const HistoryItem& item : items) n += std::holds_alternative<Availability>(item.content);
+  return n;
+}
+
+TEST_F(SyncLogicTest, ANewClientGetsANoticeSetAfterItsInviteAndNoCopyOfTheOneItCarried) {
+  therapist_ = Create(Role::kTherapist, "T");
+  ASSERT_TRUE(therapist_);
+  ASSERT_TRUE(therapist_->SetAvailability({"Mondays", "Call 112"}).ok());
+  client_ = Create(Role::kClient, "C");
+  ASSERT_TRUE(client_);
+  ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));  // The invite carried "Mondays".
+  auto early = therapist_->History(client_->user_id());
+  ASSERT_TRUE(early.ok()) << Describe(early);
+  EXPECT_EQ(CountNotices(*early), 0u) << "the notice the invite carried was sent again";
+
+  auto code = therapist_->CreateInvite(std::chrono::hours(1));
+  ASSERT_TRUE(code.ok()) << Describe(code);
+  ASSERT_TRUE(therapist_->SetAvailability({"Tuesdays", "Call 112"}).ok());
+  auto late = Create(Role::kClient, "L");
+  ASSERT_TRUE(late);
+  ASSERT_TRUE(late->AcceptInvite(*code).ok());
+  auto synced = therapist_->Sync();
+  ASSERT_TRUE(synced.ok()) << Describe(synced);
+  auto sent = therapist_->History(late->user_id());
+  ASSERT_TRUE(sent.ok()) << Describe(sent);
+  ASSERT_EQ(CountNotices(*sent), 1u);
+  for (const HistoryItem& item : *sent) {
+    if (!std::holds_alternative<Availability>(item.content)) continue;
+    EXPECT_EQ(item.direction, Direction::kOutgoing);
+    EXPECT_NE(item.state, DeliveryState::kQueued) << "still queued after the sync";
+  }
+  ASSERT_TRUE(late->Sync().ok());
+  auto therapist = late->FindContact(therapist_->user_id());
+  ASSERT_TRUE(therapist.ok()) << Describe(therapist);
+  ASSERT_TRUE(therapist->availability.has_value());
+  EXPECT_EQ(therapist->availability->text, "Tuesdays");
+}
+
 TEST_F(SyncLogicTest, TheInjectedClockDatesSendingAndReceiving) {
   ASSERT_NO_FATAL_FAILURE(SetUpPair());
   clock_.Set(1'900'000'000'123);
