@@ -155,6 +155,19 @@ Status Sender::EncryptTo(Stores& stores, const std::vector<crypto::DeviceAddress
   return Status::Ok();
 }
 
+records::HistoryEntry Sender::OutgoingItem(const content::v1::Content& content,
+                                           const std::string& plaintext) const {
+  records::HistoryEntry item;
+  item.set_message_id(content.message_id());
+  item.set_outgoing(true);
+  item.set_sender_user_id(core_.own_user_id());
+  item.set_sender_device_id(core_.own_device_id());
+  item.set_sent_at_unix_ms(content.sent_at_unix_ms());
+  item.set_state(static_cast<uint32_t>(DeliveryState::kQueued));
+  item.set_content(plaintext);
+  return item;
+}
+
 std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& peer,
                                       const records::Contact& self, const ContentBody& body,
                                       records::OutboxEntry* entry, bool record_history) {
@@ -179,15 +192,7 @@ std::optional<uint64_t> Sender::Queue(Stores& stores, const records::Contact& pe
   if (record_history) {
     auto contact = stores.contacts().Get(peer.user_id());
     if (!contact.ok()) return std::nullopt;  // The transaction fails with the vault.
-    records::HistoryEntry item;
-    item.set_message_id(content.message_id());
-    item.set_outgoing(true);
-    item.set_sender_user_id(core_.own_user_id());
-    item.set_sender_device_id(core_.own_device_id());
-    item.set_sent_at_unix_ms(content.sent_at_unix_ms());
-    item.set_state(static_cast<uint32_t>(DeliveryState::kQueued));
-    item.set_content(queued.content());
-    stores.history().Append(**contact, item);
+    stores.history().Append(**contact, OutgoingItem(content, queued.content()));
   }
   *entry = std::move(queued);
   return *index;
@@ -257,15 +262,7 @@ Result<std::string> Sender::Send(const std::string& peer_user_id, const ContentB
       SB_RETURN_IF_ERROR(EncryptTo(stores, targets, fetched, entry));
     }
     if (record_history) {
-      records::HistoryEntry item;
-      item.set_message_id(message_id);
-      item.set_outgoing(true);
-      item.set_sender_user_id(own);
-      item.set_sender_device_id(core_.own_device_id());
-      item.set_sent_at_unix_ms(content.sent_at_unix_ms());
-      item.set_state(static_cast<uint32_t>(DeliveryState::kQueued));
-      item.set_content(plaintext);
-      stores.history().Append(*current, item);
+      stores.history().Append(*current, OutgoingItem(content, plaintext));
     }
     SB_ASSIGN_OR_RETURN(index, stores.outbox().Add(entry));
     SB_ASSIGN_OR_RETURN(introduction_queued, QueuedIntroduction(stores, peer_user_id, index));

@@ -90,6 +90,10 @@ class Sender {
                                                      const records::Contact& self,
                                                      const Bundles* bundles) const;
   Status RepairDevices(uint64_t index, records::OutboxEntry& entry, const DeviceMismatch& mismatch);
+  // The outgoing history item (queued) of `content`, serialized as
+  // `plaintext`, sent from this device.
+  records::HistoryEntry OutgoingItem(const content::v1::Content& content,
+                                     const std::string& plaintext) const;
   // The outbox index of an introduction (a profile with an invite proof)
   // queued for `peer_user_id` before `before`, if any.
   Result<std::optional<uint64_t>> QueuedIntroduction(Stores& stores,
