@@ -279,6 +279,18 @@ ChildCpu ChildCpuSeconds(pid_t pid) {
   return cpu;
 }
 
+// With SB_BENCH_PERF_CONTROL=FIFO (the control fifo of `perf record -D -1
+// --control fifo:FIFO`), perf samples only the timed sync:
+//   mkfifo /tmp/ctl && SB_BENCH_PERF_CONTROL=/tmp/ctl perf record -e cpu-clock -D -1
+//       --control fifo:/tmp/ctl -- build-release/bench/client/client_sync_bench   (one line)
+void PerfControl(const char* command) {
+  static std::ofstream* const fifo = [] {
+    const char* path = std::getenv("SB_BENCH_PERF_CONTROL");
+    return path != nullptr ? new std::ofstream(path) : nullptr;
+  }();
+  if (fifo != nullptr) *fifo << command << std::endl;
+}
+
 // The 1-minute load average (other work on the machine), or -1.
 double LoadAverage() {
   double load[1] = {-1};
@@ -329,6 +341,7 @@ std::string PinServerAndSelf(pid_t server) {
 // callgrind can collect exactly this (--toggle-collect='*RunTimedSync*').
 __attribute__((noinline)) SyncFigures RunTimedSync(sc::Client& receiver) {
   SyncFigures figures;
+  PerfControl("enable");
   SB_BENCH_INSTRUMENT_ON();
   const CpuUsage cpu_start = CpuUsage::Now();
   const Clock::time_point start = Clock::now();
@@ -342,6 +355,7 @@ __attribute__((noinline)) SyncFigures RunTimedSync(sc::Client& receiver) {
   figures.seconds = Seconds(Clock::now() - start);
   figures.cpu = CpuUsage::Now() - cpu_start;
   SB_BENCH_INSTRUMENT_OFF();
+  PerfControl("disable");
   return figures;
 }
 
