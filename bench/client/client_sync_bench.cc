@@ -511,7 +511,8 @@ int main(int argc, char** argv) {
   // stretch: messages per CPU second, the sync's (this process, all
   // threads) against the floor's; and with the server's CPU counted too.
   const double cpu_ratio = ratchet.cpu_seconds / sync.cpu.seconds();
-  const double cpu_ratio_with_server = ratchet.cpu_seconds / (sync.cpu.seconds() + server_cpu.seconds());
+  const double cpu_ratio_with_server =
+      ratchet.cpu_seconds / (sync.cpu.seconds() + server_cpu.seconds());
   const double total_seconds = Seconds(Clock::now() - run_start);
 
   std::fprintf(
@@ -531,13 +532,13 @@ int main(int argc, char** argv) {
       "| client sync / ratchet decrypt | %.3f (target >= 0.5: %s) |\n"
       "| in CPU time: client / ratchet, client + server / ratchet | %.3f, %.3f |\n"
       "| whole run | %.1f s |\n",
-      args.messages, args.text_bytes, plaintext_bytes, placement.c_str(), load_before,
-      load_after, send_seconds, static_cast<double>(args.messages) / send_seconds, sync.seconds,
-      sync.syncs, sync.envelopes, sync.cpu.user_seconds, sync.cpu.sys_seconds,
-      sync.cpu.calling_thread_seconds, server_cpu.user_seconds, server_cpu.sys_seconds,
-      sync.cpu.minor_faults, sync.cpu.voluntary_switches, sync.cpu.involuntary_switches,
-      sync_rate, ratchet.msgs_per_s, ratchet.cpu_seconds, ratio, ratio >= 0.5 ? "met" : "NOT met",
-      cpu_ratio, cpu_ratio_with_server, total_seconds);
+      args.messages, args.text_bytes, plaintext_bytes, placement.c_str(), load_before, load_after,
+      send_seconds, static_cast<double>(args.messages) / send_seconds, sync.seconds, sync.syncs,
+      sync.envelopes, sync.cpu.user_seconds, sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds,
+      server_cpu.user_seconds, server_cpu.sys_seconds, sync.cpu.minor_faults,
+      sync.cpu.voluntary_switches, sync.cpu.involuntary_switches, sync_rate, ratchet.msgs_per_s,
+      ratchet.cpu_seconds, ratio, ratio >= 0.5 ? "met" : "NOT met", cpu_ratio,
+      cpu_ratio_with_server, total_seconds);
 
   if (!args.json_path.empty()) {
     std::ofstream out(args.json_path, std::ios::trunc);
