@@ -61,6 +61,7 @@
 #include <variant>
 #include <vector>
 
+#include "bench/common/measure.h"
 #include "securebase/client/client.h"
 #include "securebase/client/content.h"
 #include "securebase/crypto/keys.h"
@@ -68,6 +69,7 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/x3dh.h"
 #include "securebase/v1/content.pb.h"
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_process.h"
 
 // Instruction counts of the measured parts only: under valgrind --tool=callgrind
@@ -257,26 +259,10 @@ struct SyncFigures {
   CpuUsage cpu;  // This process during the sync.
 };
 
-// User and system CPU seconds of another process (from /proc).
-struct ChildCpu {
-  double user_seconds = -1;
-  double sys_seconds = -1;
-  double seconds() const { return user_seconds + sys_seconds; }
-};
-ChildCpu ChildCpuSeconds(pid_t pid) {
-  ChildCpu cpu;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return cpu;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string field;
-  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  for (int i = 3; i <= 15 && (fields >> field); ++i) {
-    if (i == 14) cpu.user_seconds = std::strtod(field.c_str(), nullptr) / tick;
-    if (i == 15) cpu.sys_seconds = std::strtod(field.c_str(), nullptr) / tick;
-  }
-  return cpu;
+// CPU seconds (user + system, all threads) of another process; -1 if unknown.
+double ProcessCpuSeconds(pid_t pid) {
+  const int64_t micros = it::ProcessCpuMicros(pid);
+  return micros < 0 ? -1 : static_cast<double>(micros) * 1e-6;
 }
 
 // With SB_BENCH_PERF_CONTROL=FIFO (the control fifo of `perf record -D -1
@@ -289,12 +275,6 @@ void PerfControl(const char* command) {
     return path != nullptr ? new std::ofstream(path) : nullptr;
   }();
   if (fifo != nullptr) *fifo << command << std::endl;
-}
-
-// The 1-minute load average (other work on the machine), or -1.
-double LoadAverage() {
-  double load[1] = {-1};
-  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 // Moves every thread of `pid` onto `cpus` (threads it starts later inherit
@@ -470,12 +450,10 @@ int main(int argc, char** argv) {
   const double send_seconds = Seconds(Clock::now() - send_start);
 
   // --- measured: the therapist's device syncs the backlog.
-  const double load_before = LoadAverage();
-  const ChildCpu server_before = ChildCpuSeconds(server.pid());
+  const double load_before = securebase::bench::LoadAverage();
+  const double server_before = ProcessCpuSeconds(server.pid());
   const SyncFigures sync = RunTimedSync(*therapist);
-  const ChildCpu server_after = ChildCpuSeconds(server.pid());
-  const ChildCpu server_cpu{server_after.user_seconds - server_before.user_seconds,
-                            server_after.sys_seconds - server_before.sys_seconds};
+  const double server_cpu = ProcessCpuSeconds(server.pid()) - server_before;
 
   // --- verified: every message arrived once, byte for byte.
   std::vector<sc::HistoryItem> history =
@@ -503,7 +481,7 @@ int main(int argc, char** argv) {
   // --- the floor, in the same process.
   const size_t plaintext_bytes = ContentPlaintextBytes(MessageText(0, args.text_bytes));
   const RatchetFigures ratchet = RatchetDecryptRate(args.messages, plaintext_bytes);
-  const double load_after = LoadAverage();
+  const double load_after = securebase::bench::LoadAverage();
 
   const double sync_rate = static_cast<double>(args.messages) / sync.seconds;
   const double ratio = sync_rate / ratchet.msgs_per_s;
@@ -511,8 +489,7 @@ int main(int argc, char** argv) {
   // stretch: messages per CPU second, the sync's (this process, all
   // threads) against the floor's; and with the server's CPU counted too.
   const double cpu_ratio = ratchet.cpu_seconds / sync.cpu.seconds();
-  const double cpu_ratio_with_server =
-      ratchet.cpu_seconds / (sync.cpu.seconds() + server_cpu.seconds());
+  const double cpu_ratio_with_server = ratchet.cpu_seconds / (sync.cpu.seconds() + server_cpu);
   const double total_seconds = Seconds(Clock::now() - run_start);
 
   std::fprintf(
@@ -525,7 +502,7 @@ int main(int argc, char** argv) {
       "%zu envelopes |\n"
       "| of which CPU: this process, user + sys | %.3f + %.3f s (the Sync() caller's thread "
       "%.3f s) |\n"
-      "| of which CPU: the server, user + sys | %.3f + %.3f s |\n"
+      "| of which CPU: the server | %.3f s |\n"
       "| this process: minor faults, voluntary / involuntary switches | %ld, %ld / %ld |\n"
       "| client sync rate | %.0f msg/s |\n"
       "| bare ratchet decrypt rate | %.0f msg/s (CPU %.3f s) |\n"
@@ -535,10 +512,9 @@ int main(int argc, char** argv) {
       args.messages, args.text_bytes, plaintext_bytes, placement.c_str(), load_before, load_after,
       send_seconds, static_cast<double>(args.messages) / send_seconds, sync.seconds, sync.syncs,
       sync.envelopes, sync.cpu.user_seconds, sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds,
-      server_cpu.user_seconds, server_cpu.sys_seconds, sync.cpu.minor_faults,
-      sync.cpu.voluntary_switches, sync.cpu.involuntary_switches, sync_rate, ratchet.msgs_per_s,
-      ratchet.cpu_seconds, ratio, ratio >= 0.5 ? "met" : "NOT met", cpu_ratio,
-      cpu_ratio_with_server, total_seconds);
+      server_cpu, sync.cpu.minor_faults, sync.cpu.voluntary_switches, sync.cpu.involuntary_switches,
+      sync_rate, ratchet.msgs_per_s, ratchet.cpu_seconds, ratio, ratio >= 0.5 ? "met" : "NOT met",
+      cpu_ratio, cpu_ratio_with_server, total_seconds);
 
   if (!args.json_path.empty()) {
     std::ofstream out(args.json_path, std::ios::trunc);
@@ -551,18 +527,16 @@ int main(int argc, char** argv) {
         "\"text_bytes\": %zu, \"client_sync_calls\": %zu, "
         "\"client_sync_cpu_seconds\": %.3f, \"client_sync_user_seconds\": %.3f, "
         "\"client_sync_sys_seconds\": %.3f, \"client_sync_caller_thread_cpu_seconds\": %.3f, "
-        "\"server_cpu_seconds_during_sync\": %.3f, \"server_user_seconds_during_sync\": %.3f, "
-        "\"server_sys_seconds_during_sync\": %.3f, \"ratchet_decrypt_cpu_seconds\": %.3f, "
+        "\"server_cpu_seconds_during_sync\": %.3f, \"ratchet_decrypt_cpu_seconds\": %.3f, "
         "\"client_sync_vs_ratchet_cpu_ratio\": %.4f, "
         "\"client_and_server_vs_ratchet_cpu_ratio\": %.4f, \"pinned\": %s, "
         "\"load_average_before\": %.2f, \"load_average_after\": %.2f, "
         "\"setup_send_seconds\": %.3f, \"run_seconds\": %.1f}\n",
         args.messages, sync.seconds, sync_rate, ratchet.msgs_per_s, ratio, plaintext_bytes,
         args.text_bytes, sync.syncs, sync.cpu.seconds(), sync.cpu.user_seconds,
-        sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds, server_cpu.seconds(),
-        server_cpu.user_seconds, server_cpu.sys_seconds, ratchet.cpu_seconds, cpu_ratio,
-        cpu_ratio_with_server, args.pin ? "true" : "false", load_before, load_after, send_seconds,
-        total_seconds);
+        sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds, server_cpu, ratchet.cpu_seconds,
+        cpu_ratio, cpu_ratio_with_server, args.pin ? "true" : "false", load_before, load_after,
+        send_seconds, total_seconds);
     out << buffer;
     if (!out.flush()) Fail("cannot write " + args.json_path);
   }
