@@ -3,7 +3,8 @@
 # machine: builds in Release (build-release/), runs the load generator (the
 # real server beside a bare gRPC echo server), the client sync benchmark, and
 # with --soak the fault runs, then prints the targets table and writes
-# bench/results.json ({"load": {...}, "client_sync": {...}, "faults": {...}};
+# bench/results.json ({"load": {...}, "client_sync": {...},
+# "client_sync_pinned": {...}, "faults": {...}};
 # every field is documented in BENCHMARKS.md).
 #
 # Usage: scripts/bench.sh [--soak] [--quick] [--no-build]
@@ -62,6 +63,15 @@ echo "==> load generator (server vs bare gRPC echo)" >&2
 echo "==> client sync" >&2
 "$build_dir/bench/client/client_sync_bench" "${sync_args[@]}" --json "$out_dir/client_sync.json" \
   >/dev/null
+# The same with the server's threads on one core and the bench's on the
+# other, so that the two do not take turns on one core (needs 2 CPUs).
+echo "==> client sync, server pinned to its own core" >&2
+client_sync_pinned_json=null
+if (($(nproc) >= 2)); then
+  "$build_dir/bench/client/client_sync_bench" "${sync_args[@]}" --pin \
+    --json "$out_dir/client_sync_pinned.json" >/dev/null
+  client_sync_pinned_json="$(cat "$out_dir/client_sync_pinned.json")"
+fi
 
 # A field of one of our flat JSON objects.
 field() { grep -o "\"$2\": *[^,}]*" "$out_dir/$1.json" | head -1 | sed 's/.*: *//'; }
@@ -80,6 +90,7 @@ fi
   echo "{"
   echo "\"load\": $(cat "$out_dir/load.json"),"
   echo "\"client_sync\": $(cat "$out_dir/client_sync.json"),"
+  echo "\"client_sync_pinned\": $client_sync_pinned_json,"
   echo "\"faults\": $faults_json"
   echo "}"
 } >bench/results.json
@@ -104,5 +115,14 @@ row "server memory per idle subscribed stream (KiB)" \
 row "disk bytes per envelope / ciphertext bytes" "$(field load ratio_disk_per_ciphertext)" "<=" 1.2
 row "client sync rate / bare ratchet decrypt rate" \
   "$(field client_sync client_sync_vs_ratchet_ratio)" ">=" 0.5
+if [[ "$client_sync_pinned_json" != null ]]; then
+  row "the same, server and bench pinned to a core each" \
+    "$(field client_sync_pinned client_sync_vs_ratchet_ratio)" ">=" 0.5
+fi
+echo
+echo "client sync in CPU time (not stretched by other work on the machine): decrypt CPU /" \
+  "client CPU $(field client_sync client_sync_vs_ratchet_cpu_ratio)," \
+  "decrypt CPU / (client + server CPU) $(field client_sync client_and_server_vs_ratchet_cpu_ratio);" \
+  "load average $(field client_sync load_average_before)"
 echo
 echo "raw figures: bench/results.json (per run: $out_dir/)"

@@ -39,7 +39,10 @@
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.out
 //       build/bench/client/client_sync_bench --messages 2000   (one line)
 //   callgrind_annotate --inclusive=yes cg.out | grep -E "RunTimedSync|RunRatchetDecrypts"
+#include <dirent.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +61,7 @@
 #include <variant>
 #include <vector>
 
+#include "bench/common/measure.h"
 #include "securebase/client/client.h"
 #include "securebase/client/content.h"
 #include "securebase/crypto/keys.h"
@@ -65,6 +69,7 @@
 #include "securebase/crypto/session.h"
 #include "securebase/crypto/x3dh.h"
 #include "securebase/v1/content.pb.h"
+#include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_process.h"
 
 // Instruction counts of the measured parts only: under valgrind --tool=callgrind
@@ -91,12 +96,15 @@ struct Args {
   size_t messages = 10000;
   size_t text_bytes = 400;
   std::string json_path;
+  // --pin: the server's threads on one CPU, this process's on the others, so
+  // that the two do not take turns on the same core (see PinThreads).
+  bool pin = false;
 };
 
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
                "client_sync_bench: %s\n"
-               "usage: client_sync_bench [--messages N] [--text-bytes B] [--json FILE]\n",
+               "usage: client_sync_bench [--messages N] [--text-bytes B] [--pin] [--json FILE]\n",
                why);
   std::exit(2);
 }
@@ -122,6 +130,8 @@ Args ParseArgs(int argc, char** argv) {
       args.messages = number(1, 1000000);
     } else if (arg == "--text-bytes") {
       args.text_bytes = number(16, 60000);
+    } else if (arg == "--pin") {
+      args.pin = true;
     } else if (arg == "--json") {
       args.json_path = value();
     } else {
@@ -202,41 +212,118 @@ sc::ClientOptions Options(const std::string& home, const std::string& address) {
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// CPU time and scheduling of this process (all threads), and of the thread
+// that calls Sync (the pipeline's critical path: fetches, sealing, log syncs
+// and acknowledgements run on threads of their own).
+struct CpuUsage {
+  double user_seconds = 0;
+  double sys_seconds = 0;
+  double calling_thread_seconds = 0;
+  long minor_faults = 0;
+  long voluntary_switches = 0;
+  long involuntary_switches = 0;
+
+  static CpuUsage Now() {
+    CpuUsage usage;
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    usage.user_seconds = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec * 1e-6;
+    usage.sys_seconds = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec * 1e-6;
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    usage.calling_thread_seconds =
+        static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    usage.minor_faults = ru.ru_minflt;
+    usage.voluntary_switches = ru.ru_nvcsw;
+    usage.involuntary_switches = ru.ru_nivcsw;
+    return usage;
+  }
+  CpuUsage operator-(const CpuUsage& before) const {
+    CpuUsage d;
+    d.user_seconds = user_seconds - before.user_seconds;
+    d.sys_seconds = sys_seconds - before.sys_seconds;
+    d.calling_thread_seconds = calling_thread_seconds - before.calling_thread_seconds;
+    d.minor_faults = minor_faults - before.minor_faults;
+    d.voluntary_switches = voluntary_switches - before.voluntary_switches;
+    d.involuntary_switches = involuntary_switches - before.involuntary_switches;
+    return d;
+  }
+  double seconds() const { return user_seconds + sys_seconds; }
+};
+
 struct SyncFigures {
   size_t items = 0;
   size_t envelopes = 0;
   size_t syncs = 0;
   double seconds = 0;
-  double cpu_seconds = 0;  // This process (all threads).
+  CpuUsage cpu;  // This process during the sync.
 };
 
-double ProcessCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+// CPU seconds (user + system, all threads) of another process; -1 if unknown.
+double ProcessCpuSeconds(pid_t pid) {
+  const int64_t micros = it::ProcessCpuMicros(pid);
+  return micros < 0 ? -1 : static_cast<double>(micros) * 1e-6;
 }
 
-// User + system CPU time of another process (from /proc), or -1.
-double ChildCpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && (fields >> field); ++i) {
-    if (i == 14 || i == 15) ticks += std::strtod(field.c_str(), nullptr);  // utime, stime.
+// With SB_BENCH_PERF_CONTROL=FIFO (the control fifo of `perf record -D -1
+// --control fifo:FIFO`), perf samples only the timed sync:
+//   mkfifo /tmp/ctl && SB_BENCH_PERF_CONTROL=/tmp/ctl perf record -e cpu-clock -D -1
+//       --control fifo:/tmp/ctl -- build-release/bench/client/client_sync_bench   (one line)
+void PerfControl(const char* command) {
+  static std::ofstream* const fifo = [] {
+    const char* path = std::getenv("SB_BENCH_PERF_CONTROL");
+    return path != nullptr ? new std::ofstream(path) : nullptr;
+  }();
+  if (fifo != nullptr) *fifo << command << std::endl;
+}
+
+// Moves every thread of `pid` onto `cpus` (threads it starts later inherit
+// the mask of the thread that starts them). False if the kernel refused.
+bool PinThreads(pid_t pid, const cpu_set_t& cpus) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* tasks = ::opendir(dir.c_str());
+  if (tasks == nullptr) return false;
+  bool all = true;
+  while (const dirent* task = ::readdir(tasks)) {
+    if (task->d_name[0] == '.') continue;
+    const pid_t tid = static_cast<pid_t>(std::strtol(task->d_name, nullptr, 10));
+    all = ::sched_setaffinity(tid, sizeof(cpus), &cpus) == 0 && all;
   }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  ::closedir(tasks);
+  return all;
+}
+
+// --pin: the server on the last CPU this process may use, this process on
+// the others. Returns a description for the table, or fails.
+std::string PinServerAndSelf(pid_t server) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof(allowed), &allowed) != 0 || CPU_COUNT(&allowed) < 2) {
+    Fail("--pin needs at least two CPUs");
+  }
+  int last = -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) last = cpu;
+  }
+  cpu_set_t server_cpus;
+  CPU_ZERO(&server_cpus);
+  CPU_SET(last, &server_cpus);
+  cpu_set_t own_cpus = allowed;
+  CPU_CLR(last, &own_cpus);
+  if (!PinThreads(server, server_cpus) || !PinThreads(::getpid(), own_cpus)) {
+    Fail("cannot pin the threads (sched_setaffinity)");
+  }
+  return "server on CPU " + std::to_string(last) + ", bench on the other " +
+         std::to_string(CPU_COUNT(&own_cpus));
 }
 
 // The measured part: Sync() until a sync brings nothing. Not inlined, so
 // callgrind can collect exactly this (--toggle-collect='*RunTimedSync*').
 __attribute__((noinline)) SyncFigures RunTimedSync(sc::Client& receiver) {
   SyncFigures figures;
+  PerfControl("enable");
   SB_BENCH_INSTRUMENT_ON();
-  const double cpu_start = ProcessCpuSeconds();
+  const CpuUsage cpu_start = CpuUsage::Now();
   const Clock::time_point start = Clock::now();
   for (;;) {
     sc::SyncResult synced = Must(receiver.Sync(), "receiver Sync");
@@ -246,18 +333,20 @@ __attribute__((noinline)) SyncFigures RunTimedSync(sc::Client& receiver) {
     if (synced.envelopes == 0) break;
   }
   figures.seconds = Seconds(Clock::now() - start);
-  figures.cpu_seconds = ProcessCpuSeconds() - cpu_start;
+  figures.cpu = CpuUsage::Now() - cpu_start;
   SB_BENCH_INSTRUMENT_OFF();
+  PerfControl("disable");
   return figures;
 }
 
 // The floor's measured part; returns the decrypted bytes.
 __attribute__((noinline)) size_t RunRatchetDecrypts(cr::Session& receiver,
                                                     const std::vector<cr::Bytes>& messages,
-                                                    double* seconds) {
+                                                    double* seconds, double* cpu_seconds) {
   cr::RandomSource& rng = cr::SystemRandom();
   size_t total = 0;
   SB_BENCH_INSTRUMENT_ON();
+  const CpuUsage cpu_start = CpuUsage::Now();
   const Clock::time_point start = Clock::now();
   for (const cr::Bytes& message : messages) {
     cr::Result<cr::SecretBytes> decrypted = receiver.Decrypt(message, rng);
@@ -265,6 +354,7 @@ __attribute__((noinline)) size_t RunRatchetDecrypts(cr::Session& receiver,
     total += decrypted->size();
   }
   *seconds = Seconds(Clock::now() - start);
+  *cpu_seconds = (CpuUsage::Now() - cpu_start).seconds();
   SB_BENCH_INSTRUMENT_OFF();
   return total;
 }
@@ -272,7 +362,11 @@ __attribute__((noinline)) size_t RunRatchetDecrypts(cr::Session& receiver,
 // The floor: one chain, `count` messages encrypted up front (plus the reply
 // that makes the sender's messages ratchet messages, as in a conversation);
 // only Session::Decrypt is timed.
-double RatchetDecryptRate(size_t count, size_t plaintext_bytes) {
+struct RatchetFigures {
+  double msgs_per_s = 0;
+  double cpu_seconds = 0;
+};
+RatchetFigures RatchetDecryptRate(size_t count, size_t plaintext_bytes) {
   cr::RandomSource& rng = cr::SystemRandom();
   cr::IdentityKeyPair alice_id = cr::IdentityKeyPair::Generate(rng);
   cr::IdentityKeyPair bob_id = cr::IdentityKeyPair::Generate(rng);
@@ -295,9 +389,11 @@ double RatchetDecryptRate(size_t count, size_t plaintext_bytes) {
     messages.push_back(MustCrypto(alice.Encrypt(plaintext, rng), "Encrypt"));
   }
   double seconds = 0;
-  const size_t total = RunRatchetDecrypts(bob, messages, &seconds);
+  RatchetFigures figures;
+  const size_t total = RunRatchetDecrypts(bob, messages, &seconds, &figures.cpu_seconds);
   if (total != count * plaintext_bytes) Fail("ratchet decrypted the wrong sizes");
-  return static_cast<double>(count) / seconds;
+  figures.msgs_per_s = static_cast<double>(count) / seconds;
+  return figures;
 }
 
 // The plaintext the library encrypts for one text: the serialized content
@@ -326,6 +422,7 @@ int main(int argc, char** argv) {
   if (::testing::AssertionResult started = server.Start(); !started) {
     Fail(std::string("server did not start: ") + started.message());
   }
+  const std::string placement = args.pin ? PinServerAndSelf(server.pid()) : "not pinned";
 
   // --- setup: two accounts, one link.
   auto therapist = Must(sc::Client::Create(Options(temp.Sub("therapist"), server.address()),
@@ -353,9 +450,10 @@ int main(int argc, char** argv) {
   const double send_seconds = Seconds(Clock::now() - send_start);
 
   // --- measured: the therapist's device syncs the backlog.
-  const double server_cpu_before = ChildCpuSeconds(server.pid());
+  const double load_before = securebase::bench::LoadAverage();
+  const double server_before = ProcessCpuSeconds(server.pid());
   const SyncFigures sync = RunTimedSync(*therapist);
-  const double server_cpu = ChildCpuSeconds(server.pid()) - server_cpu_before;
+  const double server_cpu = ProcessCpuSeconds(server.pid()) - server_before;
 
   // --- verified: every message arrived once, byte for byte.
   std::vector<sc::HistoryItem> history =
@@ -382,41 +480,63 @@ int main(int argc, char** argv) {
 
   // --- the floor, in the same process.
   const size_t plaintext_bytes = ContentPlaintextBytes(MessageText(0, args.text_bytes));
-  const double ratchet_rate = RatchetDecryptRate(args.messages, plaintext_bytes);
+  const RatchetFigures ratchet = RatchetDecryptRate(args.messages, plaintext_bytes);
+  const double load_after = securebase::bench::LoadAverage();
 
   const double sync_rate = static_cast<double>(args.messages) / sync.seconds;
-  const double ratio = sync_rate / ratchet_rate;
+  const double ratio = sync_rate / ratchet.msgs_per_s;
+  // The same ratio in CPU time, which other work on the machine does not
+  // stretch: messages per CPU second, the sync's (this process, all
+  // threads) against the floor's; and with the server's CPU counted too.
+  const double cpu_ratio = ratchet.cpu_seconds / sync.cpu.seconds();
+  const double cpu_ratio_with_server = ratchet.cpu_seconds / (sync.cpu.seconds() + server_cpu);
   const double total_seconds = Seconds(Clock::now() - run_start);
 
-  std::fprintf(stderr,
-               "client_sync_bench: %zu messages of %zu text bytes (%zu plaintext bytes)\n"
-               "| measure | value |\n|---|---|\n"
-               "| setup: sender SendText | %.2f s (%.0f msg/s) |\n"
-               "| client sync (fetch, decrypt, vault commit, ack) | %.3f s in %zu Sync() calls, "
-               "%zu envelopes |\n"
-               "| of which CPU: this process / the server | %.3f s / %.3f s |\n"
-               "| client sync rate | %.0f msg/s |\n"
-               "| bare ratchet decrypt rate | %.0f msg/s |\n"
-               "| client sync / ratchet decrypt | %.3f (target >= 0.5: %s) |\n"
-               "| whole run | %.1f s |\n",
-               args.messages, args.text_bytes, plaintext_bytes, send_seconds,
-               static_cast<double>(args.messages) / send_seconds, sync.seconds, sync.syncs,
-               sync.envelopes, sync.cpu_seconds, server_cpu, sync_rate, ratchet_rate, ratio,
-               ratio >= 0.5 ? "met" : "NOT met", total_seconds);
+  std::fprintf(
+      stderr,
+      "client_sync_bench: %zu messages of %zu text bytes (%zu plaintext bytes), %s, "
+      "load average %.2f before the sync, %.2f after the floor\n"
+      "| measure | value |\n|---|---|\n"
+      "| setup: sender SendText | %.2f s (%.0f msg/s) |\n"
+      "| client sync (fetch, decrypt, vault commit, ack) | %.3f s in %zu Sync() calls, "
+      "%zu envelopes |\n"
+      "| of which CPU: this process, user + sys | %.3f + %.3f s (the Sync() caller's thread "
+      "%.3f s) |\n"
+      "| of which CPU: the server | %.3f s |\n"
+      "| this process: minor faults, voluntary / involuntary switches | %ld, %ld / %ld |\n"
+      "| client sync rate | %.0f msg/s |\n"
+      "| bare ratchet decrypt rate | %.0f msg/s (CPU %.3f s) |\n"
+      "| client sync / ratchet decrypt | %.3f (target >= 0.5: %s) |\n"
+      "| in CPU time: client / ratchet, client + server / ratchet | %.3f, %.3f |\n"
+      "| whole run | %.1f s |\n",
+      args.messages, args.text_bytes, plaintext_bytes, placement.c_str(), load_before, load_after,
+      send_seconds, static_cast<double>(args.messages) / send_seconds, sync.seconds, sync.syncs,
+      sync.envelopes, sync.cpu.user_seconds, sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds,
+      server_cpu, sync.cpu.minor_faults, sync.cpu.voluntary_switches, sync.cpu.involuntary_switches,
+      sync_rate, ratchet.msgs_per_s, ratchet.cpu_seconds, ratio, ratio >= 0.5 ? "met" : "NOT met",
+      cpu_ratio, cpu_ratio_with_server, total_seconds);
 
   if (!args.json_path.empty()) {
     std::ofstream out(args.json_path, std::ios::trunc);
-    char buffer[1024];
-    std::snprintf(buffer, sizeof(buffer),
-                  "{\"client_sync_messages\": %zu, \"client_sync_seconds\": %.6f, "
-                  "\"client_sync_msgs_per_s\": %.1f, \"ratchet_decrypt_msgs_per_s\": %.1f, "
-                  "\"client_sync_vs_ratchet_ratio\": %.4f, \"plaintext_bytes\": %zu, "
-                  "\"text_bytes\": %zu, \"client_sync_calls\": %zu, "
-                  "\"client_sync_cpu_seconds\": %.3f, \"server_cpu_seconds_during_sync\": %.3f, "
-                  "\"setup_send_seconds\": %.3f, \"run_seconds\": %.1f}\n",
-                  args.messages, sync.seconds, sync_rate, ratchet_rate, ratio, plaintext_bytes,
-                  args.text_bytes, sync.syncs, sync.cpu_seconds, server_cpu, send_seconds,
-                  total_seconds);
+    char buffer[2048];
+    std::snprintf(
+        buffer, sizeof(buffer),
+        "{\"client_sync_messages\": %zu, \"client_sync_seconds\": %.6f, "
+        "\"client_sync_msgs_per_s\": %.1f, \"ratchet_decrypt_msgs_per_s\": %.1f, "
+        "\"client_sync_vs_ratchet_ratio\": %.4f, \"plaintext_bytes\": %zu, "
+        "\"text_bytes\": %zu, \"client_sync_calls\": %zu, "
+        "\"client_sync_cpu_seconds\": %.3f, \"client_sync_user_seconds\": %.3f, "
+        "\"client_sync_sys_seconds\": %.3f, \"client_sync_caller_thread_cpu_seconds\": %.3f, "
+        "\"server_cpu_seconds_during_sync\": %.3f, \"ratchet_decrypt_cpu_seconds\": %.3f, "
+        "\"client_sync_vs_ratchet_cpu_ratio\": %.4f, "
+        "\"client_and_server_vs_ratchet_cpu_ratio\": %.4f, \"pinned\": %s, "
+        "\"load_average_before\": %.2f, \"load_average_after\": %.2f, "
+        "\"setup_send_seconds\": %.3f, \"run_seconds\": %.1f}\n",
+        args.messages, sync.seconds, sync_rate, ratchet.msgs_per_s, ratio, plaintext_bytes,
+        args.text_bytes, sync.syncs, sync.cpu.seconds(), sync.cpu.user_seconds,
+        sync.cpu.sys_seconds, sync.cpu.calling_thread_seconds, server_cpu, ratchet.cpu_seconds,
+        cpu_ratio, cpu_ratio_with_server, args.pin ? "true" : "false", load_before, load_after,
+        send_seconds, total_seconds);
     out << buffer;
     if (!out.flush()) Fail("cannot write " + args.json_path);
   }

@@ -19,4 +19,11 @@ double PercentileMs(std::vector<int64_t>& nanos, double p) {
   return static_cast<double>(nanos[rank - 1]) / 1e6;
 }
 
+double LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double load = -1;
+  in >> load;
+  return load;
+}
+
 }  // namespace securebase::bench

@@ -16,6 +16,10 @@ namespace securebase::bench {
 // when empty. Sorts `nanos`.
 double PercentileMs(std::vector<int64_t>& nanos, double p);
 
+// The 1-minute load average: how busy the machine was (figures are only
+// comparable between quiet runs); -1 if it cannot be read.
+double LoadAverage();
+
 }  // namespace securebase::bench
 
 #endif  // SECUREBASE_BENCH_COMMON_MEASURE_H_

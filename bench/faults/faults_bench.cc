@@ -52,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/common/measure.h"
 #include "bench/faults/attack_load.h"
 #include "bench/faults/attacks.h"
 #include "bench/faults/fairness.h"
@@ -215,15 +216,6 @@ class JsonFields {
  private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
-
-// The 1-minute load average: how busy the machine was (the figures are
-// only comparable between quiet runs).
-double LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  double load = -1;
-  in >> load;
-  return load;
-}
 
 // Each mode returns 0 (passed), 1 (a check failed) or 2 (setup failed).
 int RunFairnessMode(const Flags& flags, JsonFields* json) {
