@@ -94,12 +94,12 @@ TEST_F(PackageTest, InstalledSdkBuildsAndRunsOutOfTree) {
 
   // 3. pkg-config, no CMake.
   const std::string pc_binary = temp_->Sub("c_roundtrip_pkgconfig");
-  const std::string compile =
-      "set -e; export PKG_CONFIG_PATH='" + prefix() + "/lib/pkgconfig'; '" + SECUREBASE_C_COMPILER +
-      "' -std=c99 " + SECUREBASE_SANITIZE_FLAGS + " '" + SECUREBASE_SOURCE_DIR +
-      "/examples/c_roundtrip.c' -o '" + pc_binary +
-      "' $(pkg-config --cflags --libs securebase-client) -Wl,-rpath,'" + prefix() + "/lib' " +
-      SECUREBASE_SANITIZE_LINK_FLAGS;
+  const std::string compile = "set -e; export PKG_CONFIG_PATH='" + prefix() + "/lib/pkgconfig'; '" +
+                              SECUREBASE_C_COMPILER + "' -std=c99 " + SECUREBASE_SANITIZE_FLAGS +
+                              " '" + SECUREBASE_SOURCE_DIR + "/examples/c_roundtrip.c' -o '" +
+                              pc_binary +
+                              "' $(pkg-config --cflags --libs securebase-client) -Wl,-rpath,'" +
+                              prefix() + "/lib' " + SECUREBASE_SANITIZE_LINK_FLAGS;
   ASSERT_NO_FATAL_FAILURE(MustRun({"/bin/sh", "-c", compile}, "cc with pkg-config"));
   ASSERT_NO_FATAL_FAILURE(RunsAgainstTheServer(pc_binary, "pkgconfig"));
 
