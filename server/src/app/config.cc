@@ -146,6 +146,8 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, 30 * 86400);
   add_uint("max-tokens-per-device", &l.max_tokens_per_device, 1, 10000);
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
+  add_uint("provisioning-slot-seconds", &l.provisioning_slot_seconds, 1, 86400);
+  add_uint("max-provisioning-slots", &l.max_provisioning_slots, 1, 10000000);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
@@ -412,6 +414,7 @@ std::string UsageText() {
       [--failed-login-window-seconds N] [--max-tokens-per-device N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
       [--storage-failure-exit-seconds N]
+      [--provisioning-slot-seconds N] [--max-provisioning-slots N]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]
       [--handshake-timeout-seconds N] [--max-streams-per-connection N]

@@ -65,7 +65,7 @@ struct Limits {
   uint32_t max_failed_logins_per_source = 20;  // Per source, per window; then the source backs off.
   uint32_t failed_login_window_seconds = 900;  // Failures are remembered this long.
   uint32_t max_tokens_per_device = 10;         // Live tokens; a new login revokes the oldest.
-  uint32_t max_devices_per_account = 8;
+  uint32_t max_devices_per_account = 5;        // Linked devices (AddDevice); then RESOURCE_EXHAUSTED.
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
@@ -76,6 +76,9 @@ struct Limits {
   uint32_t min_free_disk_mb = 1024;        // Below this, calls that store more are refused.
   uint32_t disk_reserve_mb = 64;           // Held back (DATA_DIR/reserve) for acks and logins.
   uint32_t audit_retention_days = 90;      // Audit records (security events).
+  // Linking devices (provisioning slots live in memory; see docs/SERVER.md).
+  uint32_t provisioning_slot_seconds = 600;  // A slot's lifetime from its first open.
+  uint32_t max_provisioning_slots = 10000;   // Open slots server-wide; then refused.
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.

@@ -29,6 +29,7 @@ void RocksStore::PutDeviceRecords(rocksdb::WriteBatch& batch, const UserId& user
   record.set_device_auth_key(device.device_auth_key);
   *record.mutable_signed_prekey() = device.signed_prekey;
   record.set_created_at_unix_ms(clock_.NowUnixMs());
+  record.set_device_binding(device.device_binding);
   batch.Put(cf(Cf::kDevices), keys::Device(user_id, device_id), record.SerializeAsString());
   for (const auto& prekey : device.one_time_prekeys) {
     v1::PreKeyRecord prekey_record;
@@ -91,7 +92,18 @@ Result<uint32_t> RocksStore::AddDevice(const UserId& user_id, const NewDeviceKey
     return Status::ResourceExhausted("the account already has the maximum of " +
                                      std::to_string(max_devices) + " devices");
   }
-  uint32_t device_id = account.next_device_id();
+  const uint32_t next = account.next_device_id();
+  const uint32_t device_id = device.device_id == 0 ? next : device.device_id;
+  if (device_id < next) {
+    return Status::FailedPrecondition("device id " + std::to_string(device_id) +
+                                      " was already used in this account (the next unused id is " +
+                                      std::to_string(next) + "); sign a binding for a new id");
+  }
+  if (device_id - next >= kMaxDeviceIdAhead) {
+    return Status::FailedPrecondition("device id " + std::to_string(device_id) +
+                                      " is too far above the next unused id " +
+                                      std::to_string(next));
+  }
   account.set_next_device_id(device_id + 1);
   rocksdb::WriteBatch batch;
   batch.Put(cf(Cf::kAccounts), ToSlice(user_id), account.SerializeAsString());

@@ -91,6 +91,7 @@ class RocksStore final : public Store {
   Result<v1::AccountRecord> GetAccount(const UserId& user_id) override;
   Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
                              uint32_t max_devices) override;
+  Status RemoveDevice(const UserId& user_id, uint32_t device_id) override;
   Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) override;
   Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) override;
 

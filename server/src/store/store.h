@@ -39,7 +39,15 @@ struct NewDeviceKeys {
   std::string device_auth_key;  // 32 bytes.
   v1::SignedPreKey signed_prekey;
   std::vector<v1::OneTimePreKey> one_time_prekeys;
+  // AddDevice: the id the device binding names (0: the account's next id)
+  // and the binding record, kept with the device (checked by the caller).
+  uint32_t device_id = 0;
+  std::string device_binding;
 };
+
+// How far above an account's next device id a new device's id may be (ids
+// stay small; a binding names its id before the device exists).
+inline constexpr uint32_t kMaxDeviceIdAhead = 16;
 
 class AccountStore {
  public:
@@ -57,10 +65,19 @@ class AccountStore {
   // kNotFound: no such user.
   virtual Result<v1::AccountRecord> GetAccount(const UserId& user_id) = 0;
 
-  // Adds a device (next id of the account, never reused). Audits "device_added".
+  // Adds a device with id device.device_id (0: the account's next id); ids
+  // are never reused: the account's next id becomes the new id + 1. Audits
+  // "device_added".
   // kNotFound: no such user. kResourceExhausted: `max_devices` reached.
+  // kFailedPrecondition: device.device_id is below the account's next id
+  // (used before) or kMaxDeviceIdAhead or more above it.
   virtual Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
                                      uint32_t max_devices) = 0;
+  // Removes a device in one change: its record, prekeys and mailbox
+  // (envelopes, usage); its session tokens are kept, marked device_removed,
+  // until they expire (so its calls get a clear answer). Audits
+  // "device_removed". kNotFound: no such device.
+  virtual Status RemoveDevice(const UserId& user_id, uint32_t device_id) = 0;
 
   // kNotFound: no such device.
   virtual Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) = 0;
