@@ -167,6 +167,8 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
     flags[name] = {Kind::kDouble, DoubleSetter(name, out, min)};
   };
   add_rate("register-rps-per-source", &l.register_rps_per_source, 0.001);
+  add_rate("provisioning-rps-per-source", &l.provisioning_rps_per_source, 0.001);
+  add_rate("provisioning-burst-per-source", &l.provisioning_burst_per_source, 1);
   add_rate("register-burst-per-source", &l.register_burst_per_source, 1);
   add_rate("register-rps", &l.register_rps, 0.001);
   add_rate("register-burst", &l.register_burst, 1);
@@ -415,6 +417,7 @@ std::string UsageText() {
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
       [--storage-failure-exit-seconds N]
       [--provisioning-slot-seconds N] [--max-provisioning-slots N]
+      [--provisioning-rps-per-source X] [--provisioning-burst-per-source X]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]
       [--handshake-timeout-seconds N] [--max-streams-per-connection N]

@@ -156,6 +156,8 @@ class ServerImpl final : public Server {
     ProvisioningLimits provisioning_limits;
     provisioning_limits.lifetime_ms = int64_t{limits.provisioning_slot_seconds} * 1000;
     provisioning_limits.max_slots = limits.max_provisioning_slots;
+    provisioning_limits.opens_per_second_per_source = limits.provisioning_rps_per_source;
+    provisioning_limits.open_burst_per_source = limits.provisioning_burst_per_source;
     provisioning_limits.max_message_bytes = crypto::kMaxProvisioningMessageSize;
     provisioning_slots_ = std::make_unique<ProvisioningSlots>(clock_, provisioning_limits);
     provisioning_ = std::make_unique<ProvisioningService>(*context_, *provisioning_slots_);

@@ -79,6 +79,8 @@ struct Limits {
   // Linking devices (provisioning slots live in memory; see docs/SERVER.md).
   uint32_t provisioning_slot_seconds = 600;  // A slot's lifetime from its first open.
   uint32_t max_provisioning_slots = 10000;   // Open slots server-wide; then refused.
+  double provisioning_rps_per_source = 0.2;  // New slots per source address: 12 a minute
+  double provisioning_burst_per_source = 10; //   after a burst of 10.
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.

@@ -206,9 +206,14 @@ TEST_F(DevicesTest, RemoveWhileMessagesAreInFlight) {
   constexpr int kMessages = 150;
   std::atomic<bool> removing{false};
   std::atomic<int> sent{0};
+  std::atomic<bool> sender_done{false};
   std::vector<std::string> accepted;  // The sender's until it is joined.
   int stale_answers = 0;
   std::thread sender([&] {
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag = true; }
+    } done{sender_done};
     std::vector<v1::DeviceAddress> targets = {c->address(0), c->address(c1), c->address(c2)};
     for (int m = 0; m < kMessages; ++m) {
       const std::string base = "m" + std::to_string(m);
@@ -249,7 +254,7 @@ TEST_F(DevicesTest, RemoveWhileMessagesAreInFlight) {
     }
   });
   // Remove about a third of the way in.
-  while (sent.load() < kMessages / 3 && !removed_stream.ended()) {
+  while (sent.load() < kMessages / 3 && !sender_done.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   removing = true;
