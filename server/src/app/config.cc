@@ -148,6 +148,10 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
   add_uint("provisioning-slot-seconds", &l.provisioning_slot_seconds, 1, 86400);
   add_uint("max-provisioning-slots", &l.max_provisioning_slots, 1, 10000000);
+  add_uint("max-blob-mb", &l.max_blob_mb, 1, 1024 * 1024);
+  add_uint("max-account-blob-mb", &l.max_account_blob_mb, 1, 1024 * 1024);
+  add_uint("max-blobs-per-account", &l.max_blobs_per_account, 1, 100000);
+  add_uint("blob-transfer-seconds", &l.blob_transfer_seconds, 1, 365 * 86400);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
@@ -418,6 +422,8 @@ std::string UsageText() {
       [--storage-failure-exit-seconds N]
       [--provisioning-slot-seconds N] [--max-provisioning-slots N]
       [--provisioning-rps-per-source X] [--provisioning-burst-per-source X]
+      [--max-blob-mb N] [--max-account-blob-mb N] [--max-blobs-per-account N]
+      [--blob-transfer-seconds N]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]
       [--handshake-timeout-seconds N] [--max-streams-per-connection N]

@@ -27,6 +27,7 @@
 #include "server/src/service/links_service.h"
 #include "server/src/service/messages_service.h"
 #include "server/src/service/provisioning_service.h"
+#include "server/src/service/blobs_service.h"
 #include "securebase/crypto/provisioning.h"
 #include "server/src/service/request_limits.h"
 #include "server/src/store/rocks_store.h"
@@ -161,6 +162,7 @@ class ServerImpl final : public Server {
     provisioning_limits.max_message_bytes = crypto::kMaxProvisioningMessageSize;
     provisioning_slots_ = std::make_unique<ProvisioningSlots>(clock_, provisioning_limits);
     provisioning_ = std::make_unique<ProvisioningService>(*context_, *provisioning_slots_);
+    blobs_ = std::make_unique<BlobsService>(*context_);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -177,6 +179,7 @@ class ServerImpl final : public Server {
     builder.RegisterService(links_.get());
     builder.RegisterService(messages_.get());
     builder.RegisterService(provisioning_.get());
+    builder.RegisterService(blobs_.get());
     // The largest legal Send; every other method has its own, much smaller
     // limit, checked before its body is parsed (request_limits.h).
     builder.SetMaxReceiveMessageSize(
@@ -385,6 +388,12 @@ class ServerImpl final : public Server {
       lock.unlock();
       auto start = std::chrono::steady_clock::now();
       auto counts = store_->Sweep(retention_ms, audit_retention_ms);
+      // Expired history archives and unfinished uploads, in bounded rounds.
+      constexpr uint32_t kBlobSweepBatch = 256;
+      for (int round = 0; round < 64; ++round) {
+        auto blobs = store_->SweepBlobs(clock_.NowUnixMs(), kBlobSweepBatch);
+        if (!blobs.ok() || *blobs < kBlobSweepBatch) break;
+      }
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - start).count();
       if (counts.ok()) {
@@ -425,6 +434,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<MessagesService> messages_;
   std::unique_ptr<ProvisioningSlots> provisioning_slots_;
   std::unique_ptr<ProvisioningService> provisioning_;
+  std::unique_ptr<BlobsService> blobs_;
   std::unique_ptr<AdminOps> admin_ops_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;

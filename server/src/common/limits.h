@@ -81,6 +81,11 @@ struct Limits {
   uint32_t max_provisioning_slots = 10000;   // Open slots server-wide; then refused.
   double provisioning_rps_per_source = 0.2;  // New slots per source address: 12 a minute
   double provisioning_burst_per_source = 10; //   after a burst of 10.
+  // Blobs (history archives, backups; stored bytes count at the declared size).
+  uint32_t max_blob_mb = 256;                 // One blob.
+  uint32_t max_account_blob_mb = 512;         // All of an account's blobs.
+  uint32_t max_blobs_per_account = 8;         // Blobs one account holds at once.
+  uint32_t blob_transfer_seconds = 86400;     // History archives and unfinished uploads expire.
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.

@@ -254,6 +254,50 @@ class MailboxStore {
                                            uint64_t up_to_seq) = 0;
 };
 
+// Blobs are stored in chunks of this size (the last one shorter): a PutBlob
+// piece is exactly one chunk, so every resume offset is a chunk boundary.
+inline constexpr size_t kBlobChunkSize = 65536;
+inline constexpr size_t kBlobIdSize = 16;
+
+struct BlobQuota {
+  uint64_t max_blob_bytes = 0;     // One blob's total size.
+  uint64_t max_account_bytes = 0;  // All of an account's blobs (declared sizes).
+  uint32_t max_account_blobs = 0;  // How many an account holds.
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // Creates an empty blob (stored_size 0) owned by record.owner_user_id.
+  // The account's blobs count with their declared total_size at once.
+  // kResourceExhausted: a quota. kAlreadyExists: id or capability taken.
+  virtual Status CreateBlob(const std::string& blob_id, const v1::BlobRecord& record,
+                            const BlobQuota& quota) = 0;
+  // kNotFound: no such blob (or expired).
+  virtual Result<v1::BlobRecord> GetBlobRecord(const std::string& blob_id) = 0;
+  // The blob named by a read capability's hash. kNotFound: none.
+  virtual Result<std::string> FindBlobByCapability(const std::string& capability_hash) = 0;
+  // Appends the chunk at `offset` (= the stored size, a chunk boundary;
+  // exactly kBlobChunkSize bytes unless it completes the blob). When it
+  // completes a backup, the owner's other complete backups are deleted in
+  // the same change. Returns the record after. kNotFound: no such blob or not
+  // `owner`'s. kFailedPrecondition: complete already, or `offset` is not the
+  // stored size. kInvalidArgument: wrong chunk length, beyond total_size.
+  virtual Result<v1::BlobRecord> AppendBlobChunk(const std::string& blob_id,
+                                                 const UserId& owner, uint64_t offset,
+                                                 const std::string& data, bool sync) = 0;
+  // The chunk starting at `offset` (a chunk boundary). kNotFound: none.
+  virtual Result<std::string> ReadBlobChunk(const std::string& blob_id, uint64_t offset) = 0;
+  // Deletes the blob and its chunks. kNotFound: no such blob or not `owner`'s.
+  virtual Status DeleteBlob(const std::string& blob_id, const UserId& owner) = 0;
+  // The owner's blobs (ids), oldest first.
+  virtual Result<std::vector<std::pair<std::string, v1::BlobRecord>>> ListBlobs(
+      const UserId& owner) = 0;
+  // Deletes blobs whose expiry is at or before `now_ms`, at most `max`.
+  // Returns how many.
+  virtual Result<uint64_t> SweepBlobs(int64_t now_ms, uint32_t max) = 0;
+};
+
 struct SweepCounts {
   uint64_t envelopes = 0;
   uint64_t idempotency = 0;
@@ -306,6 +350,7 @@ class Store : public AccountStore,
               public PreKeyStore,
               public LinkStore,
               public MailboxStore,
+              public BlobStore,
               public AdminStore {};
 
 }  // namespace securebase::server
