@@ -26,7 +26,8 @@ class WaitReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   WaitReactor(ProvisioningSlots& slots, std::string channel_id)
       : slots_(slots), channel_id_(std::move(channel_id)) {}
 
-  void Start(std::shared_ptr<WaitReactor> self, std::string_view source) {
+  void Start(std::shared_ptr<WaitReactor> self, std::string_view source,
+             grpc::CallbackServerContext* context) {
     self_ = self;
     auto opened = slots_.Open(source, channel_id_, std::move(self));
     {
@@ -36,6 +37,7 @@ class WaitReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
         return;
       }
       // The slot is open: the new device can show its code now.
+      context->AddInitialMetadata(std::string(kSlotOpenMetadata), "1");
       StartSendInitialMetadata();
     }
     if (opened->has_value()) Deliver(std::move(**opened));
@@ -133,7 +135,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ProvisioningService::WaitForProvisio
   // No store access and no disk write: the slot lives in memory.
   auto reactor = std::make_shared<WaitReactor>(slots_, request.channel_id());
   WaitReactor* raw = reactor.get();
-  raw->Start(std::move(reactor), CallSource(*context, services_.trusted_proxies));
+  raw->Start(std::move(reactor), CallSource(*context, services_.trusted_proxies), context);
   return raw;
 }
 

@@ -9,6 +9,9 @@
 
 namespace securebase::server {
 
+// Initial metadata of a WaitForProvisioning stream whose slot is open.
+inline constexpr std::string_view kSlotOpenMetadata = "securebase-slot-open";
+
 using ProvisioningRawService = v1::Provisioning::WithRawCallbackMethod_WaitForProvisioning<
     v1::Provisioning::WithRawCallbackMethod_DepositProvisioning<v1::Provisioning::Service>>;
 
