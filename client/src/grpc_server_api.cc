@@ -12,9 +12,9 @@
 #include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/v1/accounts.grpc.pb.h"
+#include "securebase/v1/blobs.grpc.pb.h"
 #include "securebase/v1/keys.grpc.pb.h"
 #include "securebase/v1/links.grpc.pb.h"
-#include "securebase/v1/blobs.grpc.pb.h"
 #include "securebase/v1/messages.grpc.pb.h"
 #include "securebase/v1/provisioning.grpc.pb.h"
 
@@ -440,7 +440,8 @@ class GrpcServerApi final : public ServerApi {
     DeviceList list;
     list.next_device_id = response.next_device_id();
     for (const v1::DeviceInfo& d : response.devices()) {
-      list.devices.push_back(DeviceInfo{d.device_id(), d.device_auth_key(), d.created_at_unix_ms()});
+      list.devices.push_back(
+          DeviceInfo{d.device_id(), d.device_auth_key(), d.created_at_unix_ms()});
     }
     return list;
   }
@@ -560,8 +561,9 @@ class GrpcServerApi final : public ServerApi {
     SB_RETURN_IF_ERROR(Call("blob info", [&](grpc::ClientContext& context) {
       return blobs_->GetBlobInfo(&context, request, &response);
     }));
-    return BlobInfo{response.blob_id(),   FromWire(response.kind()), response.total_size(),
-                    response.stored_size(), response.complete(),     response.expires_at_unix_ms()};
+    return BlobInfo{response.blob_id(),    FromWire(response.kind()),
+                    response.total_size(), response.stored_size(),
+                    response.complete(),   response.expires_at_unix_ms()};
   }
 
   Status DeleteBlob(const std::string& blob_id) override {

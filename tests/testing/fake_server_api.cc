@@ -446,8 +446,7 @@ class FakeConnection final : public client::ServerApi {
     return total;
   }
 
-  Result<client::BlobInfo> GetBlobInfo(const std::string& blob_id,
-                                       client::BlobKind kind) override {
+  Result<client::BlobInfo> GetBlobInfo(const std::string& blob_id, client::BlobKind kind) override {
     std::lock_guard<std::mutex> lock(server_.mu_);
     SB_RETURN_IF_ERROR(Caller(FakeCall::kGetBlobInfo).status());
     for (const auto& [id, blob] : server_.blobs_) {

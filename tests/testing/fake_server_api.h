@@ -187,9 +187,9 @@ class FakeServer {
   int64_t now_unix_ms_ = 1'800'000'000'000;
   std::atomic<uint32_t> page_limit_{1000};
   uint32_t max_devices_ = 5;
-  std::set<Address> removed_;             // Removed devices: their calls are refused.
-  std::map<std::string, Slot> slots_;     // Provisioning slots by channel id.
-  std::map<std::string, Blob> blobs_;     // By blob id.
+  std::set<Address> removed_;          // Removed devices: their calls are refused.
+  std::map<std::string, Slot> slots_;  // Provisioning slots by channel id.
+  std::map<std::string, Blob> blobs_;  // By blob id.
   uint64_t next_blob_ = 1;
 };
 

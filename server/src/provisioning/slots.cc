@@ -40,7 +40,8 @@ Result<std::optional<std::string>> ProvisioningSlots::Open(
             "too many provisioning slots opened from this address; retry later");
       }
       if (slots_.size() >= limits_.max_slots) {
-        return Status::ResourceExhausted("the server has too many open provisioning slots; retry later");
+        return Status::ResourceExhausted(
+            "the server has too many open provisioning slots; retry later");
       }
       Slot slot;
       slot.expires_at_ms = now + limits_.lifetime_ms;
@@ -49,7 +50,8 @@ Result<std::optional<std::string>> ProvisioningSlots::Open(
       return deliver;
     }
     Slot& slot = found->second;
-    if (slot.used) return Status::FailedPrecondition("this link code was already used; show a new one");
+    if (slot.used)
+      return Status::FailedPrecondition("this link code was already used; show a new one");
     if (slot.waiter != nullptr) return Status::AlreadyExists("another call waits on this slot");
     slot.waiter = waiter;
     if (slot.message.has_value() && !slot.writing) {

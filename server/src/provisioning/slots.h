@@ -36,12 +36,12 @@
 namespace securebase::server {
 
 struct ProvisioningLimits {
-  int64_t lifetime_ms = 600'000;              // A slot's life from its first open.
-  uint32_t max_slots = 10000;                 // Open or used slots, server-wide.
-  double opens_per_second_per_source = 0.2;   // Opening slots (not waiting again),
-  double open_burst_per_source = 10;          //   per source address.
-  size_t max_message_bytes = 0;               // A deposited message.
-  uint32_t max_held_per_account = 4;          // Undelivered deposits per depositor account.
+  int64_t lifetime_ms = 600'000;                 // A slot's life from its first open.
+  uint32_t max_slots = 10000;                    // Open or used slots, server-wide.
+  double opens_per_second_per_source = 0.2;      // Opening slots (not waiting again),
+  double open_burst_per_source = 10;             //   per source address.
+  size_t max_message_bytes = 0;                  // A deposited message.
+  uint32_t max_held_per_account = 4;             // Undelivered deposits per depositor account.
   uint64_t max_held_bytes = uint64_t{64} << 20;  // Messages held or being written, server-wide.
 };
 
@@ -108,10 +108,10 @@ class ProvisioningSlots {
   const ProvisioningLimits limits_;
   RateLimiter opens_per_source_;
   std::mutex mu_;
-  bool shutting_down_ = false;                              // Guarded by mu_.
-  std::unordered_map<std::string, Slot> slots_;             // Guarded by mu_.
+  bool shutting_down_ = false;                                  // Guarded by mu_.
+  std::unordered_map<std::string, Slot> slots_;                 // Guarded by mu_.
   std::unordered_map<std::string, uint32_t> held_per_account_;  // Guarded by mu_.
-  uint64_t held_bytes_ = 0;                                 // Guarded by mu_.
+  uint64_t held_bytes_ = 0;                                     // Guarded by mu_.
 };
 
 }  // namespace securebase::server

@@ -64,7 +64,8 @@ class PutReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       StartRead(&buffer_);
     };
     switch (services_.work.TryPost(std::move(task))) {
-      case WorkQueue::PostResult::kQueued: return;
+      case WorkQueue::PostResult::kQueued:
+        return;
       case WorkQueue::PostResult::kFull:
         return Done(Status::ResourceExhausted("the server is busy; retry later"));
       case WorkQueue::PostResult::kStopped:
@@ -85,7 +86,8 @@ class PutReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       SBS_RETURN_IF_ERROR(request.resume_blob_id().empty() ? Create(request) : Resume(request));
     } else if (request.kind() != v1::BLOB_KIND_UNSPECIFIED || request.total_size() != 0 ||
                !request.resume_blob_id().empty()) {
-      return Status::InvalidArgument("kind, total_size and resume_blob_id go in the first message only");
+      return Status::InvalidArgument(
+          "kind, total_size and resume_blob_id go in the first message only");
     }
     if (request.data().empty()) return Status::Ok();
     SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
@@ -98,7 +100,8 @@ class PutReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   }
 
   Status Create(const v1::PutBlobRequest& request) {
-    if (request.kind() != v1::BLOB_KIND_HISTORY_TRANSFER && request.kind() != v1::BLOB_KIND_BACKUP) {
+    if (request.kind() != v1::BLOB_KIND_HISTORY_TRANSFER &&
+        request.kind() != v1::BLOB_KIND_BACKUP) {
       return Status::InvalidArgument("kind must be BLOB_KIND_HISTORY_TRANSFER or BLOB_KIND_BACKUP");
     }
     if (request.total_size() == 0) return Status::InvalidArgument("total_size must be at least 1");
@@ -168,9 +171,10 @@ class PutReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 // reader holds one chunk here.
 class GetReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  GetReactor(ServiceContext& services, std::string blob_id, v1::BlobRecord record,
-             uint64_t offset)
-      : services_(services), blob_id_(std::move(blob_id)), record_(std::move(record)),
+  GetReactor(ServiceContext& services, std::string blob_id, v1::BlobRecord record, uint64_t offset)
+      : services_(services),
+        blob_id_(std::move(blob_id)),
+        record_(std::move(record)),
         offset_(offset) {
     WriteNext(/*first=*/true);
   }
@@ -223,8 +227,7 @@ Result<v1::BlobRecord> AuthorizeRead(ServiceContext& services,
   SBS_RETURN_IF_ERROR(CheckSize("blob_id", request.blob_id(), kBlobIdSize));
   const Status not_found = Status::NotFound("no such blob (or not yours to read)");
   std::optional<Caller> caller;
-  if (request.read_capability().empty() ||
-      context.client_metadata().count("authorization") != 0) {
+  if (request.read_capability().empty() || context.client_metadata().count("authorization") != 0) {
     SBS_ASSIGN_OR_RETURN(Caller authenticated, AuthenticateCall(services, context));
     caller = std::move(authenticated);
   } else {
@@ -276,40 +279,44 @@ grpc::ServerUnaryReactor* BlobsService::GetBlobInfo(grpc::CallbackServerContext*
   return ServeUnary<v1::GetBlobInfoRequest, v1::GetBlobInfoResponse>(
       context, request, response, {"Blobs.GetBlobInfo", kSmallRequestBytes},
       [=, this](const auto& req, auto& resp, UnaryFinish finish) {
-        PostUnary(services_.work, context, std::move(finish), [this, context, &req, &resp]() -> Status {
-          SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, *context));
-          std::string blob_id = req.blob_id();
-          std::optional<v1::BlobRecord> found;
-          if (blob_id.empty()) {
-            if (req.kind() != v1::BLOB_KIND_BACKUP) {
-              return Status::InvalidArgument("blob_id is empty (only with kind BLOB_KIND_BACKUP)");
-            }
-            SBS_ASSIGN_OR_RETURN(auto owned, services_.store.ListBlobs(caller.user_id));
-            for (auto& [id, record] : owned) {  // The newest complete backup.
-              if (record.kind() == v1::BLOB_KIND_BACKUP && record.stored_size() == record.total_size()) {
-                blob_id = id;
-                found = record;
-              }
-            }
-            if (!found.has_value()) return Status::NotFound("the account has no backup on the server");
-          } else {
-            SBS_RETURN_IF_ERROR(CheckSize("blob_id", blob_id, kBlobIdSize));
-            auto record = services_.store.GetBlobRecord(blob_id);
-            if (!record.ok() || record->owner_user_id() != caller.user_id) {
-              if (!record.ok() && !record.status().IsNotFound()) return record.status();
-              return Status::NotFound("no such blob of this account");
-            }
-            found = std::move(*record);
-          }
-          resp.set_blob_id(blob_id);
-          resp.set_kind(found->kind());
-          resp.set_total_size(found->total_size());
-          resp.set_stored_size(found->stored_size());
-          resp.set_complete(found->stored_size() == found->total_size());
-          resp.set_created_at_unix_ms(found->created_at_unix_ms());
-          resp.set_expires_at_unix_ms(found->expires_at_unix_ms());
-          return Status::Ok();
-        });
+        PostUnary(services_.work, context, std::move(finish),
+                  [this, context, &req, &resp]() -> Status {
+                    SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, *context));
+                    std::string blob_id = req.blob_id();
+                    std::optional<v1::BlobRecord> found;
+                    if (blob_id.empty()) {
+                      if (req.kind() != v1::BLOB_KIND_BACKUP) {
+                        return Status::InvalidArgument(
+                            "blob_id is empty (only with kind BLOB_KIND_BACKUP)");
+                      }
+                      SBS_ASSIGN_OR_RETURN(auto owned, services_.store.ListBlobs(caller.user_id));
+                      for (auto& [id, record] : owned) {  // The newest complete backup.
+                        if (record.kind() == v1::BLOB_KIND_BACKUP &&
+                            record.stored_size() == record.total_size()) {
+                          blob_id = id;
+                          found = record;
+                        }
+                      }
+                      if (!found.has_value())
+                        return Status::NotFound("the account has no backup on the server");
+                    } else {
+                      SBS_RETURN_IF_ERROR(CheckSize("blob_id", blob_id, kBlobIdSize));
+                      auto record = services_.store.GetBlobRecord(blob_id);
+                      if (!record.ok() || record->owner_user_id() != caller.user_id) {
+                        if (!record.ok() && !record.status().IsNotFound()) return record.status();
+                        return Status::NotFound("no such blob of this account");
+                      }
+                      found = std::move(*record);
+                    }
+                    resp.set_blob_id(blob_id);
+                    resp.set_kind(found->kind());
+                    resp.set_total_size(found->total_size());
+                    resp.set_stored_size(found->stored_size());
+                    resp.set_complete(found->stored_size() == found->total_size());
+                    resp.set_created_at_unix_ms(found->created_at_unix_ms());
+                    resp.set_expires_at_unix_ms(found->expires_at_unix_ms());
+                    return Status::Ok();
+                  });
       });
 }
 

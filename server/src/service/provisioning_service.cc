@@ -144,7 +144,8 @@ grpc::ServerUnaryReactor* ProvisioningService::DepositProvisioning(
     grpc::ByteBuffer* response) {
   return ServeUnary<v1::DepositProvisioningRequest, v1::DepositProvisioningResponse>(
       context, request, response,
-      {"Provisioning.DepositProvisioning", kSmallRequestBytes + crypto::kMaxProvisioningMessageSize},
+      {"Provisioning.DepositProvisioning",
+       kSmallRequestBytes + crypto::kMaxProvisioningMessageSize},
       [=, this](const auto& req, auto&, UnaryFinish finish) {
         PostUnary(services_.work, context, std::move(finish), [this, context, &req]() -> Status {
           SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, *context));

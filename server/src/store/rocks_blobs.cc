@@ -67,8 +67,9 @@ Status RocksStore::CreateBlob(const std::string& blob_id, const v1::BlobRecord& 
 }
 
 Result<v1::BlobRecord> RocksStore::GetBlobRecord(const std::string& blob_id) {
-  SBS_ASSIGN_OR_RETURN(v1::BlobRecord record,
-                       GetRecord<v1::BlobRecord>(Cf::kBlobs, Tagged(kBlobRecordTag, blob_id), "blob"));
+  SBS_ASSIGN_OR_RETURN(
+      v1::BlobRecord record,
+      GetRecord<v1::BlobRecord>(Cf::kBlobs, Tagged(kBlobRecordTag, blob_id), "blob"));
   if (record.expires_at_unix_ms() != 0 && record.expires_at_unix_ms() <= clock_.NowUnixMs()) {
     return Status::NotFound("no such blob");
   }
@@ -81,9 +82,9 @@ Result<std::string> RocksStore::FindBlobByCapability(const std::string& capabili
   return blob_id;
 }
 
-Result<v1::BlobRecord> RocksStore::AppendBlobChunk(const std::string& blob_id,
-                                                   const UserId& owner, uint64_t offset,
-                                                   const std::string& data, bool sync) {
+Result<v1::BlobRecord> RocksStore::AppendBlobChunk(const std::string& blob_id, const UserId& owner,
+                                                   uint64_t offset, const std::string& data,
+                                                   bool sync) {
   std::lock_guard<std::mutex> lock(blob_mu_.For(owner));
   auto found = GetBlobRecord(blob_id);
   if (!found.ok() || found->owner_user_id() != owner) {

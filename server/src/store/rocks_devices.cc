@@ -37,7 +37,8 @@ Status RocksStore::RemoveDevice(const UserId& user_id, uint32_t device_id) {
     auto scan = RangeScan::OfPrefix(*db_, cf(Cf::kDeviceTokens), keys::Device(user_id, device_id));
     rocksdb::Iterator* it = scan->get();
     for (scan->SeekToLower(); it->Valid(); it->Next()) {
-      if (it->key().size() != keys::kTokenIndexKeySize) return Status::Internal("corrupt token index");
+      if (it->key().size() != keys::kTokenIndexKeySize)
+        return Status::Internal("corrupt token index");
       const std::string hash(it->key().data() + keys::kTokenIndexKeySize - kSecretHashSize,
                              kSecretHashSize);
       auto token = GetRecord<v1::TokenRecord>(Cf::kTokens, hash, "token");

@@ -26,8 +26,8 @@ TEST_F(LinkingSeamTest, ProvisionJoinShareABlobAndRemove) {
   ASSERT_TRUE(existing);
   auto existing_api = sc::ConnectGrpcServerApi(Options(Home("existing")));
   ASSERT_TRUE(existing_api.ok()) << existing_api.status().message();
-  (*existing_api)->SetDevice(existing->user_id(), existing->device_id(0), &existing->device(0).auth,
-                             "");
+  (*existing_api)
+      ->SetDevice(existing->user_id(), existing->device_id(0), &existing->device(0).auth, "");
   auto new_api = sc::ConnectGrpcServerApi(Options(Home("new")));
   ASSERT_TRUE(new_api.ok());
 
@@ -92,8 +92,9 @@ TEST_F(LinkingSeamTest, ProvisionJoinShareABlobAndRemove) {
                   .ok());
   EXPECT_EQ(tail, archive.substr(70000));
   ASSERT_TRUE((*new_api)->DeleteBlob(put->blob_id).ok());
-  EXPECT_EQ((*existing_api)->GetBlobInfo(put->blob_id, sc::BlobKind::kHistoryTransfer).status().code(),
-            sc::ErrorCode::kNotFound);
+  EXPECT_EQ(
+      (*existing_api)->GetBlobInfo(put->blob_id, sc::BlobKind::kHistoryTransfer).status().code(),
+      sc::ErrorCode::kNotFound);
 
   // The existing device removes it again: its calls are refused clearly.
   ASSERT_TRUE((*existing_api)->RemoveDevice(*joined).ok());

@@ -86,8 +86,8 @@ TEST_F(DevicesTest, StolenTokenAddsNoDeviceWithoutTheIdentityKey) {
     EXPECT_NE(s.error_message().find("identity key"), std::string::npos) << s.error_message();
     // No binding at all: what a token-only attacker has.
     req.clear_device_binding();
-    EXPECT_GRPC_CODE(api_->accounts->AddDevice((with_token ? victim->Context(0) : MakeContext()).get(),
-                                               req, &resp),
+    EXPECT_GRPC_CODE(api_->accounts->AddDevice(
+                         (with_token ? victim->Context(0) : MakeContext()).get(), req, &resp),
                      StatusCode::INVALID_ARGUMENT);
   }
   EXPECT_TRUE(Unchanged(before));

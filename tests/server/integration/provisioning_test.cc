@@ -3,6 +3,8 @@
 // The adversaries: an anonymous flood opening slots (bounded per address and
 // server-wide, no disk write, little memory per waiting slot), a depositor
 // reusing or guessing slots, and a new device whose connection drops.
+#include "securebase/crypto/provisioning.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include <thread>
 #include <vector>
 
-#include "securebase/crypto/provisioning.h"
 #include "securebase/v1/provisioning.grpc.pb.h"
 #include "tests/server/integration/harness/process_stats.h"
 #include "tests/server/integration/harness/server_suite.h"

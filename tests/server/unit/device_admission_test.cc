@@ -45,8 +45,9 @@ TEST(DeviceAdmissionTest, AValidRecordNamesItsDeviceAndVerifies) {
   Fixture other;
   EXPECT_EQ(VerifyNewDeviceBinding(record, other.identity_key).code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(ParseNewDeviceBinding(record, other.user_id.substr(1) + "x", f.auth_key).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ParseNewDeviceBinding(record, other.user_id.substr(1) + "x", f.auth_key).status().code(),
+      StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseNewDeviceBinding(record, f.user_id, other.auth_key).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseNewDeviceBinding(f.Record(0), f.user_id, f.auth_key).status().code(),
@@ -57,7 +58,8 @@ TEST(DeviceAdmissionTest, EveryLengthOfJunkIsInvalidArgument) {
   Fixture f;
   for (size_t n = 0; n <= 300; ++n) {
     std::string junk(n, '\0');
-    crypto::SystemRandom().Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(junk.data()), junk.size()));
+    crypto::SystemRandom().Fill(
+        std::span<uint8_t>(reinterpret_cast<uint8_t*>(junk.data()), junk.size()));
     if (!junk.empty()) junk[0] = 0x01;  // The version byte, so the length is what is tested.
     auto claimed = ParseNewDeviceBinding(junk, f.user_id, f.auth_key);
     EXPECT_FALSE(claimed.ok()) << n;
