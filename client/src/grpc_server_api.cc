@@ -93,6 +93,17 @@ void ToWire(const OneTimePreKeyWire& key, v1::OneTimePreKey* out) {
   out->set_key_id(key.key_id);
   out->set_public_key(key.public_key);
 }
+// The device part of a RegisterRequest or an AddDeviceRequest.
+template <typename Request>
+void NewDeviceToWire(const Request& in, v1::NewDevice* device) {
+  device->set_device_auth_key(in.device_auth_key);
+  device->set_device_binding_signature(in.device_binding_signature);
+  ToWire(in.signed_prekey, device->mutable_signed_prekey());
+  for (const OneTimePreKeyWire& key : in.one_time_prekeys) {
+    ToWire(key, device->add_one_time_prekeys());
+  }
+}
+
 SignedPreKeyWire FromWire(const v1::SignedPreKey& key) {
   return SignedPreKeyWire{key.key_id(), key.public_key(), key.signature()};
 }
@@ -242,13 +253,7 @@ class GrpcServerApi final : public ServerApi {
     v1::RegisterRequest request;
     request.set_role(ToWire(in.role));
     request.set_identity_key(in.identity_key);
-    v1::NewDevice* device = request.mutable_device();
-    device->set_device_auth_key(in.device_auth_key);
-    device->set_device_binding_signature(in.device_binding_signature);
-    ToWire(in.signed_prekey, device->mutable_signed_prekey());
-    for (const OneTimePreKeyWire& key : in.one_time_prekeys) {
-      ToWire(key, device->add_one_time_prekeys());
-    }
+    NewDeviceToWire(in, request.mutable_device());
     request.set_registration_token(in.registration_token);
     v1::RegisterResponse response;
     grpc::ClientContext context;
@@ -418,13 +423,7 @@ class GrpcServerApi final : public ServerApi {
     v1::AddDeviceRequest request;
     request.set_user_id(in.user_id);
     request.set_device_binding(in.device_binding);
-    v1::NewDevice* device = request.mutable_device();
-    device->set_device_auth_key(in.device_auth_key);
-    device->set_device_binding_signature(in.device_binding_signature);
-    ToWire(in.signed_prekey, device->mutable_signed_prekey());
-    for (const OneTimePreKeyWire& key : in.one_time_prekeys) {
-      ToWire(key, device->add_one_time_prekeys());
-    }
+    NewDeviceToWire(in, request.mutable_device());
     v1::AddDeviceResponse response;
     grpc::ClientContext context;
     PrepareContext(context, "");  // No token: the binding is the authority.
