@@ -25,10 +25,9 @@ Result<std::optional<std::string>> ProvisioningSlots::Open(
     if (found != slots_.end() && found->second.expires_at_ms <= now) {
       // Expired but not swept yet: as if it were gone.
       Slot& old = found->second;
-      if (old.message.has_value() || old.writing) {
-        ReleaseLocked(old, old.message.has_value() ? old.message->size() : 0);
-      }
+      // Its waiter is ended by the next ExpireSlots, which releases it.
       if (old.waiter != nullptr) return Status::AlreadyExists("another call waits on this slot");
+      ReleaseLocked(old);
       slots_.erase(found);
       found = slots_.end();
     }
@@ -100,6 +99,7 @@ Status ProvisioningSlots::Deposit(const std::string& channel_id, std::string mes
     ++held;
     held_bytes_ += message.size();
     slot.depositor = depositor;
+    slot.held_bytes = message.size();
     if (slot.waiter != nullptr) {
       slot.writing = true;
       waiter = slot.waiter;
@@ -122,7 +122,7 @@ void ProvisioningSlots::FinishedWrite(const std::string& channel_id,
   slot.writing = false;
   if (ok) {
     slot.used = true;
-    ReleaseLocked(slot, message.size());
+    ReleaseLocked(slot);
     return;
   }
   // Back into the slot for the device's next wait.
@@ -130,11 +130,13 @@ void ProvisioningSlots::FinishedWrite(const std::string& channel_id,
   if (slot.waiter.get() == waiter) slot.waiter.reset();
 }
 
-void ProvisioningSlots::ReleaseLocked(Slot& slot, size_t bytes) {
-  held_bytes_ -= std::min<uint64_t>(held_bytes_, bytes);
+void ProvisioningSlots::ReleaseLocked(Slot& slot) {
+  if (slot.depositor.empty()) return;  // Holds nothing (or released already).
+  held_bytes_ -= std::min<uint64_t>(held_bytes_, slot.held_bytes);
   auto held = held_per_account_.find(slot.depositor);
   if (held != held_per_account_.end() && --held->second == 0) held_per_account_.erase(held);
   slot.depositor.clear();
+  slot.held_bytes = 0;
 }
 
 size_t ProvisioningSlots::ExpireSlots() {
@@ -149,13 +151,9 @@ size_t ProvisioningSlots::ExpireSlots() {
         ++it;
         continue;
       }
-      if (slot.message.has_value()) {
-        ReleaseLocked(slot, slot.message->size());
-      } else if (slot.writing) {
-        // The write still holds the bytes until it completes; they are
-        // counted free now (bounded by the slot count meanwhile).
-        ReleaseLocked(slot, 0);
-      }
+      // A write still in flight holds its bytes until it completes; they
+      // count as free from now (bounded by the slot count meanwhile).
+      ReleaseLocked(slot);
       if (slot.waiter != nullptr) expired.push_back(std::move(slot.waiter));
       it = slots_.erase(it);
       ++removed;

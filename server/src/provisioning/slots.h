@@ -99,10 +99,12 @@ class ProvisioningSlots {
     bool writing = false;                // Handed to the waiter, write pending.
     bool used = false;                   // Delivered.
     std::string depositor;               // While a message is held or written.
+    size_t held_bytes = 0;               // Its size, while counted as held.
   };
 
-  // Requires mu_. Holding accounting for a message leaving the server.
-  void ReleaseLocked(Slot& slot, size_t bytes);
+  // Requires mu_. The holding accounting for the slot's message, which
+  // leaves the server (delivered or expired). No-op when it holds none.
+  void ReleaseLocked(Slot& slot);
 
   const Clock& clock_;
   const ProvisioningLimits limits_;
