@@ -697,6 +697,9 @@ sb_error sb_watch_events(sb_client* client, sb_event_callback on_event, void* us
     on_event(user_data, "contact", json_string(user_id).c_str());
   };
   callbacks.on_live = [&] { on_event(user_data, "live", "null"); };
+  callbacks.on_offline = [&](const std::string& why) {
+    on_event(user_data, "offline", json_string(why).c_str());
+  };
   const client::Status status = client->impl->Watch(callbacks, client->stop);
   client->stop.store(false);  // Consumed, as in sb_watch_with_warnings.
   return FinishStatus(status);

@@ -81,8 +81,8 @@ class Sender {
                    const Bundles* bundles, records::OutboxEntry& entry);
   // The peer's known devices (or the fetched ones) and our own.
   Result<std::vector<crypto::DeviceAddress>> Targets(const records::Contact& peer,
-                                             const records::Contact& self,
-                                             const Bundles* bundles) const;
+                                                     const records::Contact& self,
+                                                     const Bundles* bundles) const;
   Status RepairDevices(uint64_t index, records::OutboxEntry& entry, const DeviceMismatch& mismatch);
 
   ClientCore& core_;

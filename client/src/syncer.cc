@@ -246,7 +246,8 @@ Status Syncer::ReceivePages(std::future<Result<EnvelopePage>> next, SyncResult& 
     receipts_pending = receipts_pending || page->receipts_pending;
     for (auto& item : page->new_items) result.new_items.push_back(std::move(item));
     for (auto& warning : page->warnings) result.warnings.push_back(std::move(warning));
-    for (auto& update : page->delivery_updates) result.delivery_updates.push_back(std::move(update));
+    for (auto& update : page->delivery_updates)
+      result.delivery_updates.push_back(std::move(update));
     for (auto& user : page->changed_contacts) result.changed_contacts.push_back(std::move(user));
     if (finisher.failed()) break;
   }

@@ -149,7 +149,12 @@ Status Watcher::Watch(const WatchCallbacks& callbacks, const std::atomic<bool>& 
       break;
     }
     const std::chrono::milliseconds pause = backoff.Next();
-    warn(ended.message() + "; trying again in " + InSeconds(pause));
+    const std::string why = ended.message() + "; trying again in " + InSeconds(pause);
+    if (callbacks.on_offline) {
+      callbacks.on_offline(why);
+    } else {
+      warn(why);
+    }
     Pause(pause, stop);
   }
   syncer_.RemoveSentReceipts(sent_receipts, Durability::kSynced);

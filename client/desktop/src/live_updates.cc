@@ -57,6 +57,10 @@ void LiveUpdates::RunOnThread() {
     retry_ms = kFirstRetryMs;
     emit stateChanged(State::kLive, {});
   };
+  // Watch itself tries again while the server is away; it says so here.
+  callbacks.on_offline = [this](const std::string& why) {
+    emit stateChanged(State::kOffline, QString::fromStdString(why));
+  };
   auto wait_or_stop = [&](int ms) {
     for (int waited = 0; waited < ms && !stop->load(); waited += 50) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -68,6 +72,9 @@ void LiveUpdates::RunOnThread() {
     const sc::Status status = client_->Watch(callbacks, *stop);
     if (stop->load()) break;
     emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
+    // Another window or device took over this subscription: trying again
+    // would only take it back and forth.
+    if (status.code() == sc::ErrorCode::kFailedPrecondition) break;
     wait_or_stop(retry_ms);
     retry_ms = std::min(retry_ms * 2, kMaxRetryMs);
   }

@@ -806,7 +806,6 @@ bool RewriteIdentity(rocksdb::DB* db, Cfs& cfs, const std::string& user_id,
   return true;
 }
 
-
 bool SubstituteIdentityOnServer(const std::string& db_dir, const std::string& user_id,
                                 std::string* error) {
   crypto::RandomSource& rng = crypto::SystemRandom();

@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "securebase/client/client.h"
-#include "securebase/crypto/keys.h"
 #include "securebase/client/content.h"
 #include "securebase/client/status.h"
+#include "securebase/crypto/keys.h"
 #include "tests/server/integration/harness/server_process.h"
 #include "tests/server/integration/harness/subprocess.h"
 

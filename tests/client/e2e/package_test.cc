@@ -57,7 +57,7 @@ class PackageTest : public E2eTest {
         "-DCMAKE_C_COMPILER=" + std::string(SECUREBASE_C_COMPILER),
         "-DCMAKE_CXX_COMPILER=" + std::string(SECUREBASE_CXX_COMPILER),
         "-DCMAKE_C_FLAGS=" + std::string(SECUREBASE_SANITIZE_FLAGS),
-        "-DCMAKE_EXE_LINKER_FLAGS=" + std::string(SECUREBASE_SANITIZE_FLAGS)};
+        "-DCMAKE_EXE_LINKER_FLAGS=" + std::string(SECUREBASE_SANITIZE_LINK_FLAGS)};
     if (static_link) argv.push_back("-DSECUREBASE_LINK_STATIC=ON");
     return argv;
   }
@@ -98,7 +98,8 @@ TEST_F(PackageTest, InstalledSdkBuildsAndRunsOutOfTree) {
       "set -e; export PKG_CONFIG_PATH='" + prefix() + "/lib/pkgconfig'; '" + SECUREBASE_C_COMPILER +
       "' -std=c99 " + SECUREBASE_SANITIZE_FLAGS + " '" + SECUREBASE_SOURCE_DIR +
       "/examples/c_roundtrip.c' -o '" + pc_binary +
-      "' $(pkg-config --cflags --libs securebase-client) -Wl,-rpath,'" + prefix() + "/lib'";
+      "' $(pkg-config --cflags --libs securebase-client) -Wl,-rpath,'" + prefix() + "/lib' " +
+      SECUREBASE_SANITIZE_LINK_FLAGS;
   ASSERT_NO_FATAL_FAILURE(MustRun({"/bin/sh", "-c", compile}, "cc with pkg-config"));
   ASSERT_NO_FATAL_FAILURE(RunsAgainstTheServer(pc_binary, "pkgconfig"));
 

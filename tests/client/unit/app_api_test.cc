@@ -187,21 +187,28 @@ TEST_F(AppApiTest, WatchReportsLiveAgainAfterTheServerComesBack) {
   ASSERT_TRUE(live_client.ok());
   std::atomic<bool> stop{false};
   std::atomic<int> lives{0};
+  std::atomic<int> offline{0};
   WatchCallbacks callbacks;
   callbacks.on_live = [&] { ++lives; };
-  std::thread first([&] { EXPECT_FALSE((*live_client)->Watch(callbacks, stop).ok()); });
+  callbacks.on_offline = [&](const std::string&) { ++offline; };
+  std::thread watching([&] { EXPECT_TRUE((*live_client)->Watch(callbacks, stop).ok()); });
   for (int i = 0; i < 500 && lives == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_EQ(lives, 1);
-  server_.SetReachable(false);  // The stream ends: Watch returns kUnavailable.
-  first.join();
+  // The stream ends: Watch reports offline and keeps trying (it does not
+  // return).
+  server_.SetReachable(false);
+  for (int i = 0; i < 500 && offline == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(offline, 1) << "the app is told the server cannot be reached";
+  EXPECT_EQ(lives, 1);
   server_.SetReachable(true);
-  std::thread second([&] { EXPECT_TRUE((*live_client)->Watch(callbacks, stop).ok()); });
-  for (int i = 0; i < 500 && lives < 2; ++i)
+  // Back within the first backoff pauses (at most a few seconds).
+  for (int i = 0; i < 1000 && lives < 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(lives, 2);
   stop = true;
-  second.join();
+  watching.join();
 }
 
 TEST_F(AppApiTest, SyncReportsReceiptsAndChangedContacts) {

@@ -115,6 +115,11 @@ struct WatchCallbacks {
   // Called after each (re)subscription; a refused one ends Watch instead,
   // possibly right after this was called.
   std::function<void()> on_live;
+  // The server could not be reached or ended the stream: Watch pauses and
+  // tries again (on_live follows once it is back). Argument: why, and when
+  // the next try is, for display. When unset, this is reported through
+  // on_warning instead.
+  std::function<void(const std::string&)> on_offline;
 };
 
 // What a contact list shows of one contact, read without decoding its whole

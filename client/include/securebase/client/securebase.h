@@ -345,7 +345,9 @@ SB_API sb_error sb_history_range_json(sb_client* client, const char* peer, uint6
  *   "delivery" json: {"peer_user_id":"..","message_ids":[".."],"state":"delivered"|"read"}
  *   "contact"  json: a JSON string, the user id of a contact whose profile
  *              or availability notice arrived (read it with sb_find_contact_json)
- *   "live"     json: null; the subscription is registered with the server */
+ *   "live"     json: null; the subscription is registered with the server
+ *   "offline"  json: a JSON string (why, and when the next try is); the
+ *              server is away and the watch tries again by itself */
 typedef void (*sb_event_callback)(void* user_data, const char* kind, const char* json);
 
 /* sb_watch reporting every kind of event above through `on_event`. */
