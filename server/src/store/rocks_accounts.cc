@@ -164,6 +164,17 @@ Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::T
     }
     if (!it->status().ok()) return StorageError(it->status(), "create_token");
   }
+  // The index orders a device's tokens by creation time; two logins within
+  // one millisecond would tie and fall back to their (random) hashes, and
+  // the limit could then revoke the newer one. The new token is placed after
+  // every live one (its recorded creation time moves by at most a few ms).
+  v1::TokenRecord stored = token;
+  if (!live.empty()) {
+    const uint64_t newest = keys::ReadBe64(live.back(), keys::kTokenIndexPrefixSize);
+    if (static_cast<uint64_t>(stored.created_at_unix_ms()) <= newest) {
+      stored.set_created_at_unix_ms(static_cast<int64_t>(newest + 1));
+    }
+  }
   for (size_t i = 0; i + max_per_device <= live.size() && max_per_device > 0; ++i) {
     const std::string& index = live[i];
     batch.Delete(cf(Cf::kDeviceTokens), index);
@@ -176,11 +187,11 @@ Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::T
     revoked.set_detail("reason=limit");
     AddAudit(batch, std::move(revoked));
   }
-  batch.Put(cf(Cf::kTokens), ToSlice(token_hash), token.SerializeAsString());
+  batch.Put(cf(Cf::kTokens), ToSlice(token_hash), stored.SerializeAsString());
   batch.Put(cf(Cf::kDeviceTokens),
-            keys::TokenIndex(user_id, token.device_id(),
-                             static_cast<uint64_t>(token.created_at_unix_ms()), token_hash),
-            keys::EncodeBe64(static_cast<uint64_t>(token.expires_at_unix_ms())));
+            keys::TokenIndex(user_id, stored.device_id(),
+                             static_cast<uint64_t>(stored.created_at_unix_ms()), token_hash),
+            keys::EncodeBe64(static_cast<uint64_t>(stored.expires_at_unix_ms())));
   v1::AuditRecord audit;
   audit.set_event("login_ok");
   audit.set_user_id(user_id);

@@ -132,6 +132,36 @@ TEST_F(StoreTest, SessionTokens) {
   EXPECT_TRUE(HasAudit("token_revoked"));
 }
 
+// Logins within one millisecond: the limit still revokes the oldest, never
+// the newest (the index once tied them and ordered them by random hash).
+TEST_F(StoreTest, TokensOfOneMillisecondAreRevokedInLoginOrder) {
+  // Hashes that sort in the opposite order of the logins.
+  auto token_hash = [](int i) { return std::string(31, 't') + static_cast<char>(100 - i); };
+  v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
+  token.set_created_at_unix_ms(clock_.NowUnixMs());
+  token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, /*max_per_device=*/3).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).status().IsNotFound()) << i;
+  }
+  for (int i = 3; i < 6; ++i) {
+    auto kept = store_->GetSessionToken(token_hash(i));
+    ASSERT_TRUE(kept.ok()) << i;
+    EXPECT_LE(kept->created_at_unix_ms() - clock_.NowUnixMs(), 6) << "moved by a few ms at most";
+  }
+  // Revoking finds the moved index entry: nothing is left behind.
+  for (int i = 3; i < 6; ++i) ASSERT_TRUE(store_->RevokeSessionToken(token_hash(i)).ok()) << i;
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  for (const auto& [kind, count] : stats->counts) {
+    if (kind == "device_tokens") EXPECT_EQ(count, 0u);
+  }
+}
+
 // Hardening finding 6: one account minted 1,020 tokens a second, each kept
 // until it expired. A device holds at most max_per_device live tokens; a new
 // login revokes the oldest, and expired ones go at the next login.
