@@ -12,9 +12,11 @@
 #include "securebase/crypto/encoding.h"
 #include "securebase/crypto/keys.h"
 #include "securebase/v1/accounts.grpc.pb.h"
+#include "securebase/v1/blobs.grpc.pb.h"
 #include "securebase/v1/keys.grpc.pb.h"
 #include "securebase/v1/links.grpc.pb.h"
 #include "securebase/v1/messages.grpc.pb.h"
+#include "securebase/v1/provisioning.grpc.pb.h"
 
 namespace securebase::client {
 namespace {
@@ -91,6 +93,17 @@ void ToWire(const OneTimePreKeyWire& key, v1::OneTimePreKey* out) {
   out->set_key_id(key.key_id);
   out->set_public_key(key.public_key);
 }
+// The device part of a RegisterRequest or an AddDeviceRequest.
+template <typename Request>
+void NewDeviceToWire(const Request& in, v1::NewDevice* device) {
+  device->set_device_auth_key(in.device_auth_key);
+  device->set_device_binding_signature(in.device_binding_signature);
+  ToWire(in.signed_prekey, device->mutable_signed_prekey());
+  for (const OneTimePreKeyWire& key : in.one_time_prekeys) {
+    ToWire(key, device->add_one_time_prekeys());
+  }
+}
+
 SignedPreKeyWire FromWire(const v1::SignedPreKey& key) {
   return SignedPreKeyWire{key.key_id(), key.public_key(), key.signature()};
 }
@@ -160,6 +173,56 @@ class GrpcEnvelopeStream final : public EnvelopeStream {
   bool finished_ = false;
 };
 
+// The new device's wait at its provisioning slot: one server stream that
+// carries at most one message.
+class GrpcProvisioningWait final : public ProvisioningWait {
+ public:
+  GrpcProvisioningWait(std::unique_ptr<grpc::ClientContext> context,
+                       std::unique_ptr<grpc::ClientReader<v1::ProvisioningMessage>> reader)
+      : context_(std::move(context)), reader_(std::move(reader)) {}
+  ~GrpcProvisioningWait() override {
+    context_->TryCancel();
+    if (!finished_) reader_->Finish().ok();  // Drained; the status no longer matters.
+  }
+
+  bool WaitUntilOpen() override {
+    reader_->WaitForInitialMetadata();
+    // Sent by the server once the slot is open (server/src/service/provisioning_service.h).
+    return context_->GetServerInitialMetadata().count("securebase-slot-open") != 0;
+  }
+
+  Result<std::string> Receive() override {
+    v1::ProvisioningMessage message;
+    const bool got = reader_->Read(&message);
+    grpc::Status status = reader_->Finish();
+    finished_ = true;
+    if (got && status.ok()) return std::move(*message.mutable_message());
+    if (status.ok()) {
+      return Status(ErrorCode::kInvalidServerResponse,
+                    "link: the server ended the wait without a message");
+    }
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        status.error_message().find("expired") != std::string::npos) {
+      return Status(ErrorCode::kNotFound, "link: " + status.error_message());
+    }
+    return FromGrpc(status, "link");
+  }
+
+  void Cancel() override { context_->TryCancel(); }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientReader<v1::ProvisioningMessage>> reader_;
+  bool finished_ = false;
+};
+
+v1::BlobKind ToWire(BlobKind kind) {
+  return kind == BlobKind::kBackup ? v1::BLOB_KIND_BACKUP : v1::BLOB_KIND_HISTORY_TRANSFER;
+}
+BlobKind FromWire(v1::BlobKind kind) {
+  return kind == v1::BLOB_KIND_BACKUP ? BlobKind::kBackup : BlobKind::kHistoryTransfer;
+}
+
 class GrpcServerApi final : public ServerApi {
  public:
   GrpcServerApi(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds timeout)
@@ -168,7 +231,9 @@ class GrpcServerApi final : public ServerApi {
         accounts_(v1::Accounts::NewStub(channel_)),
         keys_(v1::Keys::NewStub(channel_)),
         links_(v1::Links::NewStub(channel_)),
-        messages_(v1::Messages::NewStub(channel_)) {}
+        messages_(v1::Messages::NewStub(channel_)),
+        provisioning_(v1::Provisioning::NewStub(channel_)),
+        blobs_(v1::Blobs::NewStub(channel_)) {}
 
   void SetDevice(const std::string& user_id, uint32_t device_id,
                  const crypto::DeviceAuthKeyPair* key, std::string token) override {
@@ -188,13 +253,7 @@ class GrpcServerApi final : public ServerApi {
     v1::RegisterRequest request;
     request.set_role(ToWire(in.role));
     request.set_identity_key(in.identity_key);
-    v1::NewDevice* device = request.mutable_device();
-    device->set_device_auth_key(in.device_auth_key);
-    device->set_device_binding_signature(in.device_binding_signature);
-    ToWire(in.signed_prekey, device->mutable_signed_prekey());
-    for (const OneTimePreKeyWire& key : in.one_time_prekeys) {
-      ToWire(key, device->add_one_time_prekeys());
-    }
+    NewDeviceToWire(in, request.mutable_device());
     request.set_registration_token(in.registration_token);
     v1::RegisterResponse response;
     grpc::ClientContext context;
@@ -365,6 +424,161 @@ class GrpcServerApi final : public ServerApi {
         }));
   }
 
+  Result<uint32_t> AddDevice(const AddDeviceRequest& in) override {
+    v1::AddDeviceRequest request;
+    request.set_user_id(in.user_id);
+    request.set_device_binding(in.device_binding);
+    NewDeviceToWire(in, request.mutable_device());
+    v1::AddDeviceResponse response;
+    grpc::ClientContext context;
+    PrepareContext(context, "");  // No token: the binding is the authority.
+    SB_RETURN_IF_ERROR(FromGrpc(accounts_->AddDevice(&context, request, &response), "add device"));
+    return response.device_id();
+  }
+
+  Result<DeviceList> ListDevices() override {
+    v1::ListDevicesResponse response;
+    SB_RETURN_IF_ERROR(Call("list devices", [&](grpc::ClientContext& context) {
+      return accounts_->ListDevices(&context, v1::ListDevicesRequest(), &response);
+    }));
+    DeviceList list;
+    list.next_device_id = response.next_device_id();
+    for (const v1::DeviceInfo& d : response.devices()) {
+      list.devices.push_back(
+          DeviceInfo{d.device_id(), d.device_auth_key(), d.created_at_unix_ms()});
+    }
+    return list;
+  }
+
+  Status RemoveDevice(uint32_t device_id) override {
+    v1::RemoveDeviceRequest request;
+    request.set_device_id(device_id);
+    v1::RemoveDeviceResponse response;
+    return Call("remove device", [&](grpc::ClientContext& context) {
+      return accounts_->RemoveDevice(&context, request, &response);
+    });
+  }
+
+  Result<std::unique_ptr<ProvisioningWait>> WaitForProvisioning(
+      const std::string& channel_id) override {
+    auto context = std::make_unique<grpc::ClientContext>();  // No token, no deadline.
+    v1::WaitForProvisioningRequest request;
+    request.set_channel_id(channel_id);
+    auto reader = provisioning_->WaitForProvisioning(context.get(), request);
+    return std::unique_ptr<ProvisioningWait>(
+        new GrpcProvisioningWait(std::move(context), std::move(reader)));
+  }
+
+  Status DepositProvisioning(const std::string& channel_id,
+                             const std::string& sealed_message) override {
+    v1::DepositProvisioningRequest request;
+    request.set_channel_id(channel_id);
+    request.set_message(sealed_message);
+    v1::DepositProvisioningResponse response;
+    return Call("add device", [&](grpc::ClientContext& context) {
+      return provisioning_->DepositProvisioning(&context, request, &response);
+    });
+  }
+
+  Result<BlobInfo> PutBlob(const BlobUpload& upload, const std::string& data) override {
+    v1::PutBlobResponse response;
+    SB_RETURN_IF_ERROR(Call("upload", [&](grpc::ClientContext& context) {
+      // An upload takes longer than one call's timeout: none here.
+      context.set_deadline(std::chrono::system_clock::time_point::max());
+      auto writer = blobs_->PutBlob(&context, &response);
+      v1::PutBlobRequest first;
+      if (upload.resume_blob_id.empty()) {
+        first.set_kind(ToWire(upload.kind));
+        first.set_total_size(upload.total_size);
+        first.set_read_capability(upload.read_capability);
+      } else {
+        first.set_resume_blob_id(upload.resume_blob_id);
+        first.set_offset(upload.offset);
+      }
+      size_t at = 0;
+      first.set_data(data.substr(0, kBlobPieceSize));
+      at = first.data().size();
+      bool ok = writer->Write(first);
+      while (ok && at < data.size()) {
+        v1::PutBlobRequest next;
+        next.set_data(data.substr(at, kBlobPieceSize));
+        at += next.data().size();
+        ok = writer->Write(next);
+      }
+      writer->WritesDone();
+      return writer->Finish();
+    }));
+    BlobInfo info;
+    info.blob_id = response.blob_id();
+    info.kind = upload.kind;
+    info.stored_size = response.stored_size();
+    info.complete = response.complete();
+    return info;
+  }
+
+  Result<uint64_t> GetBlob(const std::string& blob_id, uint64_t offset,
+                           const std::string& read_capability,
+                           const std::function<Status(const std::string&)>& sink) override {
+    v1::GetBlobRequest request;
+    request.set_blob_id(blob_id);
+    request.set_offset(offset);
+    request.set_read_capability(read_capability);
+    uint64_t total = 0;
+    Status sunk = Status::Ok();
+    auto download = [&](grpc::ClientContext& context) {
+      context.set_deadline(std::chrono::system_clock::time_point::max());
+      auto reader = blobs_->GetBlob(&context, request);
+      v1::GetBlobResponse piece;
+      while (reader->Read(&piece)) {
+        if (piece.total_size() != 0) total = piece.total_size();
+        sunk = sink(piece.data());
+        if (!sunk.ok()) {
+          context.TryCancel();
+          break;
+        }
+      }
+      grpc::Status status = reader->Finish();
+      return sunk.ok() ? status : grpc::Status::OK;
+    };
+    bool has_device = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      has_device = device_key_ != nullptr || !token_.empty();
+    }
+    if (!has_device && !read_capability.empty()) {
+      // A device restoring a backup has no login yet: the capability alone.
+      grpc::ClientContext context;
+      PrepareContext(context, "");
+      SB_RETURN_IF_ERROR(FromGrpc(download(context), "download"));
+    } else {
+      SB_RETURN_IF_ERROR(Call("download", download));
+    }
+    SB_RETURN_IF_ERROR(sunk);
+    return total;
+  }
+
+  Result<BlobInfo> GetBlobInfo(const std::string& blob_id, BlobKind kind) override {
+    v1::GetBlobInfoRequest request;
+    request.set_blob_id(blob_id);
+    request.set_kind(ToWire(kind));
+    v1::GetBlobInfoResponse response;
+    SB_RETURN_IF_ERROR(Call("blob info", [&](grpc::ClientContext& context) {
+      return blobs_->GetBlobInfo(&context, request, &response);
+    }));
+    return BlobInfo{response.blob_id(),    FromWire(response.kind()),
+                    response.total_size(), response.stored_size(),
+                    response.complete(),   response.expires_at_unix_ms()};
+  }
+
+  Status DeleteBlob(const std::string& blob_id) override {
+    v1::DeleteBlobRequest request;
+    request.set_blob_id(blob_id);
+    v1::DeleteBlobResponse response;
+    return Call("delete blob", [&](grpc::ClientContext& context) {
+      return blobs_->DeleteBlob(&context, request, &response);
+    });
+  }
+
  private:
   void PrepareContext(grpc::ClientContext& context, const std::string& token) {
     context.set_deadline(std::chrono::system_clock::now() + timeout_);
@@ -447,6 +661,8 @@ class GrpcServerApi final : public ServerApi {
   std::unique_ptr<v1::Keys::Stub> keys_;
   std::unique_ptr<v1::Links::Stub> links_;
   std::unique_ptr<v1::Messages::Stub> messages_;
+  std::unique_ptr<v1::Provisioning::Stub> provisioning_;
+  std::unique_ptr<v1::Blobs::Stub> blobs_;
   mutable std::mutex mu_;  // Guards the device and the token.
   std::string user_id_;
   uint32_t device_id_ = 0;

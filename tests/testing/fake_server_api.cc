@@ -4,6 +4,9 @@
 #include <atomic>
 #include <utility>
 
+#include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/encoding.h"
+
 namespace securebase::testing {
 
 using client::ErrorCode;
@@ -291,11 +294,193 @@ class FakeConnection final : public client::ServerApi {
     return std::unique_ptr<client::EnvelopeStream>(new FakeStream(server_, caller_, after_seq));
   }
 
+  // --- Linked devices: the real server's rules (server/src/service/accounts_service.cc).
+  Result<uint32_t> AddDevice(const client::AddDeviceRequest& request) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    if (auto failure = server_.Failure(FakeCall::kAddDevice)) return *failure;
+    const Status refused(ErrorCode::kPermissionDenied,
+                         "add device: the binding is not signed by the account's identity key");
+    auto account = server_.accounts_.find(request.user_id);
+    if (account == server_.accounts_.end()) return refused;
+    auto identity =
+        crypto::IdentityPublicKey::FromBytes(crypto::AsBytes(account->second.identity_key));
+    if (!identity.ok()) return refused;
+    auto binding =
+        crypto::ParseAndVerifyDeviceBinding(*identity, crypto::AsBytes(request.device_binding));
+    if (!binding.ok()) return refused;
+    if (crypto::AsStringView(binding->device.user_id.span()) != request.user_id ||
+        crypto::AsStringView(binding->device_auth_key.span()) != request.device_auth_key) {
+      return Status(ErrorCode::kInvalidArgument, "add device: the binding names another device");
+    }
+    const uint32_t id = binding->device.device_id;
+    FakeServer::Account& owner = account->second;
+    if (id < owner.next_device_id || id - owner.next_device_id >= 16) {
+      return Status(ErrorCode::kFailedPrecondition, "add device: device id already used");
+    }
+    if (owner.devices.size() >= server_.max_devices_) {
+      return Status(ErrorCode::kResourceExhausted, "add device: the account has the maximum");
+    }
+    FakeServer::Device& device = owner.devices[id];
+    device.signed_prekey = request.signed_prekey;
+    device.one_time_prekeys.assign(request.one_time_prekeys.begin(),
+                                   request.one_time_prekeys.end());
+    owner.device_auth_keys[id] = request.device_auth_key;
+    owner.next_device_id = id + 1;
+    return id;
+  }
+
+  Result<client::DeviceList> ListDevices() override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kListDevices).status());
+    const FakeServer::Account& account = server_.accounts_.at(caller_.first);
+    client::DeviceList list;
+    list.next_device_id = account.next_device_id;
+    for (const auto& [id, device] : account.devices) {
+      auto key = account.device_auth_keys.find(id);
+      list.devices.push_back(client::DeviceInfo{
+          id, key != account.device_auth_keys.end() ? key->second : "", server_.now_unix_ms_});
+    }
+    return list;
+  }
+
+  Status RemoveDevice(uint32_t device_id) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kRemoveDevice).status());
+    if (device_id == caller_.second) {
+      return Status(ErrorCode::kFailedPrecondition, "remove device: a device cannot remove itself");
+    }
+    FakeServer::Account& account = server_.accounts_.at(caller_.first);
+    if (account.devices.erase(device_id) == 0) {
+      return Status(ErrorCode::kNotFound, "remove device: no such device");
+    }
+    server_.removed_.insert({caller_.first, device_id});
+    server_.changed_.notify_all();
+    return Status::Ok();
+  }
+
+  // --- Provisioning slots (server/src/provisioning/slots.h).
+  Result<std::unique_ptr<client::ProvisioningWait>> WaitForProvisioning(
+      const std::string& channel_id) override;
+
+  Status DepositProvisioning(const std::string& channel_id, const std::string& message) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kDepositProvisioning).status());
+    auto slot = server_.slots_.find(channel_id);
+    if (slot == server_.slots_.end() || slot->second.expired) {
+      return Status(ErrorCode::kNotFound, "add device: no open provisioning slot");
+    }
+    if (slot->second.used || slot->second.message.has_value()) {
+      return Status(ErrorCode::kFailedPrecondition, "add device: the link code was already used");
+    }
+    slot->second.message = message;
+    server_.changed_.notify_all();
+    return Status::Ok();
+  }
+
+  // --- Blobs (server/src/service/blobs_service.cc).
+  Result<client::BlobInfo> PutBlob(const client::BlobUpload& upload,
+                                   const std::string& data) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kPutBlob).status());
+    std::string id;
+    if (upload.resume_blob_id.empty()) {
+      if (upload.total_size == 0) return Status(ErrorCode::kInvalidArgument, "upload: empty blob");
+      id = UserId(server_.next_blob_++);
+      server_.blobs_[id] = FakeServer::Blob{caller_.first, upload.kind, upload.total_size, "",
+                                            upload.read_capability};
+    } else {
+      id = upload.resume_blob_id;
+      auto found = server_.blobs_.find(id);
+      if (found == server_.blobs_.end() || found->second.owner != caller_.first) {
+        return Status(ErrorCode::kNotFound, "upload: no such blob");
+      }
+      if (upload.offset != found->second.data.size()) {
+        return Status(ErrorCode::kInvalidArgument, "upload: offset is not the stored size");
+      }
+    }
+    FakeServer::Blob& blob = server_.blobs_[id];
+    if (blob.data.size() + data.size() > blob.total_size) {
+      return Status(ErrorCode::kInvalidArgument, "upload: more data than total_size");
+    }
+    blob.data += data;
+    const bool complete = blob.data.size() == blob.total_size;
+    if (complete && blob.kind == client::BlobKind::kBackup) {
+      const std::string owner = blob.owner;
+      std::erase_if(server_.blobs_, [&](const auto& entry) {
+        return entry.first != id && entry.second.owner == owner &&
+               entry.second.kind == client::BlobKind::kBackup &&
+               entry.second.data.size() == entry.second.total_size;
+      });
+    }
+    const FakeServer::Blob& stored = server_.blobs_.at(id);
+    return client::BlobInfo{id, stored.kind, stored.total_size, stored.data.size(), complete, 0};
+  }
+
+  Result<uint64_t> GetBlob(const std::string& blob_id, uint64_t offset,
+                           const std::string& read_capability,
+                           const std::function<Status(const std::string&)>& sink) override {
+    std::string data;
+    uint64_t total = 0;
+    {
+      std::lock_guard<std::mutex> lock(server_.mu_);
+      if (read_capability.empty()) {
+        SB_RETURN_IF_ERROR(Caller(FakeCall::kGetBlob).status());
+      } else if (auto failure = server_.Failure(FakeCall::kGetBlob)) {
+        return *failure;
+      }
+      auto found = server_.blobs_.find(blob_id);
+      const bool allowed =
+          found != server_.blobs_.end() &&
+          (found->second.owner == caller_.first ||
+           (!read_capability.empty() && found->second.read_capability == read_capability)) &&
+          found->second.data.size() == found->second.total_size;
+      if (!allowed) return Status(ErrorCode::kNotFound, "download: no such blob");
+      if (offset > found->second.total_size) {
+        return Status(ErrorCode::kInvalidArgument, "download: offset beyond the blob");
+      }
+      data = found->second.data.substr(offset);
+      total = found->second.total_size;
+    }
+    for (size_t at = 0; at < data.size(); at += client::kBlobPieceSize) {
+      SB_RETURN_IF_ERROR(sink(data.substr(at, client::kBlobPieceSize)));
+    }
+    return total;
+  }
+
+  Result<client::BlobInfo> GetBlobInfo(const std::string& blob_id, client::BlobKind kind) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kGetBlobInfo).status());
+    for (const auto& [id, blob] : server_.blobs_) {
+      if (blob.owner != caller_.first) continue;
+      const bool complete = blob.data.size() == blob.total_size;
+      if (id == blob_id || (blob_id.empty() && kind == client::BlobKind::kBackup &&
+                            blob.kind == client::BlobKind::kBackup && complete)) {
+        return client::BlobInfo{id, blob.kind, blob.total_size, blob.data.size(), complete, 0};
+      }
+    }
+    return Status(ErrorCode::kNotFound, "blob info: no such blob");
+  }
+
+  Status DeleteBlob(const std::string& blob_id) override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    SB_RETURN_IF_ERROR(Caller(FakeCall::kDeleteBlob).status());
+    auto found = server_.blobs_.find(blob_id);
+    if (found == server_.blobs_.end() || found->second.owner != caller_.first) {
+      return Status(ErrorCode::kNotFound, "delete blob: no such blob");
+    }
+    server_.blobs_.erase(found);
+    return Status::Ok();
+  }
+
  private:
   // Under the server's mutex: counts the call, applies injected failures and
   // "logs in", then finds the calling device.
   Result<FakeServer::Device*> Caller(FakeCall call) {
     if (auto failure = server_.Failure(call)) return *failure;
+    if (server_.removed_.count(caller_) != 0) {
+      return Status(ErrorCode::kPermissionDenied,
+                    "this device was removed from the account; link it again");
+    }
     FakeServer::Device* device = server_.FindDevice(caller_);
     if (device == nullptr) return Status(ErrorCode::kUnauthenticated, "no such device");
     if (token_.empty()) token_ = "fake-token";
@@ -306,6 +491,91 @@ class FakeConnection final : public client::ServerApi {
   FakeServer::Address caller_;
   std::string token_;
 };
+
+class FakeProvisioningWait final : public client::ProvisioningWait {
+ public:
+  FakeProvisioningWait(FakeServer& server, std::string channel_id)
+      : server_(server), channel_id_(std::move(channel_id)) {}
+  ~FakeProvisioningWait() override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    auto slot = server_.slots_.find(channel_id_);
+    if (slot != server_.slots_.end()) slot->second.waiting = false;
+  }
+  bool WaitUntilOpen() override { return true; }
+  Result<std::string> Receive() override {
+    std::unique_lock<std::mutex> lock(server_.mu_);
+    server_.changed_.wait(lock, [&] {
+      const FakeServer::Slot& slot = server_.slots_[channel_id_];
+      return cancelled_ || !server_.reachable_ || slot.expired || slot.message.has_value();
+    });
+    FakeServer::Slot& slot = server_.slots_[channel_id_];
+    slot.waiting = false;
+    if (cancelled_ || !server_.reachable_) {
+      return Status(ErrorCode::kUnavailable, "link: the wait ended; wait again");
+    }
+    if (slot.expired) return Status(ErrorCode::kNotFound, "link: the link code expired");
+    std::string message = std::move(*slot.message);
+    slot.message.reset();
+    slot.used = true;
+    return message;
+  }
+  void Cancel() override {
+    std::lock_guard<std::mutex> lock(server_.mu_);
+    cancelled_ = true;
+    server_.changed_.notify_all();
+  }
+
+ private:
+  FakeServer& server_;
+  const std::string channel_id_;
+  bool cancelled_ = false;  // Guarded by server_.mu_.
+};
+
+Result<std::unique_ptr<client::ProvisioningWait>> FakeConnection::WaitForProvisioning(
+    const std::string& channel_id) {
+  std::lock_guard<std::mutex> lock(server_.mu_);
+  if (auto failure = server_.Failure(FakeCall::kWaitForProvisioning)) return *failure;
+  FakeServer::Slot& slot = server_.slots_[channel_id];
+  if (slot.used) return Status(ErrorCode::kFailedPrecondition, "link: the link code was used");
+  if (slot.expired) return Status(ErrorCode::kNotFound, "link: the link code expired");
+  if (slot.waiting) return Status(ErrorCode::kAlreadyExists, "link: another call waits");
+  slot.waiting = true;
+  return std::unique_ptr<client::ProvisioningWait>(new FakeProvisioningWait(server_, channel_id));
+}
+
+void FakeServer::ExpireProvisioningSlots() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [channel, slot] : slots_) {
+    slot.expired = true;
+    slot.message.reset();
+  }
+  changed_.notify_all();
+}
+
+std::optional<std::string> FakeServer::ProvisioningMessage(const std::string& channel_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto slot = slots_.find(channel_id);
+  if (slot == slots_.end()) return std::nullopt;
+  return slot->second.message;
+}
+
+void FakeServer::ReplaceProvisioningMessage(const std::string& channel_id, std::string message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  slots_[channel_id].message = std::move(message);
+  changed_.notify_all();
+}
+
+std::optional<std::string> FakeServer::BlobBytes(const std::string& blob_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto blob = blobs_.find(blob_id);
+  if (blob == blobs_.end()) return std::nullopt;
+  return blob->second.data;
+}
+
+void FakeServer::ReplaceBlobBytes(const std::string& blob_id, std::string bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  blobs_.at(blob_id).data = std::move(bytes);
+}
 
 std::unique_ptr<client::ServerApi> FakeServer::Connect() {
   return std::make_unique<FakeConnection>(*this);

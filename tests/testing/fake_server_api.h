@@ -50,6 +50,15 @@ enum class FakeCall {
   kFetch,
   kAcknowledge,
   kSubscribe,
+  kAddDevice,
+  kListDevices,
+  kRemoveDevice,
+  kWaitForProvisioning,
+  kDepositProvisioning,
+  kPutBlob,
+  kGetBlob,
+  kGetBlobInfo,
+  kDeleteBlob,
 };
 
 class FakeServer {
@@ -106,10 +115,23 @@ class FakeServer {
   void set_page_limit(uint32_t limit) { page_limit_ = limit; }
   // The time stamped on envelopes.
   void set_now_unix_ms(int64_t now) { now_unix_ms_ = now; }
+  // --max-devices-per-account (the real server's default is 5).
+  void set_max_devices(uint32_t max) { max_devices_ = max; }
+  // Ends every provisioning slot (as when it expires): waiters get kNotFound.
+  void ExpireProvisioningSlots();
+  // The sealed provisioning message deposited into a slot and not yet
+  // received; nullopt if none (a test playing a server that swaps it can
+  // then ReplaceProvisioningMessage).
+  std::optional<std::string> ProvisioningMessage(const std::string& channel_id) const;
+  void ReplaceProvisioningMessage(const std::string& channel_id, std::string message);
+  // A stored blob's bytes as the server keeps them (nullopt if none).
+  std::optional<std::string> BlobBytes(const std::string& blob_id) const;
+  void ReplaceBlobBytes(const std::string& blob_id, std::string bytes);
 
  private:
   friend class FakeConnection;
   friend class FakeStream;
+  friend class FakeProvisioningWait;
 
   struct Device {
     client::SignedPreKeyWire signed_prekey;
@@ -124,6 +146,20 @@ class FakeServer {
     std::string identity_key;
     std::map<uint32_t, Device> devices;
     uint32_t next_device_id = 1;
+    std::map<uint32_t, std::string> device_auth_keys;  // Devices added with AddDevice.
+  };
+  struct Slot {
+    std::optional<std::string> message;
+    bool waiting = false;
+    bool used = false;
+    bool expired = false;
+  };
+  struct Blob {
+    std::string owner;
+    client::BlobKind kind = client::BlobKind::kHistoryTransfer;
+    uint64_t total_size = 0;
+    std::string data;
+    std::string read_capability;
   };
   struct Invite {
     std::string therapist;
@@ -156,6 +192,11 @@ class FakeServer {
   uint64_t next_user_ = 1;
   int64_t now_unix_ms_ = 1'800'000'000'000;
   std::atomic<uint32_t> page_limit_{1000};
+  uint32_t max_devices_ = 5;
+  std::set<Address> removed_;          // Removed devices: their calls are refused.
+  std::map<std::string, Slot> slots_;  // Provisioning slots by channel id.
+  std::map<std::string, Blob> blobs_;  // By blob id.
+  uint64_t next_blob_ = 1;
 };
 
 }  // namespace securebase::testing

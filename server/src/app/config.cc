@@ -146,6 +146,12 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
   add_uint("failed-login-window-seconds", &l.failed_login_window_seconds, 1, 30 * 86400);
   add_uint("max-tokens-per-device", &l.max_tokens_per_device, 1, 10000);
   add_uint("max-devices-per-account", &l.max_devices_per_account, 1, 10000);
+  add_uint("provisioning-slot-seconds", &l.provisioning_slot_seconds, 1, 86400);
+  add_uint("max-provisioning-slots", &l.max_provisioning_slots, 1, 10000000);
+  add_uint("max-blob-mb", &l.max_blob_mb, 1, 1024 * 1024);
+  add_uint("max-account-blob-mb", &l.max_account_blob_mb, 1, 1024 * 1024);
+  add_uint("max-blobs-per-account", &l.max_blobs_per_account, 1, 100000);
+  add_uint("blob-transfer-seconds", &l.blob_transfer_seconds, 1, 365 * 86400);
   add_uint("token-ttl-seconds", &l.token_ttl_seconds, 1, kMax);
   add_uint("challenge-ttl-seconds", &l.challenge_ttl_seconds, 1, 86400);
   add_uint("sweep-interval-seconds", &c.sweep_interval_seconds, 1, 7 * 86400);
@@ -165,6 +171,8 @@ std::map<std::string, Flag> ServeFlags(ServeConfig& c) {
     flags[name] = {Kind::kDouble, DoubleSetter(name, out, min)};
   };
   add_rate("register-rps-per-source", &l.register_rps_per_source, 0.001);
+  add_rate("provisioning-rps-per-source", &l.provisioning_rps_per_source, 0.001);
+  add_rate("provisioning-burst-per-source", &l.provisioning_burst_per_source, 1);
   add_rate("register-burst-per-source", &l.register_burst_per_source, 1);
   add_rate("register-rps", &l.register_rps, 0.001);
   add_rate("register-burst", &l.register_burst, 1);
@@ -412,6 +420,10 @@ std::string UsageText() {
       [--failed-login-window-seconds N] [--max-tokens-per-device N] [--max-devices-per-account N]
       [--token-ttl-seconds N] [--challenge-ttl-seconds N] [--sweep-interval-seconds N]
       [--storage-failure-exit-seconds N]
+      [--provisioning-slot-seconds N] [--max-provisioning-slots N]
+      [--provisioning-rps-per-source X] [--provisioning-burst-per-source X]
+      [--max-blob-mb N] [--max-account-blob-mb N] [--max-blobs-per-account N]
+      [--blob-transfer-seconds N]
       [--keepalive-seconds N] [--keepalive-timeout-seconds N] [--connection-idle-seconds N]
       [--connection-age-seconds N] [--connection-age-grace-seconds N]
       [--handshake-timeout-seconds N] [--max-streams-per-connection N]

@@ -26,6 +26,9 @@
 #include "server/src/service/keys_service.h"
 #include "server/src/service/links_service.h"
 #include "server/src/service/messages_service.h"
+#include "server/src/service/provisioning_service.h"
+#include "server/src/service/blobs_service.h"
+#include "securebase/crypto/provisioning.h"
 #include "server/src/service/request_limits.h"
 #include "server/src/store/rocks_store.h"
 
@@ -151,6 +154,15 @@ class ServerImpl final : public Server {
     keys_ = std::make_unique<KeysService>(*context_);
     links_ = std::make_unique<LinksService>(*context_);
     messages_ = std::make_unique<MessagesService>(*context_);
+    ProvisioningLimits provisioning_limits;
+    provisioning_limits.lifetime_ms = int64_t{limits.provisioning_slot_seconds} * 1000;
+    provisioning_limits.max_slots = limits.max_provisioning_slots;
+    provisioning_limits.opens_per_second_per_source = limits.provisioning_rps_per_source;
+    provisioning_limits.open_burst_per_source = limits.provisioning_burst_per_source;
+    provisioning_limits.max_message_bytes = crypto::kMaxProvisioningMessageSize;
+    provisioning_slots_ = std::make_unique<ProvisioningSlots>(clock_, provisioning_limits);
+    provisioning_ = std::make_unique<ProvisioningService>(*context_, *provisioning_slots_);
+    blobs_ = std::make_unique<BlobsService>(*context_);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -166,6 +178,8 @@ class ServerImpl final : public Server {
     builder.RegisterService(keys_.get());
     builder.RegisterService(links_.get());
     builder.RegisterService(messages_.get());
+    builder.RegisterService(provisioning_.get());
+    builder.RegisterService(blobs_.get());
     // The largest legal Send; every other method has its own, much smaller
     // limit, checked before its body is parsed (request_limits.h).
     builder.SetMaxReceiveMessageSize(
@@ -211,6 +225,7 @@ class ServerImpl final : public Server {
     if (grpc_server_) {
       if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(false);
       delivery_->ShutdownAll();
+      provisioning_slots_->Shutdown();
       bool fatal;
       {
         std::lock_guard<std::mutex> stop_lock(stop_mu_);
@@ -350,6 +365,7 @@ class ServerImpl final : public Server {
       size_t ended = delivery_->EndStalled(now, stall);
       if (ended > 0) Log(LogLevel::kInfo, "streams_stalled", {{"ended", std::to_string(ended)}});
       delivery_->ExpireAckWaiters(now, kAckWaitForWrite);
+      provisioning_slots_->ExpireSlots();
       if (now - last_prune >= kPruneInterval) {
         // What unauthenticated callers made the limiters remember.
         last_prune = now;
@@ -372,6 +388,12 @@ class ServerImpl final : public Server {
       lock.unlock();
       auto start = std::chrono::steady_clock::now();
       auto counts = store_->Sweep(retention_ms, audit_retention_ms);
+      // Expired history archives and unfinished uploads, in bounded rounds.
+      constexpr uint32_t kBlobSweepBatch = 256;
+      for (int round = 0; round < 64; ++round) {
+        auto blobs = store_->SweepBlobs(clock_.NowUnixMs(), kBlobSweepBatch);
+        if (!blobs.ok() || *blobs < kBlobSweepBatch) break;
+      }
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - start).count();
       if (counts.ok()) {
@@ -410,6 +432,9 @@ class ServerImpl final : public Server {
   std::unique_ptr<KeysService> keys_;
   std::unique_ptr<LinksService> links_;
   std::unique_ptr<MessagesService> messages_;
+  std::unique_ptr<ProvisioningSlots> provisioning_slots_;
+  std::unique_ptr<ProvisioningService> provisioning_;
+  std::unique_ptr<BlobsService> blobs_;
   std::unique_ptr<AdminOps> admin_ops_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;

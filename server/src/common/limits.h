@@ -65,7 +65,7 @@ struct Limits {
   uint32_t max_failed_logins_per_source = 20;  // Per source, per window; then the source backs off.
   uint32_t failed_login_window_seconds = 900;  // Failures are remembered this long.
   uint32_t max_tokens_per_device = 10;         // Live tokens; a new login revokes the oldest.
-  uint32_t max_devices_per_account = 8;
+  uint32_t max_devices_per_account = 5;        // Linked devices (AddDevice); then RESOURCE_EXHAUSTED.
   uint32_t token_ttl_seconds = 86400;
   uint32_t challenge_ttl_seconds = 60;
   uint32_t retention_days = 30;                // Undelivered envelopes, idempotency records.
@@ -76,6 +76,16 @@ struct Limits {
   uint32_t min_free_disk_mb = 1024;        // Below this, calls that store more are refused.
   uint32_t disk_reserve_mb = 64;           // Held back (DATA_DIR/reserve) for acks and logins.
   uint32_t audit_retention_days = 90;      // Audit records (security events).
+  // Linking devices (provisioning slots live in memory; see docs/SERVER.md).
+  uint32_t provisioning_slot_seconds = 600;  // A slot's lifetime from its first open.
+  uint32_t max_provisioning_slots = 10000;   // Open slots server-wide; then refused.
+  double provisioning_rps_per_source = 0.2;  // New slots per source address: 12 a minute
+  double provisioning_burst_per_source = 10; //   after a burst of 10.
+  // Blobs (history archives, backups; stored bytes count at the declared size).
+  uint32_t max_blob_mb = 256;                 // One blob.
+  uint32_t max_account_blob_mb = 512;         // All of an account's blobs.
+  uint32_t max_blobs_per_account = 8;         // Blobs one account holds at once.
+  uint32_t blob_transfer_seconds = 86400;     // History archives and unfinished uploads expire.
 
   // Connections (gRPC transport). Each bounds what an idle, silent or slow
   // peer can hold.

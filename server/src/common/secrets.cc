@@ -13,6 +13,7 @@ std::string_view PurposeLabel(SecretPurpose purpose) {
     case SecretPurpose::kSessionToken: return "SecureBase/v1/server/session-token";
     case SecretPurpose::kInviteSecret: return "SecureBase/v1/server/invite-secret";
     case SecretPurpose::kRegistrationToken: return "SecureBase/v1/server/registration-token";
+    case SecretPurpose::kBlobReadCapability: return "SecureBase/v1/server/blob-read-capability";
   }
   return "";
 }

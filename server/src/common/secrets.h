@@ -16,7 +16,7 @@ namespace securebase::server {
 
 inline constexpr size_t kSecretHashSize = 32;
 
-enum class SecretPurpose { kSessionToken, kInviteSecret, kRegistrationToken };
+enum class SecretPurpose { kSessionToken, kInviteSecret, kRegistrationToken, kBlobReadCapability };
 
 // BLAKE2b-256 over a purpose label and the secret bytes. Returns 32 bytes.
 std::string HashSecret(SecretPurpose purpose, std::string_view secret);

@@ -16,6 +16,8 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kCancelled:
       return "cancelled";
     case StatusCode::kInternal: return "internal";
+    case StatusCode::kDeadlineExceeded: return "deadline_exceeded";
+    case StatusCode::kOutOfRange: return "out_of_range";
   }
   return "unknown";
 }

@@ -25,6 +25,8 @@ enum class StatusCode : int {
   kUnavailable,         // Shutting down.
   kCancelled,           // The caller went away before the work ran.
   kInternal,            // Storage failure or a broken invariant.
+  kDeadlineExceeded,    // Something the call waited for did not happen in time.
+  kOutOfRange,          // An offset beyond the end (blobs).
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -44,6 +46,8 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status DeadlineExceeded(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
+  static Status OutOfRange(std::string m) { return {StatusCode::kOutOfRange, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -135,6 +135,11 @@ void DeliveryRegistry::Deliver(const MailboxAddress& mailbox, const v1::Envelope
   for (auto& target : StreamsOf(mailbox)) target->Deliver(envelope);
 }
 
+void DeliveryRegistry::EndDevice(const MailboxAddress& mailbox, EndReason reason) {
+  // Each stream unregisters itself when it finishes.
+  for (auto& target : StreamsOf(mailbox)) target->End(reason);
+}
+
 void DeliveryRegistry::ShutdownAll() {
   std::vector<std::shared_ptr<Subscriber>> targets;
   Ready ready;

@@ -82,6 +82,9 @@ class DeliveryRegistry {
   // order per mailbox, as commits complete).
   void Deliver(const MailboxAddress& mailbox, const v1::Envelope& envelope);
 
+  // Ends every stream of `mailbox` with `reason` (a removed device).
+  void EndDevice(const MailboxAddress& mailbox, EndReason reason);
+
   // Refuses new registrations, ends every open stream (kShutdown) and fails
   // waiting acknowledgements.
   void ShutdownAll();

@@ -14,6 +14,7 @@ enum class EndReason {
   kShutdown,  // The server is shutting down (clients reconnect).
   kReplaced,  // The device opened more streams than it may: this, its oldest, gives way.
   kStalled,   // A write has waited longer than the limit: the client does not read.
+  kRemoved,   // The device was removed from its account.
 };
 
 class Subscriber {

@@ -4,6 +4,7 @@
 #include "securebase/crypto/signature.h"
 #include "server/src/common/secrets.h"
 #include "server/src/service/authenticator.h"
+#include "server/src/service/device_admission.h"
 #include "server/src/service/request_limits.h"
 #include "server/src/service/unary.h"
 #include "server/src/service/validation.h"
@@ -39,8 +40,33 @@ grpc::ServerUnaryReactor* AccountsService::AddDevice(grpc::CallbackServerContext
   return ServeUnary<v1::AddDeviceRequest, v1::AddDeviceResponse>(
       context, request, response, {"Accounts.AddDevice", MaxDeviceRequestBytes(services_.limits)},
       [=, this](const auto& req, auto& resp, UnaryFinish finish) {
+        if (req.user_id().empty()) {
+          PostUnary(services_.work, context, std::move(finish), [this, context, &req, &resp] {
+            auto caller = AuthenticateCall(services_, *context);
+            if (!caller.ok()) return caller.status();
+            return DoAddDevice(caller->user_id, Authority::kToken, req, resp);
+          });
+          return;
+        }
+        // Without a token: bounded like Register (the same buckets), before
+        // any work, and queued with the other unauthenticated calls.
+        Status admitted = services_.anonymous_limits.AdmitRegister(
+            CallSource(*context, services_.trusted_proxies));
+        if (!admitted.ok()) return finish(admitted);
+        PostUnary(services_.anonymous_work, context, std::move(finish), [this, &req, &resp] {
+          return DoAddDevice(req.user_id(), Authority::kBindingOnly, req, resp);
+        });
+      });
+}
+
+grpc::ServerUnaryReactor* AccountsService::RemoveDevice(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeUnary<v1::RemoveDeviceRequest, v1::RemoveDeviceResponse>(
+      context, request, response, {"Accounts.RemoveDevice", kSmallRequestBytes},
+      [=, this](const auto& req, auto&, UnaryFinish finish) {
         PostUnary(services_.work, context, std::move(finish),
-                  [this, context, &req, &resp] { return DoAddDevice(*context, req, resp); });
+                  [this, context, &req] { return DoRemoveDevice(*context, req); });
       });
 }
 
@@ -137,20 +163,55 @@ Status AccountsService::DoRegister(const v1::RegisterRequest& request,
   return Status::Ok();
 }
 
-Status AccountsService::DoAddDevice(grpc::CallbackServerContext& context,
+Status AccountsService::DoAddDevice(const UserId& user_id, Authority authority,
                                     const v1::AddDeviceRequest& request,
                                     v1::AddDeviceResponse& response) {
-  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
-  SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
+  SBS_RETURN_IF_ERROR(CheckUserId("user_id", user_id));
   if (!request.has_device()) return Status::InvalidArgument("device is missing");
+  // The binding's shape first: junk costs no store access.
+  SBS_ASSIGN_OR_RETURN(ClaimedBinding claimed,
+                       ParseNewDeviceBinding(request.device_binding(), user_id,
+                                             request.device().device_auth_key()));
+  auto account = services_.store.GetAccount(user_id);
+  if (!account.ok()) {
+    if (account.status().IsNotFound() && authority == Authority::kBindingOnly) {
+      return NotTheAccountsBinding();
+    }
+    return account.status();
+  }
+  // The authority: only the identity key's signature (a token, stolen or
+  // not, adds no device on its own).
+  SBS_RETURN_IF_ERROR(VerifyNewDeviceBinding(request.device_binding(), account->identity_key()));
   SBS_ASSIGN_OR_RETURN(
       NewDeviceKeys device,
-      CheckNewDevice("device", request.device(), account.identity_key(), services_.limits));
+      CheckNewDevice("device", request.device(), account->identity_key(), services_.limits));
+  device.device_id = claimed.device_id;
+  device.device_binding = request.device_binding();
   SBS_RETURN_IF_ERROR(CheckRoomToGrow(services_));
-  SBS_ASSIGN_OR_RETURN(
-      uint32_t device_id,
-      services_.store.AddDevice(caller.user_id, device, services_.limits.max_devices_per_account));
+  SBS_ASSIGN_OR_RETURN(uint32_t device_id,
+                       services_.store.AddDevice(user_id, device,
+                                                 services_.limits.max_devices_per_account));
   response.set_device_id(device_id);
+  return Status::Ok();
+}
+
+Status AccountsService::DoRemoveDevice(grpc::CallbackServerContext& context,
+                                       const v1::RemoveDeviceRequest& request) {
+  SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
+  SBS_RETURN_IF_ERROR(CheckDeviceId("device_id", request.device_id()));
+  if (request.device_id() == caller.device_id) {
+    return Status::FailedPrecondition(
+        "a device cannot remove itself; remove it from another device of the account, or log out");
+  }
+  Status removed = services_.store.RemoveDevice(caller.user_id, request.device_id());
+  if (removed.IsNotFound()) {
+    return Status::NotFound("the account has no device " + std::to_string(request.device_id()));
+  }
+  SBS_RETURN_IF_ERROR(removed);
+  // After the commit: a stream that reads again finds nothing, and its next
+  // call is refused by its token.
+  services_.delivery.EndDevice({caller.user_id, request.device_id()}, EndReason::kRemoved);
+  Log(LogLevel::kInfo, "device_removed", {});
   return Status::Ok();
 }
 
@@ -259,6 +320,8 @@ Status AccountsService::DoListDevices(grpc::CallbackServerContext& context,
   SBS_ASSIGN_OR_RETURN(Caller caller, AuthenticateCall(services_, context));
   SBS_ASSIGN_OR_RETURN(std::vector<v1::DeviceRecord> devices,
                        services_.store.ListDevices(caller.user_id));
+  SBS_ASSIGN_OR_RETURN(v1::AccountRecord account, services_.store.GetAccount(caller.user_id));
+  response.set_next_device_id(account.next_device_id());
   for (const auto& device : devices) {
     v1::DeviceInfo* info = response.add_devices();
     info->set_device_id(device.device_id());

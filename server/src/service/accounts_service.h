@@ -11,7 +11,8 @@ namespace securebase::server {
 using AccountsRawService = v1::Accounts::WithRawCallbackMethod_Register<
     v1::Accounts::WithRawCallbackMethod_AddDevice<v1::Accounts::WithRawCallbackMethod_GetChallenge<
         v1::Accounts::WithRawCallbackMethod_Authenticate<v1::Accounts::WithRawCallbackMethod_Logout<
-            v1::Accounts::WithRawCallbackMethod_ListDevices<v1::Accounts::Service>>>>>>;
+            v1::Accounts::WithRawCallbackMethod_ListDevices<
+                v1::Accounts::WithRawCallbackMethod_RemoveDevice<v1::Accounts::Service>>>>>>>;
 
 class AccountsService final : public AccountsRawService {
  public:
@@ -35,11 +36,19 @@ class AccountsService final : public AccountsRawService {
   grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* RemoveDevice(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
 
  private:
+  // What lets an AddDevice call act for the account: a token of one of its
+  // devices, or (a new device, which has none) only the binding.
+  enum class Authority { kToken, kBindingOnly };
   Status DoRegister(const v1::RegisterRequest& request, v1::RegisterResponse& response);
-  Status DoAddDevice(grpc::CallbackServerContext& context, const v1::AddDeviceRequest& request,
-                     v1::AddDeviceResponse& response);
+  Status DoAddDevice(const UserId& user_id, Authority authority,
+                     const v1::AddDeviceRequest& request, v1::AddDeviceResponse& response);
+  Status DoRemoveDevice(grpc::CallbackServerContext& context,
+                        const v1::RemoveDeviceRequest& request);
   Status DoGetChallenge(const v1::GetChallengeRequest& request, v1::GetChallengeResponse& response);
   Status DoAuthenticate(const std::string& source, const v1::AuthenticateRequest& request,
                         v1::AuthenticateResponse& response);

@@ -37,6 +37,7 @@ Result<Caller> AuthenticateCall(ServiceContext& services, const grpc::ServerCont
   if (record->expires_at_unix_ms() <= services.clock.NowUnixMs()) {
     return Status::Unauthenticated("unknown, expired or revoked token");
   }
+  if (record->device_removed()) return DeviceRemovedStatus();
   caller.user_id = record->user_id();
   caller.device_id = record->device_id();
   if (!services.rate_limiter.TryAcquire(caller.user_id)) {

@@ -20,8 +20,14 @@ struct Caller {
 };
 
 // kUnauthenticated: missing, malformed, unknown, expired or revoked token.
+// kPermissionDenied: a token of a device that was removed (DeviceRemovedStatus).
 // kResourceExhausted: the account's request rate limit.
 Result<Caller> AuthenticateCall(ServiceContext& services, const grpc::ServerContextBase& context);
+
+// What every call of a removed device gets (its calls and its streams).
+inline Status DeviceRemovedStatus() {
+  return Status::PermissionDenied("this device was removed from the account; link it again");
+}
 
 }  // namespace securebase::server
 

@@ -18,6 +18,8 @@ grpc::Status ToGrpcStatus(const Status& status) {
       code = grpc::StatusCode::CANCELLED;
       break;
     case StatusCode::kInternal: code = grpc::StatusCode::INTERNAL; break;
+    case StatusCode::kDeadlineExceeded: code = grpc::StatusCode::DEADLINE_EXCEEDED; break;
+    case StatusCode::kOutOfRange: code = grpc::StatusCode::OUT_OF_RANGE; break;
   }
   return grpc::Status(code, status.message());
 }

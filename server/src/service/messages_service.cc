@@ -79,7 +79,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* MessagesService::Subscribe(
     LogRpcOutcome(kSubscribe.name, caller.status(), started);
     return FailedSubscribe(ToGrpcStatus(caller.status()));
   }
-  return StartSubscribe(services_, context, caller->address(), request.after_seq());
+  auto* reactor = StartSubscribe(services_, context, caller->address(), request.after_seq());
+  // A RemoveDevice that committed after the token check above ended no
+  // stream of this call (it was not registered yet): look again now that it
+  // is, so a removed device never keeps a stream.
+  auto token = services_.store.GetSessionToken(caller->token_hash);
+  if (token.ok() && token->device_removed()) {
+    services_.delivery.EndDevice(caller->address(), EndReason::kRemoved);
+  }
+  return reactor;
 }
 
 void MessagesService::DoSend(grpc::CallbackServerContext& context, const v1::SendRequest& request,

@@ -3,6 +3,7 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
 #include "server/src/common/limits.h"
+#include "server/src/service/authenticator.h"
 #include "server/src/service/grpc_status.h"
 #include "server/src/service/wire_envelope.h"
 
@@ -26,6 +27,8 @@ grpc::Status EndStatus(EndReason reason) {
     case EndReason::kStalled:
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           "the client did not read this stream for too long");
+    case EndReason::kRemoved:
+      return ToGrpcStatus(DeviceRemovedStatus());
   }
   return grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream ended");
 }

@@ -29,6 +29,7 @@ void RocksStore::PutDeviceRecords(rocksdb::WriteBatch& batch, const UserId& user
   record.set_device_auth_key(device.device_auth_key);
   *record.mutable_signed_prekey() = device.signed_prekey;
   record.set_created_at_unix_ms(clock_.NowUnixMs());
+  record.set_device_binding(device.device_binding);
   batch.Put(cf(Cf::kDevices), keys::Device(user_id, device_id), record.SerializeAsString());
   for (const auto& prekey : device.one_time_prekeys) {
     v1::PreKeyRecord prekey_record;
@@ -91,7 +92,18 @@ Result<uint32_t> RocksStore::AddDevice(const UserId& user_id, const NewDeviceKey
     return Status::ResourceExhausted("the account already has the maximum of " +
                                      std::to_string(max_devices) + " devices");
   }
-  uint32_t device_id = account.next_device_id();
+  const uint32_t next = account.next_device_id();
+  const uint32_t device_id = device.device_id == 0 ? next : device.device_id;
+  if (device_id < next) {
+    return Status::FailedPrecondition("device id " + std::to_string(device_id) +
+                                      " was already used in this account (the next unused id is " +
+                                      std::to_string(next) + "); sign a binding for a new id");
+  }
+  if (device_id - next >= kMaxDeviceIdAhead) {
+    return Status::FailedPrecondition("device id " + std::to_string(device_id) +
+                                      " is too far above the next unused id " +
+                                      std::to_string(next));
+  }
   account.set_next_device_id(device_id + 1);
   rocksdb::WriteBatch batch;
   batch.Put(cf(Cf::kAccounts), ToSlice(user_id), account.SerializeAsString());
@@ -152,6 +164,17 @@ Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::T
     }
     if (!it->status().ok()) return StorageError(it->status(), "create_token");
   }
+  // The index orders a device's tokens by creation time; two logins within
+  // one millisecond would tie and fall back to their (random) hashes, and
+  // the limit could then revoke the newer one. The new token is placed after
+  // every live one (its recorded creation time moves by at most a few ms).
+  v1::TokenRecord stored = token;
+  if (!live.empty()) {
+    const uint64_t newest = keys::ReadBe64(live.back(), keys::kTokenIndexPrefixSize);
+    if (static_cast<uint64_t>(stored.created_at_unix_ms()) <= newest) {
+      stored.set_created_at_unix_ms(static_cast<int64_t>(newest + 1));
+    }
+  }
   for (size_t i = 0; i + max_per_device <= live.size() && max_per_device > 0; ++i) {
     const std::string& index = live[i];
     batch.Delete(cf(Cf::kDeviceTokens), index);
@@ -164,11 +187,11 @@ Status RocksStore::CreateSessionToken(const std::string& token_hash, const v1::T
     revoked.set_detail("reason=limit");
     AddAudit(batch, std::move(revoked));
   }
-  batch.Put(cf(Cf::kTokens), ToSlice(token_hash), token.SerializeAsString());
+  batch.Put(cf(Cf::kTokens), ToSlice(token_hash), stored.SerializeAsString());
   batch.Put(cf(Cf::kDeviceTokens),
-            keys::TokenIndex(user_id, token.device_id(),
-                             static_cast<uint64_t>(token.created_at_unix_ms()), token_hash),
-            keys::EncodeBe64(static_cast<uint64_t>(token.expires_at_unix_ms())));
+            keys::TokenIndex(user_id, stored.device_id(),
+                             static_cast<uint64_t>(stored.created_at_unix_ms()), token_hash),
+            keys::EncodeBe64(static_cast<uint64_t>(stored.expires_at_unix_ms())));
   v1::AuditRecord audit;
   audit.set_event("login_ok");
   audit.set_user_id(user_id);

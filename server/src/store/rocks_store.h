@@ -57,12 +57,14 @@ enum class Cf : size_t {
   kRegistrationTokens,
   kAudit,
   kMeta,
+  kBlobs,
   kCount,
 };
 inline constexpr std::array<const char*, static_cast<size_t>(Cf::kCount)> kColumnFamilyNames = {
     "default", "accounts",      "identity_keys",       "devices",       "prekeys",
     "invites", "links",         "mailboxes",           "mailbox_usage", "idempotency",
-    "tokens",  "device_tokens", "registration_tokens", "audit",         "meta"};
+    "tokens",  "device_tokens", "registration_tokens", "audit",         "meta",
+    "blobs"};
 
 struct RocksStoreOptions {
   std::string path;                 // The database directory (DATA_DIR/db).
@@ -91,6 +93,7 @@ class RocksStore final : public Store {
   Result<v1::AccountRecord> GetAccount(const UserId& user_id) override;
   Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
                              uint32_t max_devices) override;
+  Status RemoveDevice(const UserId& user_id, uint32_t device_id) override;
   Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) override;
   Result<std::vector<v1::DeviceRecord>> ListDevices(const UserId& user_id) override;
 
@@ -133,6 +136,20 @@ class RocksStore final : public Store {
                                   uint32_t max_count, size_t max_bytes) override;
   Result<uint32_t> DeleteEnvelopes(const MailboxAddress& mailbox, uint64_t after_seq,
                                    uint64_t up_to_seq) override;
+
+  // BlobStore (rocks_blobs.cc)
+  Status CreateBlob(const std::string& blob_id, const v1::BlobRecord& record,
+                    const BlobQuota& quota) override;
+  Result<v1::BlobRecord> GetBlobRecord(const std::string& blob_id) override;
+  Result<std::string> FindBlobByCapability(const std::string& capability_hash) override;
+  Result<v1::BlobRecord> AppendBlobChunk(const std::string& blob_id, const UserId& owner,
+                                         uint64_t offset, const std::string& data,
+                                         bool sync) override;
+  Result<std::string> ReadBlobChunk(const std::string& blob_id, uint64_t offset) override;
+  Status DeleteBlob(const std::string& blob_id, const UserId& owner) override;
+  Result<std::vector<std::pair<std::string, v1::BlobRecord>>> ListBlobs(
+      const UserId& owner) override;
+  Result<uint64_t> SweepBlobs(int64_t now_ms, uint32_t max) override;
 
   // AdminStore
   Status AppendAudit(v1::AuditRecord record) override;
@@ -207,6 +224,9 @@ class RocksStore final : public Store {
   Status BuildMailboxUsage();
   Status SweepByExpiry(Cf family, SweepCounts& counts);
   Status SweepAudit(int64_t cutoff_ms, SweepCounts& counts);
+  // Adds the deletion of a blob (record, chunks, indexes) to `batch`.
+  Status DeleteBlobInto(rocksdb::WriteBatch& batch, const std::string& blob_id,
+                        const v1::BlobRecord& record);
 
   RocksStoreOptions options_;
   Clock& clock_;
@@ -222,6 +242,7 @@ class RocksStore final : public Store {
 
   std::mutex account_mu_;          // Serialises CreateAccount (identity key uniqueness).
   StripedMutex<64> user_mu_;       // Per user: devices, prekey pools.
+  StripedMutex<64> blob_mu_;       // Per owner: the account's blobs.
   std::mutex link_mu_;             // Invites and links.
   StripedMutex<64> idempotency_mu_;  // Per idempotency key; taken before mailbox stripes.
   std::array<MailboxStripe, kMailboxStripes> mailbox_stripes_;

@@ -39,7 +39,15 @@ struct NewDeviceKeys {
   std::string device_auth_key;  // 32 bytes.
   v1::SignedPreKey signed_prekey;
   std::vector<v1::OneTimePreKey> one_time_prekeys;
+  // AddDevice: the id the device binding names (0: the account's next id)
+  // and the binding record, kept with the device (checked by the caller).
+  uint32_t device_id = 0;
+  std::string device_binding;
 };
+
+// How far above an account's next device id a new device's id may be (ids
+// stay small; a binding names its id before the device exists).
+inline constexpr uint32_t kMaxDeviceIdAhead = 16;
 
 class AccountStore {
  public:
@@ -57,10 +65,19 @@ class AccountStore {
   // kNotFound: no such user.
   virtual Result<v1::AccountRecord> GetAccount(const UserId& user_id) = 0;
 
-  // Adds a device (next id of the account, never reused). Audits "device_added".
+  // Adds a device with id device.device_id (0: the account's next id); ids
+  // are never reused: the account's next id becomes the new id + 1. Audits
+  // "device_added".
   // kNotFound: no such user. kResourceExhausted: `max_devices` reached.
+  // kFailedPrecondition: device.device_id is below the account's next id
+  // (used before) or kMaxDeviceIdAhead or more above it.
   virtual Result<uint32_t> AddDevice(const UserId& user_id, const NewDeviceKeys& device,
                                      uint32_t max_devices) = 0;
+  // Removes a device in one change: its record, prekeys and mailbox
+  // (envelopes, usage); its session tokens are kept, marked device_removed,
+  // until they expire (so its calls get a clear answer). Audits
+  // "device_removed". kNotFound: no such device.
+  virtual Status RemoveDevice(const UserId& user_id, uint32_t device_id) = 0;
 
   // kNotFound: no such device.
   virtual Result<v1::DeviceRecord> GetDevice(const UserId& user_id, uint32_t device_id) = 0;
@@ -242,6 +259,50 @@ class MailboxStore {
                                            uint64_t up_to_seq) = 0;
 };
 
+// Blobs are stored in chunks of this size (the last one shorter): a PutBlob
+// piece is exactly one chunk, so every resume offset is a chunk boundary.
+inline constexpr size_t kBlobChunkSize = 65536;
+inline constexpr size_t kBlobIdSize = 16;
+
+struct BlobQuota {
+  uint64_t max_blob_bytes = 0;     // One blob's total size.
+  uint64_t max_account_bytes = 0;  // All of an account's blobs (declared sizes).
+  uint32_t max_account_blobs = 0;  // How many an account holds.
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // Creates an empty blob (stored_size 0) owned by record.owner_user_id.
+  // The account's blobs count with their declared total_size at once.
+  // kResourceExhausted: a quota. kAlreadyExists: id or capability taken.
+  virtual Status CreateBlob(const std::string& blob_id, const v1::BlobRecord& record,
+                            const BlobQuota& quota) = 0;
+  // kNotFound: no such blob (or expired).
+  virtual Result<v1::BlobRecord> GetBlobRecord(const std::string& blob_id) = 0;
+  // The blob named by a read capability's hash. kNotFound: none.
+  virtual Result<std::string> FindBlobByCapability(const std::string& capability_hash) = 0;
+  // Appends the chunk at `offset` (= the stored size, a chunk boundary;
+  // exactly kBlobChunkSize bytes unless it completes the blob). When it
+  // completes a backup, the owner's other complete backups are deleted in
+  // the same change. Returns the record after. kNotFound: no such blob or not
+  // `owner`'s. kFailedPrecondition: complete already, or `offset` is not the
+  // stored size. kInvalidArgument: wrong chunk length, beyond total_size.
+  virtual Result<v1::BlobRecord> AppendBlobChunk(const std::string& blob_id,
+                                                 const UserId& owner, uint64_t offset,
+                                                 const std::string& data, bool sync) = 0;
+  // The chunk starting at `offset` (a chunk boundary). kNotFound: none.
+  virtual Result<std::string> ReadBlobChunk(const std::string& blob_id, uint64_t offset) = 0;
+  // Deletes the blob and its chunks. kNotFound: no such blob or not `owner`'s.
+  virtual Status DeleteBlob(const std::string& blob_id, const UserId& owner) = 0;
+  // The owner's blobs (ids), oldest first.
+  virtual Result<std::vector<std::pair<std::string, v1::BlobRecord>>> ListBlobs(
+      const UserId& owner) = 0;
+  // Deletes blobs whose expiry is at or before `now_ms`, at most `max`.
+  // Returns how many.
+  virtual Result<uint64_t> SweepBlobs(int64_t now_ms, uint32_t max) = 0;
+};
+
 struct SweepCounts {
   uint64_t envelopes = 0;
   uint64_t idempotency = 0;
@@ -294,6 +355,7 @@ class Store : public AccountStore,
               public PreKeyStore,
               public LinkStore,
               public MailboxStore,
+              public BlobStore,
               public AdminStore {};
 
 }  // namespace securebase::server

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "securebase/v1/provisioning.grpc.pb.h"
 #include "tests/server/integration/harness/server_suite.h"
 #include "tests/server/integration/harness/subprocess.h"
 #include "tests/server/integration/harness/subscription.h"
@@ -108,6 +109,21 @@ std::vector<std::pair<std::string, grpc::Status>> CallEveryAuthenticatedRpc(
       reader->Finish();
     }
     out.emplace_back("Subscribe", s);
+  }
+  {
+    v1::RemoveDeviceRequest req;
+    req.set_device_id(2);
+    v1::RemoveDeviceResponse r;
+    out.emplace_back("RemoveDevice", api.accounts->RemoveDevice(make_context().get(), req, &r));
+  }
+  {
+    v1::DepositProvisioningRequest req;
+    req.set_channel_id(std::string(16, 'c'));
+    req.set_message("sealed");
+    v1::DepositProvisioningResponse r;
+    auto provisioning = v1::Provisioning::NewStub(api.channel);
+    out.emplace_back("DepositProvisioning",
+                     provisioning->DepositProvisioning(make_context().get(), req, &r));
   }
   {
     v1::LogoutResponse r;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "securebase/crypto/device_binding.h"
+#include "securebase/crypto/keys.h"
 #include "securebase/crypto/signature.h"
 #include "tests/server/integration/harness/server_suite.h"
 #include "tests/server/integration/harness/subscription.h"
@@ -255,21 +257,43 @@ TEST_F(BadInputTest, AddDevice) {
   ASSERT_TRUE(a && full);
   ASSERT_GRPC_OK(full->AddDevice(1));  // Now at --max-devices-per-account.
   TestAccount stranger(api_, v1::ROLE_CLIENT, 1);
+  auto other = Client();
+  ASSERT_TRUE(other);
 
-  auto add = [&](std::function<void(v1::NewDevice&)> mutate, int prekeys = 2,
+  // With a token (user_id empty) and a binding for the account's next id,
+  // after `mutate`.
+  auto add = [&](std::function<void(v1::AddDeviceRequest&)> mutate, int prekeys = 2,
                  TestAccount* owner = nullptr) {
     return [&, mutate, prekeys, owner]() -> Call {
       TestAccount* acct = owner != nullptr ? owner : a.get();
+      uint32_t next = 0;
+      EXPECT_GRPC_OK(acct->NextDeviceId(&next));
       size_t i = acct->GenerateDevice(prekeys);
-      v1::AddDeviceRequest req;
-      *req.mutable_device() = acct->NewDeviceProto(i);
-      mutate(*req.mutable_device());
+      v1::AddDeviceRequest req = acct->MakeAddDeviceRequest(i, next);
+      req.clear_user_id();
+      mutate(req);
       std::string token = acct->token(0);
       return [&, req, token] {
         v1::AddDeviceResponse resp;
         return api_->accounts->AddDevice(MakeContext(token).get(), req, &resp);
       };
     };
+  };
+  // As a new device sends it: user_id set, no token.
+  auto join = [&](std::function<void(v1::AddDeviceRequest&)> mutate) {
+    return [&, mutate]() -> Call {
+      uint32_t next = 0;
+      EXPECT_GRPC_OK(a->NextDeviceId(&next));
+      v1::AddDeviceRequest req = a->MakeAddDeviceRequest(a->GenerateDevice(1), next);
+      mutate(req);
+      return [&, req] {
+        v1::AddDeviceResponse resp;
+        return api_->accounts->AddDevice(MakeContext().get(), req, &resp);
+      };
+    };
+  };
+  auto device = [](std::function<void(v1::NewDevice&)> mutate) {
+    return [mutate](v1::AddDeviceRequest& req) { mutate(*req.mutable_device()); };
   };
   RunRows({
       {"device missing", StatusCode::INVALID_ARGUMENT,
@@ -280,34 +304,89 @@ TEST_F(BadInputTest, AddDevice) {
          };
        }},
       {"device auth key 31 bytes", StatusCode::INVALID_ARGUMENT,
-       add([](v1::NewDevice& d) { d.set_device_auth_key(Resize(d.device_auth_key(), 31)); })},
-      {"device binding flipped", StatusCode::INVALID_ARGUMENT, add([](v1::NewDevice& d) {
+       add(device([](v1::NewDevice& d) { d.set_device_auth_key(Resize(d.device_auth_key(), 31)); }))},
+      {"device binding signature flipped", StatusCode::INVALID_ARGUMENT,
+       add(device([](v1::NewDevice& d) {
          d.set_device_binding_signature(Flip(d.device_binding_signature(), 3));
-       })},
+       }))},
       {"device binding by another account's identity", StatusCode::INVALID_ARGUMENT,
-       add([&](v1::NewDevice& d) {
+       add(device([&](v1::NewDevice& d) {
          v1::NewDevice foreign = stranger.NewDeviceProto(0);
          d.set_device_auth_key(foreign.device_auth_key());
          d.set_device_binding_signature(foreign.device_binding_signature());
-       })},
+       }))},
       {"signed prekey missing", StatusCode::INVALID_ARGUMENT,
-       add([](v1::NewDevice& d) { d.clear_signed_prekey(); })},
+       add(device([](v1::NewDevice& d) { d.clear_signed_prekey(); }))},
       {"signed prekey by another identity", StatusCode::INVALID_ARGUMENT,
-       add([&](v1::NewDevice& d) {
+       add(device([&](v1::NewDevice& d) {
          *d.mutable_signed_prekey() = stranger.NewDeviceProto(0).signed_prekey();
-       })},
-      {"one-time prekey 33 bytes", StatusCode::INVALID_ARGUMENT, add([](v1::NewDevice& d) {
+       }))},
+      {"one-time prekey 33 bytes", StatusCode::INVALID_ARGUMENT,
+       add(device([](v1::NewDevice& d) {
          d.mutable_one_time_prekeys(0)->set_public_key(
              Resize(d.one_time_prekeys(0).public_key(), 33));
-       })},
-      {"duplicate one-time prekey ids", StatusCode::INVALID_ARGUMENT, add([](v1::NewDevice& d) {
+       }))},
+      {"duplicate one-time prekey ids", StatusCode::INVALID_ARGUMENT,
+       add(device([](v1::NewDevice& d) {
          d.mutable_one_time_prekeys(0)->set_key_id(d.one_time_prekeys(1).key_id());
-       })},
+       }))},
       {"more one-time prekeys than the per-upload limit", StatusCode::RESOURCE_EXHAUSTED,
-       add([](v1::NewDevice&) {}, kMaxPreKeysPerUpload + 1)},
+       add([](v1::AddDeviceRequest&) {}, kMaxPreKeysPerUpload + 1)},
       {"account already has the maximum number of devices", StatusCode::RESOURCE_EXHAUSTED,
-       add([](v1::NewDevice&) {}, 1, full.get())},
-      {"no token", StatusCode::UNAUTHENTICATED,
+       add([](v1::AddDeviceRequest&) {}, 1, full.get())},
+      // The binding record (a stolen token adds nothing without it).
+      {"binding record missing (token)", StatusCode::INVALID_ARGUMENT,
+       add([](v1::AddDeviceRequest& r) { r.clear_device_binding(); })},
+      {"binding record truncated", StatusCode::INVALID_ARGUMENT,
+       add([](v1::AddDeviceRequest& r) { r.set_device_binding(Resize(r.device_binding(), 124)); })},
+      {"binding record signature flipped (token)", StatusCode::PERMISSION_DENIED,
+       add([](v1::AddDeviceRequest& r) { r.set_device_binding(Flip(r.device_binding(), 100)); })},
+      {"binding record by another identity (token)", StatusCode::PERMISSION_DENIED,
+       add([&](v1::AddDeviceRequest& r) {
+         uint32_t next = 0;
+         EXPECT_GRPC_OK(a->NextDeviceId(&next));
+         r.set_device_binding(a->DeviceBinding(a->device_count() - 1, next, &stranger.identity()));
+       })},
+      {"binding record for another account", StatusCode::INVALID_ARGUMENT,
+       add([&](v1::AddDeviceRequest& r) {
+         r.set_device_binding(other->DeviceBinding(0, 9));
+       })},
+      {"binding record for a used device id (replayed)", StatusCode::FAILED_PRECONDITION,
+       add([&](v1::AddDeviceRequest& r) {
+         r.set_device_binding(a->DeviceBinding(a->device_count() - 1, 1));
+       })},
+      {"binding record too far ahead", StatusCode::FAILED_PRECONDITION,
+       add([&](v1::AddDeviceRequest& r) {
+         uint32_t next = 0;
+         EXPECT_GRPC_OK(a->NextDeviceId(&next));
+         r.set_device_binding(a->DeviceBinding(a->device_count() - 1, next + 16));
+       })},
+      {"no token, user_id 15 bytes", StatusCode::INVALID_ARGUMENT,
+       join([](v1::AddDeviceRequest& r) { r.set_user_id(Resize(r.user_id(), 15)); })},
+      {"no token, binding by another identity", StatusCode::PERMISSION_DENIED,
+       join([&](v1::AddDeviceRequest& r) {
+         uint32_t next = 0;
+         EXPECT_GRPC_OK(a->NextDeviceId(&next));
+         r.set_device_binding(a->DeviceBinding(a->device_count() - 1, next, &stranger.identity()));
+       })},
+      {"no token, no such account (same answer)", StatusCode::PERMISSION_DENIED,
+       [&]() -> Call {
+         // A well-formed binding for a user id nobody has.
+         stranger.GenerateDevice(1);
+         return [&] {
+           v1::AddDeviceRequest req;
+           *req.mutable_device() = stranger.NewDeviceProto(1);
+           req.set_user_id(std::string(16, '\x5a'));
+           crypto::DeviceBinding binding{
+               crypto::DeviceAddress{crypto::UserId::FromBytes(Span(req.user_id())).value(), 2},
+               stranger.device(1).auth.public_key(), 1'800'000'000};
+           req.set_device_binding(ToString(crypto::SerializeDeviceBinding(
+               crypto::SignDeviceBindingRecord(stranger.identity(), binding))));
+           v1::AddDeviceResponse resp;
+           return api_->accounts->AddDevice(MakeContext().get(), req, &resp);
+         };
+       }},
+      {"no token, no user_id", StatusCode::UNAUTHENTICATED,
        [&]() -> Call {
          size_t i = a->GenerateDevice(1);
          v1::AddDeviceRequest req;

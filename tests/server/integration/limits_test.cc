@@ -41,10 +41,11 @@ TEST_F(DefaultLimitsTest, EnvelopeSizeLimitIs256KiB) {
 TEST_F(DefaultLimitsTest, DevicesPerAccount) {
   auto a = NewClient(0);
   ASSERT_TRUE(a);
-  for (int i = 2; i <= 8; ++i) ASSERT_GRPC_OK(a->AddDevice(0)) << "device " << i;
-  size_t extra = a->GenerateDevice(0);
-  v1::AddDeviceRequest req;
-  *req.mutable_device() = a->NewDeviceProto(extra);
+  for (int i = 2; i <= 5; ++i) ASSERT_GRPC_OK(a->AddDevice(0)) << "device " << i;
+  uint32_t next = 0;
+  ASSERT_GRPC_OK(a->NextDeviceId(&next));
+  v1::AddDeviceRequest req = a->MakeAddDeviceRequest(a->GenerateDevice(0), next);
+  req.clear_user_id();  // With the token, as an existing device would.
   StoreSnapshot before;
   ASSERT_TRUE(Snapshot(&before));
   v1::AddDeviceResponse resp;

@@ -2,7 +2,7 @@
 // Five Authenticate calls with junk locked the victim's device for 900 s,
 // renewable for ever; 1,060 GetChallenge calls evicted the victim's
 // outstanding challenge; the audit log blamed the victim. Each test plays
-// the attacker from its own source address (127.0.0.2 through a proxy) while
+// the attacker from its own source address (127.0.1.N through a proxy) while
 // the victim uses 127.0.0.1.
 #include <gtest/gtest.h>
 
@@ -73,7 +73,10 @@ class LoginAttackTest : public ServerSuite<LoginAttackTest> {
  protected:
   void SetUp() override {
     ServerSuite::SetUp();
-    attacker_ = ApiFrom(proxy_, server_->port(), "127.0.0.2");
+    // An address of its own per test: the server remembers an address's
+    // failures (and its backoff) across the suite's tests, which share it.
+    static int next_attacker = 1;
+    attacker_ = ApiFrom(proxy_, server_->port(), "127.0.1." + std::to_string(next_attacker++));
   }
 
   grpc::Status AttackerGetChallenge(const TestAccount& victim, std::string* challenge = nullptr) {

@@ -56,7 +56,12 @@ UnreadStream OpenUnread(v1::Messages::Stub& stub, const TestAccount& account, si
   return stream;
 }
 
-class StreamMemoryTest : public ServerSuite<StreamMemoryTest> {};
+class StreamMemoryTest : public ServerSuite<StreamMemoryTest> {
+ public:
+  // The finding's account had 8 devices; the default limit is 5 since
+  // linked devices (issue 12).
+  static ServerOptions Options() { return WithFlags({"--max-devices-per-account=8"}); }
+};
 
 TEST_F(StreamMemoryTest, NeverReadStreamsOfOneAccountDoNotPinMemory) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)

@@ -72,6 +72,51 @@ TEST_F(StoreTest, AddDeviceNumbersAndLimits) {
   EXPECT_TRUE(HasAudit("device_added"));
 }
 
+TEST_F(StoreTest, AddDeviceTakesTheBindingsIdOnlyIfNeverUsed) {
+  MakeAccount('u', v1::ROLE_CLIENT);
+  NewDeviceKeys keys = DeviceKeys(0);
+  keys.device_id = 4;  // Ahead of the next id (2): allowed, ids 2-3 are skipped for good.
+  keys.device_binding = "binding-record";
+  EXPECT_EQ(store_->AddDevice(Id('u'), keys, 8).value(), 4u);
+  EXPECT_EQ(store_->GetDevice(Id('u'), 4)->device_binding(), "binding-record");
+  for (uint32_t used : {1u, 2u, 3u, 4u}) {
+    keys.device_id = used;
+    EXPECT_EQ(store_->AddDevice(Id('u'), keys, 8).status().code(),
+              StatusCode::kFailedPrecondition)
+        << used;
+  }
+  keys.device_id = 5 + kMaxDeviceIdAhead;  // Too far ahead.
+  EXPECT_EQ(store_->AddDevice(Id('u'), keys, 8).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->ListDevices(Id('u'))->size(), 2u);
+}
+
+TEST_F(StoreTest, RemoveDeviceDropsEverythingItHeldAtOnce) {
+  MakeAccount('u', v1::ROLE_CLIENT);
+  ASSERT_EQ(store_->AddDevice(Id('u'), DeviceKeys(3), 8).value(), 2u);
+  const MailboxAddress removed{Id('u'), 2}, kept{Id('u'), 1};
+  ASSERT_TRUE(store_->AppendEnvelopes({Id('u'), 1}, std::string(16, 'm'),
+                                      {{removed, "to-removed"}, {kept, "to-kept"}}, 1)
+                  .ok());
+  v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(2);
+  token.set_expires_at_unix_ms(clock_.NowUnixMs() + 60000);
+  ASSERT_TRUE(store_->CreateSessionToken(std::string(32, 'T'), token, 10).ok());
+
+  ASSERT_TRUE(store_->RemoveDevice(Id('u'), 2).ok());
+  EXPECT_TRUE(store_->GetDevice(Id('u'), 2).status().IsNotFound());
+  EXPECT_EQ(store_->CountPreKeys(removed).value(), 0u);
+  EXPECT_TRUE(store_->ReadMailbox(removed, 0, 100, 1 << 20)->envelopes.empty());
+  EXPECT_EQ(store_->ReadMailbox(kept, 0, 100, 1 << 20)->envelopes.size(), 1u) << "others keep theirs";
+  auto kept_token = store_->GetSessionToken(std::string(32, 'T'));
+  ASSERT_TRUE(kept_token.ok()) << "kept to answer clearly until it expires";
+  EXPECT_TRUE(kept_token->device_removed());
+  EXPECT_TRUE(HasAudit("device_removed"));
+  EXPECT_TRUE(store_->RemoveDevice(Id('u'), 2).IsNotFound());
+  // Its id is never used again.
+  EXPECT_EQ(store_->AddDevice(Id('u'), DeviceKeys(0), 8).value(), 3u);
+}
+
 TEST_F(StoreTest, SessionTokens) {
   v1::TokenRecord token;
   token.set_user_id(Id('u'));
@@ -85,6 +130,36 @@ TEST_F(StoreTest, SessionTokens) {
   EXPECT_TRUE(store_->RevokeSessionToken(hash).IsNotFound());
   EXPECT_TRUE(HasAudit("login_ok"));
   EXPECT_TRUE(HasAudit("token_revoked"));
+}
+
+// Logins within one millisecond: the limit still revokes the oldest, never
+// the newest (the index once tied them and ordered them by random hash).
+TEST_F(StoreTest, TokensOfOneMillisecondAreRevokedInLoginOrder) {
+  // Hashes that sort in the opposite order of the logins.
+  auto token_hash = [](int i) { return std::string(31, 't') + static_cast<char>(100 - i); };
+  v1::TokenRecord token;
+  token.set_user_id(Id('u'));
+  token.set_device_id(1);
+  token.set_created_at_unix_ms(clock_.NowUnixMs());
+  token.set_expires_at_unix_ms(clock_.NowUnixMs() + 86'400'000);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(store_->CreateSessionToken(token_hash(i), token, /*max_per_device=*/3).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(store_->GetSessionToken(token_hash(i)).status().IsNotFound()) << i;
+  }
+  for (int i = 3; i < 6; ++i) {
+    auto kept = store_->GetSessionToken(token_hash(i));
+    ASSERT_TRUE(kept.ok()) << i;
+    EXPECT_LE(kept->created_at_unix_ms() - clock_.NowUnixMs(), 6) << "moved by a few ms at most";
+  }
+  // Revoking finds the moved index entry: nothing is left behind.
+  for (int i = 3; i < 6; ++i) ASSERT_TRUE(store_->RevokeSessionToken(token_hash(i)).ok()) << i;
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  for (const auto& [kind, count] : stats->counts) {
+    if (kind == "device_tokens") EXPECT_EQ(count, 0u);
+  }
 }
 
 // Hardening finding 6: one account minted 1,020 tokens a second, each kept

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -161,6 +162,76 @@ class SECUREBASE_EXPORT EnvelopeStream {
   virtual Status Finish() = 0;
 };
 
+// --- Linked devices, provisioning and blobs (issue 12; the server side is
+// documented in docs/SERVER.md, the formats in docs/LINKING.md).
+
+struct DeviceInfo {
+  uint32_t device_id = 0;
+  std::string device_auth_key;  // Ed25519 public key.
+  int64_t created_at_unix_ms = 0;
+};
+
+struct DeviceList {
+  std::vector<DeviceInfo> devices;  // Ascending id.
+  // The lowest id never used in the account: what a new device's binding names.
+  uint32_t next_device_id = 0;
+};
+
+// What a new device sends to join an account (unauthenticated: the device
+// binding, signed by the identity key it received in the provisioning
+// message, is the authority).
+struct AddDeviceRequest {
+  std::string user_id;                   // The account it joins (16 bytes).
+  std::string device_auth_key;           // Ed25519 public key.
+  std::string device_binding_signature;  // Identity key over the device-auth key (v1).
+  std::string device_binding;            // crypto's device binding record (125 bytes).
+  SignedPreKeyWire signed_prekey;
+  std::vector<OneTimePreKeyWire> one_time_prekeys;
+};
+
+// A new device waiting at its provisioning slot.
+class SECUREBASE_EXPORT ProvisioningWait {
+ public:
+  virtual ~ProvisioningWait() = default;
+  // Blocks until the server opened the slot (the code may be shown now), or
+  // the wait ended. True when open.
+  virtual bool WaitUntilOpen() = 0;
+  // Blocks for the sealed provisioning message (once). kNotFound: the slot
+  // expired (show a new code); kFailedPrecondition: it was used;
+  // kAlreadyExists: another call waits on it; kResourceExhausted: too many
+  // slots (retry later); kUnavailable: the connection dropped or Cancel was
+  // called (wait again with the same channel id: a deposited message is
+  // kept until the slot expires).
+  virtual Result<std::string> Receive() = 0;
+  // Makes a blocked call return soon. Safe from any thread.
+  virtual void Cancel() = 0;
+};
+
+enum class BlobKind { kHistoryTransfer, kBackup };
+
+// A new upload (resume_blob_id empty) or the rest of one (resume_blob_id and
+// offset = its stored size).
+struct BlobUpload {
+  BlobKind kind = BlobKind::kHistoryTransfer;
+  uint64_t total_size = 0;
+  std::string read_capability;  // Optional, 32 bytes: lets others read it.
+  std::string resume_blob_id;
+  uint64_t offset = 0;
+};
+
+struct BlobInfo {
+  std::string blob_id;  // 16 bytes.
+  BlobKind kind = BlobKind::kHistoryTransfer;
+  uint64_t total_size = 0;
+  uint64_t stored_size = 0;
+  bool complete = false;
+  int64_t expires_at_unix_ms = 0;  // 0: none.
+};
+
+// The size of every blob piece but a blob's last (the server stores blobs in
+// chunks of this size).
+inline constexpr size_t kBlobPieceSize = 65536;
+
 class SECUREBASE_EXPORT ServerApi {
  public:
   virtual ~ServerApi() = default;
@@ -196,6 +267,38 @@ class SECUREBASE_EXPORT ServerApi {
   // was given.
   virtual Status Acknowledge(uint64_t up_to_seq) = 0;
   virtual Result<std::unique_ptr<EnvelopeStream>> Subscribe(uint64_t after_seq) = 0;
+
+  // Linked devices. AddDevice is unauthenticated (the new device has no
+  // token); it returns the new device's id. kPermissionDenied: the binding
+  // is not the account's; kFailedPrecondition: its device id was used
+  // (ask ListDevices for next_device_id); kResourceExhausted: device limit.
+  virtual Result<uint32_t> AddDevice(const AddDeviceRequest& request) = 0;
+  virtual Result<DeviceList> ListDevices() = 0;
+  // kFailedPrecondition: this device itself; kNotFound: no such device. A
+  // removed device's calls fail with kPermissionDenied.
+  virtual Status RemoveDevice(uint32_t device_id) = 0;
+
+  // Provisioning slots. WaitForProvisioning is unauthenticated (the new
+  // device); DepositProvisioning needs this device's login. kNotFound: no
+  // open slot; kFailedPrecondition: used.
+  virtual Result<std::unique_ptr<ProvisioningWait>> WaitForProvisioning(
+      const std::string& channel_id) = 0;
+  virtual Status DepositProvisioning(const std::string& channel_id,
+                                     const std::string& sealed_message) = 0;
+
+  // Blobs. PutBlob sends `data` (the bytes from upload.offset on) in
+  // kBlobPieceSize pieces; the answer says how much is stored (after a
+  // failure, GetBlobInfo tells where to resume).
+  virtual Result<BlobInfo> PutBlob(const BlobUpload& upload, const std::string& data) = 0;
+  // Streams the blob from `offset` into `sink`, piece by piece (a sink error
+  // ends the download with it). `read_capability` for a blob of another
+  // account (or without a login: set no device). Returns the total size.
+  virtual Result<uint64_t> GetBlob(const std::string& blob_id, uint64_t offset,
+                                   const std::string& read_capability,
+                                   const std::function<Status(const std::string& piece)>& sink) = 0;
+  // An own blob by id, or (blob_id empty, kind kBackup) the newest backup.
+  virtual Result<BlobInfo> GetBlobInfo(const std::string& blob_id, BlobKind kind) = 0;
+  virtual Status DeleteBlob(const std::string& blob_id) = 0;
 };
 
 }  // namespace securebase::client

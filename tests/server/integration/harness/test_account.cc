@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "securebase/crypto/device_binding.h"
 #include "tests/server/integration/harness/grpc_status.h"
 #include "tests/server/integration/harness/server_process.h"
 
@@ -191,12 +192,44 @@ grpc::Status TestAccount::Register(const std::string& registration_token,
   return s;
 }
 
-grpc::Status TestAccount::AddDevice(int one_time_prekeys, size_t* index) {
-  size_t i = GenerateDevice(one_time_prekeys);
+std::string TestAccount::DeviceBinding(size_t device_index, uint32_t device_id,
+                                       const crypto::IdentityKeyPair* signer) const {
+  crypto::DeviceBinding binding{
+      crypto::DeviceAddress{
+          crypto::UserId::FromBytes(
+              crypto::ByteSpan(reinterpret_cast<const uint8_t*>(user_id_.data()), user_id_.size()))
+              .value(),
+          device_id},
+      devices_.at(device_index).auth.public_key(), 1'800'000'000};
+  return ToString(crypto::SerializeDeviceBinding(
+      crypto::SignDeviceBindingRecord(signer != nullptr ? *signer : identity_, binding)));
+}
+
+v1::AddDeviceRequest TestAccount::MakeAddDeviceRequest(size_t device_index,
+                                                       uint32_t device_id) const {
   v1::AddDeviceRequest req;
-  *req.mutable_device() = NewDeviceProto(i);
-  v1::AddDeviceResponse resp;
+  *req.mutable_device() = NewDeviceProto(device_index);
+  req.set_user_id(user_id_);
+  req.set_device_binding(DeviceBinding(device_index, device_id));
+  return req;
+}
+
+grpc::Status TestAccount::NextDeviceId(uint32_t* next) const {
+  v1::ListDevicesResponse listed;
   auto ctx = Context(0);
+  grpc::Status s = api_->accounts->ListDevices(ctx.get(), {}, &listed);
+  if (s.ok()) *next = listed.next_device_id();
+  return s;
+}
+
+grpc::Status TestAccount::AddDevice(int one_time_prekeys, size_t* index) {
+  uint32_t next = 0;
+  grpc::Status listed = NextDeviceId(&next);
+  if (!listed.ok()) return listed;
+  size_t i = GenerateDevice(one_time_prekeys);
+  v1::AddDeviceRequest req = MakeAddDeviceRequest(i, next);
+  v1::AddDeviceResponse resp;
+  auto ctx = MakeContext();
   grpc::Status s = api_->accounts->AddDevice(ctx.get(), req, &resp);
   if (!s.ok()) {
     devices_.pop_back();
@@ -205,6 +238,14 @@ grpc::Status TestAccount::AddDevice(int one_time_prekeys, size_t* index) {
   devices_[i].id = resp.device_id();
   if (index != nullptr) *index = i;
   return Login(i);
+}
+
+grpc::Status TestAccount::RemoveDevice(size_t device_index, size_t by_index) {
+  v1::RemoveDeviceRequest req;
+  req.set_device_id(device_id(device_index));
+  v1::RemoveDeviceResponse resp;
+  auto ctx = Context(by_index);
+  return api_->accounts->RemoveDevice(ctx.get(), req, &resp);
 }
 
 grpc::Status TestAccount::Login(size_t device_index, v1::AuthenticateResponse* response) {

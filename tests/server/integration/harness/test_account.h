@@ -87,6 +87,13 @@ class TestAccount {
   v1::RegisterRequest MakeRegisterRequest(const std::string& registration_token = "") const;
   // Generates keys for a device that is not registered yet; returns its index.
   size_t GenerateDevice(int one_time_prekeys);
+  // `signer`'s device binding record for device `device_index` under the id
+  // `device_id` in this account (signer: this account's identity when null).
+  std::string DeviceBinding(size_t device_index, uint32_t device_id,
+                            const crypto::IdentityKeyPair* signer = nullptr) const;
+  // An AddDevice request for device `device_index` as the new device sends
+  // it: user_id set, binding for `device_id` (no token needed).
+  v1::AddDeviceRequest MakeAddDeviceRequest(size_t device_index, uint32_t device_id) const;
   // A fresh one-time prekey for `device_index`, remembered on the device.
   v1::OneTimePreKey NewOneTimePreKey(size_t device_index);
   // A new signed prekey (signed by this identity) with a fresh id.
@@ -100,9 +107,14 @@ class TestAccount {
   // Registers (device 0). Sets user_id and device 0's id.
   grpc::Status Register(const std::string& registration_token = "",
                         v1::RegisterResponse* response = nullptr);
-  // Generates and adds a device (AddDevice with device 0's token), then logs
-  // it in. `*index` gets its index.
+  // Generates and adds a device as a linked device does (ListDevices with
+  // device 0's token for the next id, then AddDevice with user_id and a
+  // binding, without a token), then logs it in. `*index` gets its index.
   grpc::Status AddDevice(int one_time_prekeys = 5, size_t* index = nullptr);
+  // ListDevices' next_device_id, asked with device 0's token.
+  grpc::Status NextDeviceId(uint32_t* next) const;
+  // RemoveDevice(device `device_index`'s id) with device `by_index`'s token.
+  grpc::Status RemoveDevice(size_t device_index, size_t by_index = 0);
   // GetChallenge + Authenticate; stores the token on the device.
   grpc::Status Login(size_t device_index = 0, v1::AuthenticateResponse* response = nullptr);
   // Revokes the device's token and forgets it.
