@@ -132,6 +132,22 @@ class SecondDevice {
     device->mutable_signed_prekey()->set_key_id(1);
     device->mutable_signed_prekey()->set_public_key(Str(registration.key.public_key().span()));
     device->mutable_signed_prekey()->set_signature(Str(registration.signature.span()));
+    // The binding names the device id the server will give (the account's
+    // next one) and is signed by the identity key: the server adds no device
+    // without it.
+    v1::ListDevicesResponse listed;
+    {
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", first_device_authorization);
+      grpc::Status s = api_->accounts->ListDevices(&context, {}, &listed);
+      if (!s.ok()) return ::testing::AssertionFailure() << "ListDevices: " << it::StatusString(s);
+    }
+    const crypto::Bytes add_binding =
+        crypto::SerializeDeviceBinding(crypto::SignDeviceBindingRecord(
+            identity_,
+            crypto::DeviceBinding{
+                {UserIdOf(user_id_), listed.next_device_id()}, auth_.public_key(), 1'800'000'000}));
+    add.set_device_binding(std::string(add_binding.begin(), add_binding.end()));
     v1::AddDeviceResponse added;
     {
       grpc::ClientContext context;

@@ -68,13 +68,14 @@ TEST_F(DeviceBindingTest, BindingAndDeviceBoundPreKeyAreStoredAndHandedOut) {
   EXPECT_EQ(bundles.devices(0).signed_prekey().key_id(), 50u);
   EXPECT_EQ(bundles.devices(0).signed_prekey().signature(), request.signed_prekey().signature());
 
-  // A binding alone is an upload too; a device that never uploaded one has
-  // an empty binding in its bundle.
+  // A device added to the account comes with the binding AddDevice
+  // required; a binding alone is an upload too, and replaces it.
   size_t second = 0;
   ASSERT_GRPC_OK(a->AddDevice(1, &second));
   ASSERT_GRPC_OK(a->GetPreKeyBundles(a->user_id(), &bundles));
   ASSERT_EQ(bundles.devices_size(), 2);
-  EXPECT_TRUE(bundles.devices(1).device_binding().empty());
+  EXPECT_EQ(bundles.devices(1).device_binding(),
+            a->DeviceBinding(second, a->device_id(second)));
   v1::UploadPreKeysRequest only_binding;
   only_binding.set_device_binding(Binding(a->identity(), *a, second, CryptoAddress(*a, second)));
   ASSERT_GRPC_OK(a->api().keys->UploadPreKeys(a->Context(second).get(), only_binding, &response));
@@ -126,9 +127,14 @@ TEST_F(DeviceBindingTest, BindingsAndPreKeysForAnythingButTheCallerAreRefused) {
                      grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(Unchanged(before));
   }
+  // The first device never uploaded a binding; the second keeps the one
+  // AddDevice stored.
   v1::GetPreKeyBundlesResponse bundles;
   ASSERT_GRPC_OK(a->GetPreKeyBundles(a->user_id(), &bundles));
-  for (const auto& device : bundles.devices()) EXPECT_TRUE(device.device_binding().empty());
+  ASSERT_EQ(bundles.devices_size(), 2);
+  EXPECT_TRUE(bundles.devices(0).device_binding().empty());
+  EXPECT_EQ(bundles.devices(1).device_binding(),
+            a->DeviceBinding(second, a->device_id(second)));
 }
 
 }  // namespace
