@@ -232,10 +232,13 @@ TEST_F(WatchLogicTest, TooManySubscriptionsIsReportedNotRetried) {
 // before the week, and not on every wake (one maintenance an hour).
 TEST_F(WatchLogicTest, AWatchThatStaysSubscribedRotatesTheSignedPreKeyWeekly) {
   ASSERT_NO_FATAL_FAILURE(SetUpPair());
+  // Read before the watch starts: the handle belongs to the watch's thread
+  // from then on (client.h's threading contract).
+  const std::string therapist_raw = TherapistRaw();
   auto published = [&] {
     std::unique_ptr<ServerApi> connection = server_.Connect();
-    connection->SetDevice(TherapistRaw(), 1, nullptr, "");  // The account's own view.
-    auto bundles = connection->GetPreKeyBundles(TherapistRaw());
+    connection->SetDevice(therapist_raw, 1, nullptr, "");  // The account's own view.
+    auto bundles = connection->GetPreKeyBundles(therapist_raw);
     EXPECT_TRUE(bundles.ok() && bundles->devices.size() == 1u) << Describe(bundles);
     return bundles.ok() && !bundles->devices.empty() ? bundles->devices[0].signed_prekey.key_id
                                                      : 0u;
