@@ -25,16 +25,6 @@
 //                           also storm: the idle connections opened at once).
 //     --attacker-nice N     nice value of the attackers' processes (default 19:
 //                           an attacker on a machine of its own).
-//   --attack-load           honest clients at a steady rate while four attacks
-//                           run in turn (attack_load.h); each attack phase's
-//                           honest p99 within 3x quiet, no honest failure.
-//     --attack-rounds N     rounds of (quiet, attack) for every attack (2).
-//     --attack-seconds S    measured time of each phase (default 10).
-//     --idle-connections N  held by the idle-connection flood (default 8000).
-//     --attacks LIST        which, in order (default register,login,streams,idle;
-//                           also storm: the idle connections opened at once).
-//     --attacker-nice N     nice value of the attackers' processes (default 19:
-//                           an attacker on a machine of its own).
 //   --json FILE             every figure as one flat JSON object.
 //
 // Modes run in the order above, each on a fresh server. Exit status: 0 when
