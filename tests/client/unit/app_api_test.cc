@@ -87,20 +87,13 @@ bool HasDelivery(const std::vector<DeliveryUpdate>& updates, const std::string& 
   return false;
 }
 
-class AppApiTest : public FakeServerTest {
+class AppApiTest : public LinkedPairTest {
  protected:
   // Per-call by default, as an app with a worker and a live thread on one
   // home; exclusive where only speed matters.
   void SetUpPair(VaultAccess access = VaultAccess::kPerCall) {
-    auto with_access = [access](ClientOptions& o) { o.vault_access = access; };
-    therapist_ = Create(Role::kTherapist, "T", with_access);
-    client_ = Create(Role::kClient, "C", with_access);
-    ASSERT_TRUE(therapist_ && client_);
-    ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
+    LinkedPairTest::SetUpPair([access](ClientOptions& o) { o.vault_access = access; });
   }
-
-  std::unique_ptr<Client> therapist_;
-  std::unique_ptr<Client> client_;
 };
 
 TEST_F(AppApiTest, OpenAnotherSharesTheUnwrappedKeyAndSeesTheSameVault) {

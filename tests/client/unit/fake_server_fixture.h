@@ -129,6 +129,23 @@ class FakeServerTest : public ::testing::Test {
   std::vector<std::unique_ptr<ServerApi>> connections_;
 };
 
+// A therapist "T" and a client "C", linked: the pair most logic tests start
+// from.
+class LinkedPairTest : public FakeServerTest {
+ protected:
+  // `tweak` adjusts both clients' options.
+  void SetUpPair(const std::function<void(ClientOptions&)>& tweak = {}) {
+    therapist_ = Create(Role::kTherapist, "T", tweak);
+    client_ = Create(Role::kClient, "C", tweak);
+    ASSERT_TRUE(therapist_ && client_);
+    ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
+  }
+  std::string TherapistRaw() { return Raw(therapist_->user_id()); }
+
+  std::unique_ptr<Client> therapist_;
+  std::unique_ptr<Client> client_;
+};
+
 // The status as "code: message" for failure messages.
 std::string Describe(const Status& status);
 template <typename T>

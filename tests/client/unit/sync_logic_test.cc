@@ -11,15 +11,8 @@
 namespace securebase::client::testing {
 namespace {
 
-class SyncLogicTest : public FakeServerTest {
+class SyncLogicTest : public LinkedPairTest {
  protected:
-  void SetUpPair() {
-    therapist_ = Create(Role::kTherapist, "T");
-    client_ = Create(Role::kClient, "C");
-    ASSERT_TRUE(therapist_ && client_);
-    ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
-  }
-
   std::vector<std::string> SendTexts(int n, const std::string& prefix) {
     std::vector<std::string> ids;
     for (int i = 0; i < n; ++i) {
@@ -31,9 +24,6 @@ class SyncLogicTest : public FakeServerTest {
   }
 
   size_t TherapistMailbox() { return server_.Mailbox(Raw(therapist_->user_id()), 1).size(); }
-
-  std::unique_ptr<Client> therapist_;
-  std::unique_ptr<Client> client_;
 };
 
 size_t CountTexts(const std::vector<HistoryItem>& items) {

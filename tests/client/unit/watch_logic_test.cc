@@ -89,19 +89,7 @@ class WatchThread {
   std::thread thread_;
 };
 
-class WatchLogicTest : public FakeServerTest {
- protected:
-  void SetUpPair() {
-    therapist_ = Create(Role::kTherapist, "T");
-    client_ = Create(Role::kClient, "C");
-    ASSERT_TRUE(therapist_ && client_);
-    ASSERT_NO_FATAL_FAILURE(Link(*therapist_, *client_));
-  }
-  std::string TherapistRaw() { return Raw(therapist_->user_id()); }
-
-  std::unique_ptr<Client> therapist_;
-  std::unique_ptr<Client> client_;
-};
+class WatchLogicTest : public LinkedPairTest {};
 
 // While the watch is busy (its callback holds it), 20 messages arrive: they
 // are stored together — at most two commits, acknowledgements and receipts
