@@ -158,7 +158,9 @@ TEST_F(StoreTest, TokensOfOneMillisecondAreRevokedInLoginOrder) {
   auto stats = store_->Stats();
   ASSERT_TRUE(stats.ok());
   for (const auto& [kind, count] : stats->counts) {
-    if (kind == "device_tokens") EXPECT_EQ(count, 0u);
+    if (kind == "device_tokens") {
+      EXPECT_EQ(count, 0u);
+    }
   }
 }
 
