@@ -66,6 +66,7 @@ void LiveUpdates::RunOnThread() {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
+  QString ended_why;  // Why the watch ended for good, if it did.
   while (!stop->load()) {
     emit stateChanged(State::kConnecting, {});
     // Watch syncs first (and sends what the outbox holds), then subscribes.
@@ -74,12 +75,15 @@ void LiveUpdates::RunOnThread() {
     emit stateChanged(State::kOffline, QString::fromStdString(status.message()));
     // Another window or device took over this subscription: trying again
     // would only take it back and forth.
-    if (status.code() == sc::ErrorCode::kFailedPrecondition) break;
+    if (status.code() == sc::ErrorCode::kFailedPrecondition) {
+      ended_why = QString::fromStdString(status.message());
+      break;
+    }
     wait_or_stop(retry_ms);
     retry_ms = std::min(retry_ms * 2, kMaxRetryMs);
   }
   client_.reset();
-  emit stateChanged(State::kStopped, {});
+  emit stateChanged(State::kStopped, ended_why);
 }
 
 }  // namespace securebase::desktop
